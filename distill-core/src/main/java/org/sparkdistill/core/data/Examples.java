@@ -1,0 +1,100 @@
+package org.sparkdistill.core.data;
+
+import java.io.Serializable;
+import java.util.Arrays;
+import org.sparkdistill.core.InvalidInputException;
+
+/**
+ * Labelled examples held in memory: row-major features {@code [N, D]}, one label per row, and the shape of a row.
+ *
+ * @param name what the examples are, for messages (a file or a split)
+ * @param features {@code N × D} values, row after row, where {@code D} is the product of {@code shape}
+ * @param labels class of each row, in {@code [0, numClasses)}
+ * @param shape the shape of one example, such as {@code [1, 28, 28]} for an image or {@code [D]} for a vector
+ * @param numClasses the number of classes, ≥ 2
+ */
+public record Examples(String name, float[] features, int[] labels, int[] shape, int numClasses) implements Serializable {
+    public Examples {
+        if (name == null || name.isBlank()) {
+            throw new InvalidInputException("examples need a name");
+        }
+        if (shape == null || shape.length == 0 || Arrays.stream(shape).anyMatch(d -> d <= 0)) {
+            throw new InvalidInputException(name + ": example shape " + Arrays.toString(shape)
+                    + " must have at least one dimension, all > 0");
+        }
+        if (numClasses < 2) {
+            throw new InvalidInputException(name + ": numClasses = " + numClasses + ": must be >= 2");
+        }
+        long width = Arrays.stream(shape).asLongStream().reduce(1, (a, b) -> a * b);
+        if (features.length != labels.length * width) {
+            throw new InvalidInputException(name + ": " + features.length + " feature values do not make "
+                    + labels.length + " rows of shape " + Arrays.toString(shape) + " (" + labels.length * width + " values)");
+        }
+        for (int i = 0; i < labels.length; i++) {
+            if (labels[i] < 0 || labels[i] >= numClasses) {
+                throw new InvalidInputException(name + ": label of row " + i + " is " + labels[i] + ", outside [0, "
+                        + (numClasses - 1) + "] for " + numClasses + " classes");
+            }
+        }
+        shape = shape.clone();
+    }
+
+    public int size() {
+        return labels.length;
+    }
+
+    /** The number of values in one row, {@code D}. */
+    public int featureCount() {
+        return Arrays.stream(shape).reduce(1, (a, b) -> a * b);
+    }
+
+    /** The first {@code n} rows. */
+    public Examples head(int n) {
+        if (n < 0 || n > size()) {
+            throw new InvalidInputException(name + ": cannot take the first " + n + " of " + size() + " rows");
+        }
+        if (n == size()) {
+            return this;
+        }
+        return new Examples(name, Arrays.copyOf(features, n * featureCount()), Arrays.copyOf(labels, n), shape, numClasses);
+    }
+
+    /** The given rows, in the given order. */
+    public Examples select(int[] rows) {
+        int width = featureCount();
+        float[] selected = new float[rows.length * width];
+        int[] selectedLabels = new int[rows.length];
+        for (int r = 0; r < rows.length; r++) {
+            if (rows[r] < 0 || rows[r] >= size()) {
+                throw new InvalidInputException(name + ": row " + rows[r] + " is outside [0, " + (size() - 1) + "]");
+            }
+            System.arraycopy(features, rows[r] * width, selected, r * width, width);
+            selectedLabels[r] = labels[rows[r]];
+        }
+        return new Examples(name, selected, selectedLabels, shape, numClasses);
+    }
+
+    /** A copy of row {@code i}'s features. */
+    public float[] row(int i) {
+        int width = featureCount();
+        return Arrays.copyOfRange(features, i * width, (i + 1) * width);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Examples other && name.equals(other.name) && numClasses == other.numClasses
+                && Arrays.equals(shape, other.shape) && Arrays.equals(labels, other.labels)
+                && Arrays.equals(features, other.features);
+    }
+
+    @Override
+    public int hashCode() {
+        return 31 * (31 * name.hashCode() + Arrays.hashCode(shape)) + Arrays.hashCode(labels);
+    }
+
+    @Override
+    public String toString() {
+        return "Examples(" + name + ", " + size() + " rows of shape " + Arrays.toString(shape) + ", " + numClasses
+                + " classes)";
+    }
+}

@@ -1,0 +1,94 @@
+package org.sparkdistill.core.data;
+
+import java.io.BufferedInputStream;
+import java.io.DataInputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.ZipException;
+import org.sparkdistill.core.InvalidInputException;
+
+/**
+ * Reads IDX files, the format of MNIST and Fashion-MNIST: two zero bytes, a type code, a dimension count, the
+ * dimensions as big-endian 32-bit integers, then the data. Files may be gzip-compressed; compression is recognised
+ * by its magic bytes, not by the file name. Only unsigned-byte data (type 0x08) is supported.
+ */
+public final class IdxReader {
+    private static final int UNSIGNED_BYTE = 0x08;
+    private static final int MAX_DIMENSIONS = 4;
+
+    private IdxReader() {}
+
+    /** The contents of an IDX file: its dimensions and its data, one byte per element. */
+    public record IdxArray(int[] dims, byte[] data) {
+        public IdxArray {
+            dims = dims.clone();
+        }
+    }
+
+    public static IdxArray read(Path file) {
+        if (!Files.isRegularFile(file)) {
+            throw new InvalidInputException("IDX file " + file + " does not exist");
+        }
+        try (DataInputStream in = new DataInputStream(open(file))) {
+            int zero1 = in.readUnsignedByte();
+            int zero2 = in.readUnsignedByte();
+            int type = in.readUnsignedByte();
+            int rank = in.readUnsignedByte();
+            if (zero1 != 0 || zero2 != 0) {
+                throw new InvalidInputException("IDX file " + file + " starts with bytes " + zero1 + ", " + zero2
+                        + "; an IDX file starts with two zero bytes");
+            }
+            if (type != UNSIGNED_BYTE) {
+                throw new InvalidInputException(String.format("IDX file %s has data type 0x%02x; only unsigned bytes "
+                        + "(0x08) are supported", file, type));
+            }
+            if (rank < 1 || rank > MAX_DIMENSIONS) {
+                throw new InvalidInputException("IDX file " + file + " declares " + rank + " dimensions; expected 1 to "
+                        + MAX_DIMENSIONS);
+            }
+            int[] dims = new int[rank];
+            long total = 1;
+            for (int d = 0; d < rank; d++) {
+                dims[d] = in.readInt();
+                if (dims[d] <= 0) {
+                    throw new InvalidInputException("IDX file " + file + " has dimension " + d + " = " + dims[d]
+                            + "; every dimension must be > 0");
+                }
+                total *= dims[d];
+            }
+            if (total > Integer.MAX_VALUE - 8) {
+                throw new InvalidInputException("IDX file " + file + " declares " + total + " elements "
+                        + Arrays.toString(dims) + ", more than one array can hold");
+            }
+            byte[] data = new byte[(int) total];
+            int read = in.readNBytes(data, 0, data.length);
+            if (read < data.length) {
+                throw new InvalidInputException("IDX file " + file + " is truncated: dimensions " + Arrays.toString(dims)
+                        + " need " + data.length + " data bytes but only " + read + " are present");
+            }
+            if (in.read() != -1) {
+                throw new InvalidInputException("IDX file " + file + " has bytes after the " + data.length
+                        + " data bytes its dimensions " + Arrays.toString(dims) + " declare");
+            }
+            return new IdxArray(dims, data);
+        } catch (EOFException | ZipException e) {
+            throw new InvalidInputException("IDX file " + file + " is truncated or corrupt: " + e.getMessage(), e);
+        } catch (IOException e) {
+            throw new InvalidInputException("IDX file " + file + " cannot be read: " + e, e);
+        }
+    }
+
+    private static InputStream open(Path file) throws IOException {
+        InputStream raw = new BufferedInputStream(Files.newInputStream(file), 1 << 16);
+        raw.mark(2);
+        int b1 = raw.read();
+        int b2 = raw.read();
+        raw.reset();
+        return b1 == 0x1f && b2 == 0x8b ? new BufferedInputStream(new GZIPInputStream(raw, 1 << 16), 1 << 16) : raw;
+    }
+}

@@ -1,0 +1,76 @@
+package org.sparkdistill.core.metrics;
+
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.sparkdistill.core.data.Examples;
+import org.sparkdistill.core.teacher.TeacherEnsemble;
+import org.sparkdistill.core.train.Batches;
+
+/**
+ * Scores a student on held-out examples, against their labels and, when given, a reference teacher ensemble.
+ *
+ * <p>The teacher's predictions are computed once, when the evaluator is made, and reused for every evaluation.
+ * Not thread-safe.
+ */
+public final class Evaluator {
+    private static final int BATCH = 2048;
+
+    private final Examples heldOut;
+    private final float[] teacherProbabilities;
+
+    private Evaluator(Examples heldOut, float[] teacherProbabilities) {
+        this.heldOut = heldOut;
+        this.teacherProbabilities = teacherProbabilities;
+    }
+
+    /** An evaluator against labels only. */
+    public static Evaluator labelsOnly(Examples heldOut) {
+        return new Evaluator(heldOut, null);
+    }
+
+    /** An evaluator that also measures agreement with, and divergence from, the ensemble at T = 1. */
+    public static Evaluator withTeacher(Examples heldOut, TeacherEnsemble teacher) {
+        return new Evaluator(heldOut, predict(heldOut, (x, y) -> teacher.softTargets(x, y, 1.0)));
+    }
+
+    /** The accuracy of the reference teacher, NaN without one. */
+    public double teacherAccuracy() {
+        return teacherProbabilities == null ? Double.NaN
+                : ClassificationMetrics.accuracy(teacherProbabilities, heldOut.numClasses(), heldOut.labels());
+    }
+
+    /** Measures a student whose output layer is softmax; {@code trainLoss}, {@code epoch}, {@code step} and {@code seconds} are passed through. */
+    public EpochMetrics evaluate(MultiLayerNetwork student, int epoch, long step, double trainLoss, double seconds) {
+        float[] studentProbabilities = predict(heldOut, (x, y) -> student.output(x, false));
+        int classes = heldOut.numClasses();
+        double accuracy = ClassificationMetrics.accuracy(studentProbabilities, classes, heldOut.labels());
+        double ece = ClassificationMetrics.expectedCalibrationError(studentProbabilities, classes, heldOut.labels());
+        double agreement = Double.NaN;
+        double kl = Double.NaN;
+        if (teacherProbabilities != null) {
+            agreement = ClassificationMetrics.agreement(studentProbabilities, teacherProbabilities, classes);
+            kl = ClassificationMetrics.meanKl(teacherProbabilities, studentProbabilities, classes);
+        }
+        return new EpochMetrics(epoch, step, trainLoss, accuracy, agreement, kl, ece, seconds);
+    }
+
+    private interface BatchPredictor {
+        INDArray probabilities(INDArray features, INDArray oneHot);
+    }
+
+    private static float[] predict(Examples examples, BatchPredictor predictor) {
+        int classes = examples.numClasses();
+        float[] out = new float[examples.size() * classes];
+        int[] order = Batches.inOrder(examples.size());
+        for (int from = 0; from < examples.size(); from += BATCH) {
+            int to = Math.min(examples.size(), from + BATCH);
+            INDArray probabilities = predictor.probabilities(Batches.features(examples, order, from, to),
+                    Batches.oneHot(examples, order, from, to));
+            // DL4J often returns 'f'-ordered arrays; a 'c'-ordered copy makes the buffer row-major.
+            float[] batch = probabilities.castTo(DataType.FLOAT).dup('c').data().asFloat();
+            System.arraycopy(batch, 0, out, from * classes, batch.length);
+        }
+        return out;
+    }
+}

@@ -1,0 +1,132 @@
+package org.sparkdistill.core.teacher;
+
+import java.io.IOException;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
+import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.api.Model;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.layers.BaseOutputLayer;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.util.ModelSerializer;
+import org.nd4j.linalg.activations.IActivation;
+import org.nd4j.linalg.activations.impl.ActivationIdentity;
+import org.nd4j.linalg.activations.impl.ActivationSoftmax;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.ops.transforms.Transforms;
+import org.sparkdistill.core.InvalidInputException;
+
+/**
+ * A teacher backed by a DL4J {@link MultiLayerNetwork} or single-output {@link ComputationGraph}.
+ *
+ * <p>A softmax output is turned back into logits as log-probabilities (equal to the raw logits up to a per-row
+ * constant); an identity output is taken as logits already. Not thread-safe, like the network it wraps.
+ */
+public final class Dl4jTeacher implements Teacher {
+    private static final double MIN_PROBABILITY = 1e-30;
+
+    private final String name;
+    private final Model model;
+    private final boolean outputsProbabilities;
+
+    private Dl4jTeacher(String name, Model model, IActivation outputActivation) {
+        if (!(outputActivation instanceof ActivationSoftmax) && !(outputActivation instanceof ActivationIdentity)) {
+            throw new InvalidInputException("teacher '" + name + "' has output activation " + outputActivation
+                    + "; a teacher's output layer must be softmax or identity");
+        }
+        this.name = name;
+        this.model = model;
+        this.outputsProbabilities = outputActivation instanceof ActivationSoftmax;
+    }
+
+    /** Wraps a network already in memory. */
+    public static Dl4jTeacher of(String name, MultiLayerNetwork network) {
+        return new Dl4jTeacher(name, network, activationOf(name, network.getOutputLayer()));
+    }
+
+    /** Wraps a graph already in memory; it must have exactly one output. */
+    public static Dl4jTeacher of(String name, ComputationGraph graph) {
+        if (graph.getNumOutputArrays() != 1) {
+            throw new InvalidInputException("teacher '" + name + "' has " + graph.getNumOutputArrays()
+                    + " outputs; a teacher graph must have exactly 1");
+        }
+        return new Dl4jTeacher(name, graph, activationOf(name, graph.getOutputLayer(0)));
+    }
+
+    /** Loads a model zip written by DL4J's {@code ModelSerializer}. */
+    public static Dl4jTeacher load(Path file) {
+        if (!Files.isRegularFile(file)) {
+            throw new InvalidInputException("teacher model file " + file + " does not exist");
+        }
+        try {
+            return read(file.getFileName().toString(), Files.readAllBytes(file), file.toString());
+        } catch (IOException e) {
+            throw new InvalidInputException("teacher model file " + file + " cannot be read: " + e, e);
+        }
+    }
+
+    /**
+     * Reads a model zip from its bytes, telling the two model kinds apart by their configuration.
+     *
+     * @param source where the bytes came from, for messages
+     */
+    public static Dl4jTeacher read(String name, byte[] zip, String source) {
+        try {
+            if (isComputationGraph(zip, source)) {
+                return of(name, ModelSerializer.restoreComputationGraph(new ByteArrayInputStream(zip), false));
+            }
+            return of(name, ModelSerializer.restoreMultiLayerNetwork(new ByteArrayInputStream(zip), false));
+        } catch (InvalidInputException e) {
+            throw e;
+        } catch (IOException | RuntimeException e) {
+            throw new InvalidInputException("teacher model file " + source + " is not a readable DL4J model zip: " + e, e);
+        }
+    }
+
+    private static boolean isComputationGraph(byte[] zip, String source) throws IOException {
+        try (ZipInputStream in = new ZipInputStream(new ByteArrayInputStream(zip))) {
+            for (ZipEntry entry = in.getNextEntry(); entry != null; entry = in.getNextEntry()) {
+                if (entry.getName().equals("configuration.json")) {
+                    return new String(in.readAllBytes(), StandardCharsets.UTF_8).contains("\"vertices\"");
+                }
+            }
+        }
+        throw new InvalidInputException("teacher model file " + source
+                + " is not a readable DL4J model zip: it has no configuration.json entry");
+    }
+
+    private static IActivation activationOf(String name, Layer outputLayer) {
+        if (!(outputLayer instanceof BaseOutputLayer<?> output)) {
+            throw new InvalidInputException("teacher '" + name + "' ends in " + outputLayer.getClass().getSimpleName()
+                    + "; a teacher must end in an output layer");
+        }
+        return output.layerConf().getActivationFn();
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public INDArray logits(INDArray features) {
+        INDArray output = model instanceof MultiLayerNetwork network
+                ? network.output(features, false)
+                : ((ComputationGraph) model).outputSingle(false, features);
+        return outputsProbabilities ? Transforms.log(Transforms.max(output, MIN_PROBABILITY, false), false) : output;
+    }
+
+    @Override
+    public void close() {
+        model.close();
+    }
+
+    @Override
+    public String toString() {
+        return "Dl4jTeacher(" + name + ")";
+    }
+}

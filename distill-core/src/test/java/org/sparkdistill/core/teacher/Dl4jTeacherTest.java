@@ -1,0 +1,110 @@
+package org.sparkdistill.core.teacher;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.util.ModelSerializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.learning.config.Sgd;
+import org.nd4j.linalg.lossfunctions.LossFunctions;
+import org.nd4j.linalg.ops.transforms.Transforms;
+import org.sparkdistill.core.InvalidInputException;
+import org.sparkdistill.core.train.Networks;
+
+class Dl4jTeacherTest {
+    @TempDir
+    Path dir;
+
+    static MultiLayerNetwork network() {
+        return Networks.mlp(6, List.of(5), 3, new Sgd(0.1), 7L);
+    }
+
+    static INDArray features() {
+        return Nd4j.rand(DataType.FLOAT, 4, 6);
+    }
+
+    @Test
+    void multiLayerNetworkZipGivesLogProbabilities() throws IOException {
+        MultiLayerNetwork network = network();
+        Path file = dir.resolve("mlp.zip");
+        ModelSerializer.writeModel(network, file.toFile(), false);
+        INDArray x = features();
+        try (Dl4jTeacher teacher = Dl4jTeacher.load(file)) {
+            assertEquals("mlp.zip", teacher.name());
+            INDArray expected = network.output(x, false);
+            INDArray recovered = Transforms.softmax(teacher.logits(x), false);
+            assertEquals(0.0, expected.sub(recovered).amaxNumber().doubleValue(), 1e-6);
+        }
+    }
+
+    @Test
+    void computationGraphZipLoadsToo() throws IOException {
+        ComputationGraph graph = new ComputationGraph(new NeuralNetConfiguration.Builder().seed(3).dataType(DataType.FLOAT)
+                .graphBuilder().addInputs("in")
+                .addLayer("hidden", new DenseLayer.Builder().nIn(6).nOut(4).activation(Activation.TANH).build(), "in")
+                .addLayer("out", new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nIn(4).nOut(3)
+                        .activation(Activation.SOFTMAX).build(), "hidden")
+                .setOutputs("out").build());
+        graph.init();
+        Path file = dir.resolve("graph.zip");
+        ModelSerializer.writeModel(graph, file.toFile(), false);
+        INDArray x = features();
+        try (Dl4jTeacher teacher = Dl4jTeacher.load(file)) {
+            INDArray recovered = Transforms.softmax(teacher.logits(x), false);
+            assertEquals(0.0, graph.outputSingle(x).sub(recovered).amaxNumber().doubleValue(), 1e-6);
+        }
+    }
+
+    @Test
+    void corruptZipIsRefusedWithTheFileNamed() throws IOException {
+        Path file = dir.resolve("corrupt.zip");
+        Files.write(file, "this is not a zip file at all".getBytes());
+        InvalidInputException e = assertThrows(InvalidInputException.class, () -> Dl4jTeacher.load(file));
+        assertTrue(e.getMessage().contains(file.toString()) && e.getMessage().contains("not a readable DL4J model zip"),
+                e.getMessage());
+    }
+
+    @Test
+    void truncatedZipIsRefused() throws IOException {
+        Path whole = dir.resolve("whole.zip");
+        ModelSerializer.writeModel(network(), whole.toFile(), false);
+        byte[] bytes = Files.readAllBytes(whole);
+        Path truncated = dir.resolve("truncated.zip");
+        Files.write(truncated, Arrays.copyOf(bytes, bytes.length / 2));
+        InvalidInputException e = assertThrows(InvalidInputException.class, () -> Dl4jTeacher.load(truncated));
+        assertTrue(e.getMessage().contains(truncated.toString()), e.getMessage());
+    }
+
+    @Test
+    void missingFileIsNamed() {
+        Path missing = dir.resolve("nowhere.zip");
+        InvalidInputException e = assertThrows(InvalidInputException.class, () -> Dl4jTeacher.load(missing));
+        assertTrue(e.getMessage().contains(missing.toString()) && e.getMessage().contains("does not exist"), e.getMessage());
+    }
+
+    @Test
+    void outputActivationOtherThanSoftmaxOrIdentityIsRefused() {
+        MultiLayerNetwork sigmoid = new MultiLayerNetwork(new NeuralNetConfiguration.Builder().list()
+                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.XENT).nIn(6).nOut(3)
+                        .activation(Activation.SIGMOID).build()).build());
+        sigmoid.init();
+        InvalidInputException e = assertThrows(InvalidInputException.class, () -> Dl4jTeacher.of("sig", sigmoid));
+        assertTrue(e.getMessage().contains("'sig'") && e.getMessage().contains("sigmoid"), e.getMessage());
+    }
+}

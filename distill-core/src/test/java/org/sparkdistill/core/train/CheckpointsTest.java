@@ -1,0 +1,123 @@
+package org.sparkdistill.core.train;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Random;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.sparkdistill.core.InvalidInputException;
+import org.sparkdistill.core.data.Examples;
+import org.sparkdistill.core.metrics.Evaluator;
+import org.sparkdistill.core.teacher.Dl4jTeacher;
+import org.sparkdistill.core.teacher.EnsembleWeighting;
+import org.sparkdistill.core.teacher.TeacherEnsemble;
+
+class CheckpointsTest {
+    static final int FEATURES = 8;
+    static final int CLASSES = 3;
+
+    @TempDir
+    Path dir;
+
+    static Examples randomExamples(String name, int rows, long seed) {
+        Random random = new Random(seed);
+        float[] features = new float[rows * FEATURES];
+        int[] labels = new int[rows];
+        for (int i = 0; i < rows; i++) {
+            labels[i] = random.nextInt(CLASSES);
+            for (int j = 0; j < FEATURES; j++) {
+                features[i * FEATURES + j] = (float) random.nextGaussian() + (j % CLASSES == labels[i] ? 1f : 0f);
+            }
+        }
+        return new Examples(name, features, labels, new int[] {FEATURES}, CLASSES);
+    }
+
+    static MultiLayerNetwork student() {
+        return Networks.mlp(FEATURES, List.of(6), CLASSES, UpdaterKind.ADAM.withLearningRate(0.01), 11L);
+    }
+
+    static DistillationTrainer trainer(TrainingPlan plan, Examples heldOut) {
+        MultiLayerNetwork teacherNet = Networks.mlp(FEATURES, List.of(10), CLASSES, UpdaterKind.ADAM.withLearningRate(0.01), 5L);
+        TeacherEnsemble ensemble = TeacherEnsemble.of(List.of(Dl4jTeacher.of("teacher", teacherNet)), EnsembleWeighting.UNIFORM);
+        return new DistillationTrainer(plan, ensemble, Evaluator.withTeacher(heldOut, ensemble));
+    }
+
+    static TrainingPlan plan() {
+        return new TrainingPlan(3, 16, 99L, Schedule.linear(4.0, 2.0), Schedule.linear(1.0, 0.2), 5);
+    }
+
+    @Test
+    void resumingFromACheckpointContinuesTheSameTrajectory() {
+        Examples data = randomExamples("train", 100, 1L);
+        Examples heldOut = randomExamples("held-out", 30, 2L);
+
+        MultiLayerNetwork uninterrupted = student();
+        trainer(plan(), heldOut).train(uninterrupted, data, TrainingState.START, null);
+
+        MultiLayerNetwork interrupted = student();
+        Checkpoints checkpoints = new Checkpoints(dir);
+        // 7 steps per epoch, 21 in all: checkpoints land at steps 5, 10, 15 and 20.
+        trainer(plan(), heldOut).train(interrupted, data, TrainingState.START, checkpoints);
+
+        Checkpoints.Checkpoint latest = checkpoints.latest().orElseThrow();
+        assertEquals(new TrainingState(20, 2, 6), latest.state());
+        Checkpoints.Checkpoint middle = Checkpoints.read(dir.resolve("step-000000000010"));
+        assertEquals(new TrainingState(10, 1, 3), middle.state());
+
+        MultiLayerNetwork resumed = middle.restoreNetwork();
+        trainer(plan(), heldOut).train(resumed, data, middle.state(), null);
+
+        INDArray difference = uninterrupted.params().sub(resumed.params());
+        assertEquals(0.0, difference.amaxNumber().doubleValue(), 1e-6, "resumed parameters equal uninterrupted ones");
+        assertEquals(0.0, uninterrupted.getUpdater().getStateViewArray().sub(resumed.getUpdater().getStateViewArray())
+                .amaxNumber().doubleValue(), 1e-6, "updater state too");
+    }
+
+    @Test
+    void stateFileMatchesTheGoldenFormat() throws IOException {
+        String golden;
+        try (InputStream in = getClass().getResourceAsStream("/checkpoint/golden-state.properties")) {
+            golden = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        assertEquals(golden, Checkpoints.formatState(new TrainingState(120, 2, 7), 42L));
+        Path folder = dir.resolve("step-000000000120");
+        Files.createDirectories(folder);
+        Files.writeString(folder.resolve(Checkpoints.STATE_FILE), golden);
+        Checkpoints.Checkpoint read = Checkpoints.read(folder);
+        assertEquals(new TrainingState(120, 2, 7), read.state());
+        assertEquals(42L, read.seed());
+    }
+
+    @Test
+    void latestIgnoresUnfinishedTemporaryFolders() throws IOException {
+        Checkpoints checkpoints = new Checkpoints(dir);
+        checkpoints.save(student(), new TrainingState(3, 0, 3), 1L);
+        Files.createDirectories(dir.resolve(".step-000000000009.tmp-1-2"));
+        assertEquals(3, checkpoints.latest().orElseThrow().state().step());
+        assertFalse(new Checkpoints(dir.resolve("absent")).latest().isPresent());
+    }
+
+    @Test
+    void unreadableStateIsReportedWithItsFile() throws IOException {
+        Path folder = dir.resolve("step-000000000001");
+        Files.createDirectories(folder);
+        Files.writeString(folder.resolve(Checkpoints.STATE_FILE), "format=other/9\nstep=1\n");
+        InvalidInputException format = assertThrows(InvalidInputException.class, () -> Checkpoints.read(folder));
+        assertTrue(format.getMessage().contains("other/9") && format.getMessage().contains(folder.toString()),
+                format.getMessage());
+        Files.writeString(folder.resolve(Checkpoints.STATE_FILE), "format=" + Checkpoints.FORMAT + "\nstep=x\n");
+        InvalidInputException number = assertThrows(InvalidInputException.class, () -> Checkpoints.read(folder));
+        assertTrue(number.getMessage().contains("step = x"), number.getMessage());
+    }
+}

@@ -1,0 +1,151 @@
+package org.sparkdistill.jobs;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.SparkSession;
+import org.sparkdistill.core.InvalidInputException;
+import org.sparkdistill.core.data.Examples;
+import org.sparkdistill.core.teacher.Dl4jTeacher;
+import org.sparkdistill.core.train.Schedule;
+import org.sparkdistill.core.train.TrainingPlan;
+import org.sparkdistill.jobs.config.DistillConfig;
+import org.sparkdistill.jobs.config.DistillationConfig;
+import org.sparkdistill.jobs.config.TeacherConfig;
+import org.sparkdistill.jobs.report.ComparisonReport;
+import org.sparkdistill.jobs.report.Json;
+import org.sparkdistill.jobs.report.RunSummary;
+import org.sparkdistill.jobs.spark.ExampleFrames;
+import org.sparkdistill.jobs.spark.InputData;
+
+/**
+ * Distils a student from the configured teachers on Spark and writes it, with its metrics, to the output directory.
+ *
+ * <p>Everything that can be checked on the driver is checked before the Spark job starts: the configuration, the
+ * teacher files, the data's schema and shape, and each teacher against the data. The output directory appears
+ * complete or not at all. Teachers given with α = 0 throughout are used only to measure agreement and KL.
+ */
+public final class DistillJob {
+    public static final String MODEL_FILE = "student.zip";
+    public static final String CONFIG_FILE = "config.yaml";
+
+    private DistillJob() {}
+
+    /** The result of a run: where it was written and the per-epoch metrics. */
+    public record Outcome(Path output, RunSummary summary) {}
+
+    public static Outcome run(SparkSession spark, DistillConfig config, String runName) {
+        long started = System.nanoTime();
+        boolean distils = distils(config.distillation());
+        if (distils && config.teachers().isEmpty()) {
+            throw new InvalidInputException("distillation.alpha = " + config.distillation().alpha()
+                    + " needs at least one teacher, but 'teachers' is empty; add a teacher or set alpha to 0");
+        }
+        TeacherSpecs teachers = teacherSpecs(config);
+        List<byte[]> teacherZips = readAll(teachers.paths());
+
+        InputData.Table train = InputData.train(spark, config.data().train(), config.data().limit());
+        Examples heldOut = InputData.test(spark, config.data().train(), config.data().test());
+        requireTeachersFit(teachers, teacherZips, train.info().featureCount(), train.info().numClasses());
+        if (heldOut.featureCount() != train.info().featureCount() || heldOut.numClasses() != train.info().numClasses()) {
+            throw new InvalidInputException("test data " + heldOut + " does not match training data " + train.info());
+        }
+
+        TrainingPlan plan = planOf(config);
+        StudentSpec student = new StudentSpec(config.student().hidden(), config.student().updater(),
+                config.student().learningRate());
+        Path output = Path.of(config.output());
+        String checkpoints = config.training().checkpointEvery() > 0
+                ? output.toAbsolutePath().resolveSibling(output.getFileName() + ".checkpoints").toString() : null;
+
+        JavaSparkContext context = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        Broadcast<Examples> heldOutBroadcast = context.broadcast(heldOut);
+        Broadcast<List<byte[]>> teacherBroadcast = context.broadcast(teacherZips);
+        TrainedStudent trained;
+        try {
+            context.setJobDescription("spark-distill distill " + runName + ": " + plan.epochs() + " epochs on "
+                    + train.info().rows() + " rows");
+            trained = train.rows().repartition(1).sortWithinPartitions(ExampleFrames.ID).javaRDD()
+                    .mapPartitions(new DistillTask(train.info(), plan, student, teachers, distils, heldOutBroadcast,
+                            teacherBroadcast, checkpoints))
+                    .collect().get(0);
+        } finally {
+            context.setJobDescription(null);
+            heldOutBroadcast.destroy();
+            teacherBroadcast.destroy();
+        }
+        RunSummary summary = new RunSummary(runName, trained.history(), (System.nanoTime() - started) / 1e9);
+        AtomicDirectory.publish(output, dir -> {
+            Files.write(dir.resolve(MODEL_FILE), trained.modelZip());
+            Files.writeString(dir.resolve(CONFIG_FILE), config.toYaml(), StandardCharsets.UTF_8);
+            Files.writeString(dir.resolve(ComparisonReport.JSON_FILE), Json.write(summary.toJsonTree()),
+                    StandardCharsets.UTF_8);
+            Provenance.of(config.training().seed(), config.toYaml()).writeTo(dir);
+        });
+        return new Outcome(output, summary);
+    }
+
+    /** True unless α is zero at every step, in which case the student learns from hard labels alone. */
+    static boolean distils(DistillationConfig d) {
+        return d.alpha() > 0 || (d.alphaEnd() != null && d.alphaEnd() > 0);
+    }
+
+    static TrainingPlan planOf(DistillConfig config) {
+        DistillationConfig d = config.distillation();
+        Schedule temperature = d.temperatureEnd() == null ? Schedule.constant(d.temperature())
+                : Schedule.linear(d.temperature(), d.temperatureEnd());
+        Schedule alpha = d.alphaEnd() == null ? Schedule.constant(d.alpha()) : Schedule.linear(d.alpha(), d.alphaEnd());
+        return new TrainingPlan(config.training().epochs(), config.training().batchSize(), config.training().seed(),
+                temperature, alpha, config.training().checkpointEvery());
+    }
+
+    static TeacherSpecs teacherSpecs(DistillConfig config) {
+        List<String> paths = new ArrayList<>();
+        double[] weights = new double[config.teachers().size()];
+        for (int k = 0; k < weights.length; k++) {
+            TeacherConfig teacher = config.teachers().get(k);
+            paths.add(teacher.path());
+            weights[k] = teacher.weight();
+        }
+        return new TeacherSpecs(paths, weights, config.weighting());
+    }
+
+    private static List<byte[]> readAll(List<String> paths) {
+        List<byte[]> zips = new ArrayList<>();
+        for (String path : paths) {
+            Path file = Path.of(path);
+            if (!Files.isRegularFile(file)) {
+                throw new InvalidInputException("teacher model file " + file + " does not exist");
+            }
+            try {
+                zips.add(Files.readAllBytes(file));
+            } catch (IOException e) {
+                throw new UncheckedIOException("could not read teacher model file " + file, e);
+            }
+        }
+        return zips;
+    }
+
+    /** Loads every teacher once on the driver to refuse a corrupt file or a shape mismatch before Spark runs. */
+    private static void requireTeachersFit(TeacherSpecs specs, List<byte[]> zips, int featureCount, int classes) {
+        if (specs.paths().isEmpty()) {
+            return;
+        }
+        List<Dl4jTeacher> loaded = new ArrayList<>();
+        for (int k = 0; k < zips.size(); k++) {
+            String path = specs.paths().get(k);
+            loaded.add(Dl4jTeacher.read(Path.of(path).getFileName().toString(), zips.get(k), path));
+        }
+        try {
+            specs.ensembleOf(loaded).requireCompatible(featureCount, classes);
+        } finally {
+            loaded.forEach(Dl4jTeacher::close);
+        }
+    }
+}

@@ -1,0 +1,51 @@
+package org.sparkdistill.jobs;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.util.HexFormat;
+
+/**
+ * Where a model came from: the seed, a hash of the exact configuration, and the versions that produced it.
+ *
+ * <p>Written as {@value #FILE_NAME} next to every model a job writes.
+ */
+public record Provenance(long seed, String configSha256, String sparkDistillVersion, String sparkVersion,
+                         String dl4jVersion, String javaVersion, Instant created) {
+    public static final String FILE_NAME = "provenance.properties";
+
+    public static Provenance of(long seed, String resolvedConfig) {
+        return new Provenance(seed, sha256(resolvedConfig.getBytes(StandardCharsets.UTF_8)),
+                versionOf(Provenance.class), versionOf(org.apache.spark.SparkContext.class),
+                versionOf(org.deeplearning4j.nn.multilayer.MultiLayerNetwork.class),
+                System.getProperty("java.version"), Instant.now());
+    }
+
+    public void writeTo(Path directory) throws IOException {
+        String text = "seed=" + seed + "\nconfigSha256=" + configSha256 + "\nsparkDistillVersion=" + sparkDistillVersion
+                + "\nsparkVersion=" + sparkVersion + "\ndl4jVersion=" + dl4jVersion + "\njavaVersion=" + javaVersion
+                + "\ncreated=" + created + "\n";
+        Files.writeString(directory.resolve(FILE_NAME), text, StandardCharsets.UTF_8);
+    }
+
+    public static String sha256(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java runtime provides SHA-256", e);
+        }
+    }
+
+    /** The jar manifest's implementation version of the class's package, or "unknown" when run from classes. */
+    private static String versionOf(Class<?> type) {
+        String version = type.getPackage().getImplementationVersion();
+        if (version == null && type == org.apache.spark.SparkContext.class) {
+            version = org.apache.spark.package$.MODULE$.SPARK_VERSION();
+        }
+        return version == null ? "unknown" : version;
+    }
+}

@@ -1,0 +1,28 @@
+package org.sparkdistill.jobs;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.Serializable;
+import java.io.UncheckedIOException;
+import java.util.List;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.util.ModelSerializer;
+import org.sparkdistill.core.metrics.EpochMetrics;
+
+/** What a training task sends back to the driver: the trained model as a DL4J zip, and its per-epoch metrics. */
+public record TrainedStudent(byte[] modelZip, List<EpochMetrics> history) implements Serializable {
+    public TrainedStudent {
+        history = List.copyOf(history);
+    }
+
+    /** Serialises the network without updater state: the output is a model for inference. */
+    public static TrainedStudent of(MultiLayerNetwork network, List<EpochMetrics> history) {
+        ByteArrayOutputStream zip = new ByteArrayOutputStream();
+        try {
+            ModelSerializer.writeModel(network, zip, false);
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not serialise the trained student", e);
+        }
+        return new TrainedStudent(zip.toByteArray(), history);
+    }
+}

@@ -1,0 +1,52 @@
+package org.sparkdistill.jobs.cli;
+
+import java.io.PrintWriter;
+import org.sparkdistill.core.InvalidInputException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The command-line entry point: {@code spark-distill <command> [options]}. */
+@Command(name = "spark-distill", mixinStandardHelpOptions = true, versionProvider = SparkDistill.Version.class,
+        description = "Distributed knowledge distillation on Apache Spark with Deeplearning4j.",
+        subcommands = {PrepareCommand.class, TrainTeacherCommand.class, DistillCommand.class, EvaluateCommand.class,
+            QuickstartCommand.class, CommandLine.HelpCommand.class})
+public final class SparkDistill implements Runnable {
+    /** Exit status of a run refused for bad input. */
+    public static final int INVALID_INPUT = 2;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        System.exit(execute(args));
+    }
+
+    /** Runs one command and returns its exit status instead of exiting. */
+    public static int execute(String... args) {
+        CommandLine commandLine = new CommandLine(new SparkDistill());
+        commandLine.setExecutionExceptionHandler((e, line, parsed) -> {
+            if (e instanceof InvalidInputException) {
+                line.getErr().println("error: " + e.getMessage());
+                return INVALID_INPUT;
+            }
+            throw e;
+        });
+        return commandLine.execute(args);
+    }
+
+    @Override
+    public void run() {
+        PrintWriter err = spec.commandLine().getErr();
+        err.println("Missing command.");
+        spec.commandLine().usage(err);
+        throw new CommandLine.ParameterException(spec.commandLine(), "choose a command");
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String version = SparkDistill.class.getPackage().getImplementationVersion();
+            return new String[] {"spark-distill " + (version == null ? "(development build)" : version)};
+        }
+    }
+}

@@ -1,0 +1,46 @@
+package org.sparkdistill.jobs.report;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.sparkdistill.core.metrics.EpochMetrics;
+
+/**
+ * One training run for a report: its name, its per-epoch metrics and its wall time.
+ *
+ * @param seconds wall time of the whole run, including job start-up
+ */
+public record RunSummary(String name, List<EpochMetrics> epochs, double seconds) {
+    public RunSummary {
+        epochs = List.copyOf(epochs);
+        if (epochs.isEmpty()) {
+            throw new IllegalArgumentException("run '" + name + "' has no epochs to report");
+        }
+    }
+
+    public EpochMetrics last() {
+        return epochs.get(epochs.size() - 1);
+    }
+
+    public Map<String, Object> toJsonTree() {
+        Map<String, Object> tree = new LinkedHashMap<>();
+        tree.put("name", name);
+        tree.put("seconds", seconds);
+        tree.put("final", epochTree(last()));
+        tree.put("epochs", epochs.stream().map(RunSummary::epochTree).toList());
+        return tree;
+    }
+
+    private static Map<String, Object> epochTree(EpochMetrics m) {
+        Map<String, Object> tree = new LinkedHashMap<>();
+        tree.put("epoch", m.epoch());
+        tree.put("step", m.step());
+        tree.put("trainLoss", m.trainLoss());
+        tree.put("accuracy", m.accuracy());
+        tree.put("agreement", m.agreement());
+        tree.put("teacherKl", m.teacherKl());
+        tree.put("ece", m.ece());
+        tree.put("seconds", m.seconds());
+        return tree;
+    }
+}

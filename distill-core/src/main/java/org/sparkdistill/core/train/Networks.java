@@ -41,15 +41,15 @@ public final class Networks {
         return network;
     }
 
-    /** A small convolutional classifier for single-channel images (two conv/pool blocks, one dense layer). */
+    /** A small LeNet-style classifier for single-channel images: two 5×5 conv/max-pool blocks, one dense layer. */
     public static MultiLayerNetwork cnn(int height, int width, int classes, IUpdater updater, long seed) {
         MultiLayerNetwork network = new MultiLayerNetwork(new NeuralNetConfiguration.Builder()
                 .seed(seed).dataType(DataType.FLOAT).updater(updater).weightInit(WeightInit.RELU).list()
-                .layer(new ConvolutionLayer.Builder(3, 3).nOut(32).activation(Activation.RELU).build())
+                .layer(new ConvolutionLayer.Builder(5, 5).nOut(16).activation(Activation.RELU).build())
                 .layer(new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX).kernelSize(2, 2).stride(2, 2).build())
-                .layer(new ConvolutionLayer.Builder(3, 3).nOut(64).activation(Activation.RELU).build())
+                .layer(new ConvolutionLayer.Builder(5, 5).nOut(32).activation(Activation.RELU).build())
                 .layer(new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX).kernelSize(2, 2).stride(2, 2).build())
-                .layer(new DenseLayer.Builder().nOut(256).activation(Activation.RELU).build())
+                .layer(new DenseLayer.Builder().nOut(128).activation(Activation.RELU).build())
                 .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
                         .nOut(classes).activation(Activation.SOFTMAX).build())
                 .setInputType(InputType.convolutionalFlat(height, width, 1))

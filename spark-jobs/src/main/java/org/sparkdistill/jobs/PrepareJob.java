@@ -1,0 +1,26 @@
+package org.sparkdistill.jobs;
+
+import java.nio.file.Path;
+import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.SparkSession;
+import org.sparkdistill.core.data.Examples;
+import org.sparkdistill.jobs.spark.ExampleFrames;
+import org.sparkdistill.jobs.spark.InputData;
+
+/** Writes examples as the Parquet table the jobs read, with the description of its shape and classes beside it. */
+public final class PrepareJob {
+    private PrepareJob() {}
+
+    public static void run(SparkSession spark, Examples examples, Path output) {
+        spark.sparkContext().setJobDescription("spark-distill prepare: " + examples);
+        try {
+            AtomicDirectory.publish(output, staging -> {
+                // The staging directory is this job's own, so Spark may replace it with the table.
+                ExampleFrames.toFrame(spark, examples).write().mode(SaveMode.Overwrite).parquet(staging.toString());
+                InputData.infoOf(examples).writeTo(staging);
+            });
+        } finally {
+            spark.sparkContext().setJobDescription(null);
+        }
+    }
+}

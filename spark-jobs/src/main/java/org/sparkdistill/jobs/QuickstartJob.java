@@ -1,0 +1,83 @@
+package org.sparkdistill.jobs;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.apache.spark.sql.SparkSession;
+import org.sparkdistill.core.data.FashionMnist;
+import org.sparkdistill.jobs.config.ConfigLoader;
+import org.sparkdistill.jobs.config.DistillConfig;
+import org.sparkdistill.jobs.report.ComparisonReport;
+import org.sparkdistill.jobs.report.RunSummary;
+
+/**
+ * The quickstart: a CNN teacher, then the same student trained twice on the same data, seed and epochs, once on
+ * labels alone and once distilled from the teacher, compared in a table, {@code metrics.json} and {@code report.html}.
+ */
+public final class QuickstartJob {
+    public static final String TEACHER_FILE = "teacher.zip";
+
+    private QuickstartJob() {}
+
+    /**
+     * What the quickstart runs.
+     *
+     * @param limit training rows the students see (the teacher sees all)
+     */
+    public record Settings(Path data, Path output, Path cache, long seed, int limit, int epochs, int batchSize,
+                           List<Integer> hidden, double learningRate, double temperature, double alpha,
+                           TeacherTraining.Recipe teacher, String master) {}
+
+    public static ComparisonReport run(SparkSession spark, Settings s) {
+        TeacherTraining.Trained teacher = TeacherTraining.trainOrReuse(FashionMnist.train(s.data()),
+                FashionMnist.test(s.data()), s.teacher(), s.cache());
+        System.out.printf("teacher: %.2f%% accuracy (%s)%n", 100 * teacher.accuracy(),
+                teacher.cached() ? "from the cache, " + teacher.model() : "trained in " + Math.round(teacher.seconds()) + " s");
+        List<RunSummary> runs = new ArrayList<>();
+        AtomicDirectory.publish(s.output(), dir -> {
+            Files.copy(teacher.model(), dir.resolve(TEACHER_FILE));
+            runs.add(DistillJob.run(spark, config(s, dir.resolve("alone"), teacher.model(), 0.0), "student alone").summary());
+            runs.add(DistillJob.run(spark, config(s, dir.resolve("distilled"), teacher.model(), s.alpha()),
+                    "student distilled").summary());
+            report(s, teacher, runs).writeTo(dir);
+        });
+        return report(s, teacher, runs);
+    }
+
+    /** Both runs share everything but α; with α = 0 the teacher is only used to measure agreement and KL. */
+    static DistillConfig config(Settings s, Path output, Path teacher, double alpha) {
+        Map<String, String> overrides = new LinkedHashMap<>();
+        overrides.put("data.train", s.data().toString());
+        overrides.put("data.limit", String.valueOf(s.limit()));
+        overrides.put("teachers", teacher.toString());
+        overrides.put("student.hidden", s.hidden().stream().map(String::valueOf).collect(Collectors.joining(",")));
+        overrides.put("student.learningRate", String.valueOf(s.learningRate()));
+        overrides.put("distillation.temperature", String.valueOf(s.temperature()));
+        overrides.put("distillation.alpha", String.valueOf(alpha));
+        overrides.put("training.epochs", String.valueOf(s.epochs()));
+        overrides.put("training.batchSize", String.valueOf(s.batchSize()));
+        overrides.put("training.seed", String.valueOf(s.seed()));
+        overrides.put("output", output.toString());
+        overrides.put("spark.master", s.master());
+        return ConfigLoader.parse("{}", "quickstart", overrides);
+    }
+
+    private static ComparisonReport report(Settings s, TeacherTraining.Trained teacher, List<RunSummary> runs) {
+        Map<String, Object> settings = new LinkedHashMap<>();
+        settings.put("data", s.data().toString());
+        settings.put("student training rows", s.limit());
+        settings.put("student", "MLP " + s.hidden() + ", Adam " + s.learningRate());
+        settings.put("epochs", s.epochs());
+        settings.put("batch size", s.batchSize());
+        settings.put("temperature", s.temperature());
+        settings.put("alpha (distilled run)", s.alpha());
+        settings.put("seed", s.seed());
+        settings.put("teacher", "CNN, " + s.teacher().describe() + (teacher.cached() ? " (cached)" : ""));
+        return new ComparisonReport("spark-distill quickstart: Fashion-MNIST", teacher.accuracy(), teacher.seconds(),
+                runs, settings);
+    }
+}

@@ -11,6 +11,7 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.SparkSession;
 import org.sparkdistill.core.InvalidInputException;
+import org.sparkdistill.core.io.AtomicDirectory;
 import org.sparkdistill.core.data.Examples;
 import org.sparkdistill.core.teacher.Dl4jTeacher;
 import org.sparkdistill.core.train.Schedule;
@@ -59,7 +60,7 @@ public final class DistillJob {
 
         TrainingPlan plan = planOf(config);
         StudentSpec student = new StudentSpec(config.student().hidden(), config.student().updater(),
-                config.student().learningRate());
+                config.student().learningRate(), config.student().learningRateSchedule());
         Path output = Path.of(config.output());
         String checkpoints = config.training().checkpointEvery() > 0
                 ? output.toAbsolutePath().resolveSibling(output.getFileName() + ".checkpoints").toString() : null;

@@ -57,7 +57,8 @@ final class DistillTask implements FlatMapFunction<Iterator<Row>, TrainedStudent
             Evaluator evaluator = ensemble == null ? Evaluator.labelsOnly(heldOut.value())
                     : Evaluator.withTeacher(heldOut.value(), ensemble);
             SoftTargetSource targets = distils ? ensemble : SoftTargetSource.HARD_LABELS;
-            MultiLayerNetwork network = student.build(info.featureCount(), info.numClasses(), plan.seed());
+            MultiLayerNetwork network = student.build(info.featureCount(), info.numClasses(), plan.seed(),
+                    plan.stepsPerEpoch(data.size()) * plan.epochs());
             Checkpoints checkpoints = checkpointDirectory == null ? null : new Checkpoints(Path.of(checkpointDirectory));
             List<EpochMetrics> history = new DistillationTrainer(plan, targets, evaluator)
                     .train(network, data, TrainingState.START, checkpoints);

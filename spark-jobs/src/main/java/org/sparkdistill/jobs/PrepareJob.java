@@ -3,6 +3,7 @@ package org.sparkdistill.jobs;
 import java.nio.file.Path;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
+import org.sparkdistill.core.io.AtomicDirectory;
 import org.sparkdistill.core.data.Examples;
 import org.sparkdistill.jobs.spark.ExampleFrames;
 import org.sparkdistill.jobs.spark.InputData;

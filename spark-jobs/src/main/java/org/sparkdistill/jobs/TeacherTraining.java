@@ -22,6 +22,8 @@ import org.sparkdistill.core.train.DistillationTrainer;
 import org.sparkdistill.core.train.Networks;
 import org.sparkdistill.core.train.TrainingPlan;
 import org.sparkdistill.core.train.UpdaterKind;
+import org.sparkdistill.core.train.UpdaterKind.LearningRateSchedule;
+import org.nd4j.linalg.learning.config.IUpdater;
 
 /**
  * Trains a teacher on hard labels in this JVM: a small CNN for single-channel images, a wide MLP otherwise.
@@ -35,7 +37,7 @@ public final class TeacherTraining {
     /** How a teacher is trained. */
     public record Recipe(int epochs, int batchSize, long seed, double learningRate) {
         String describe() {
-            return "teacher-v1 epochs=" + epochs + " batchSize=" + batchSize + " seed=" + seed + " adam=" + learningRate;
+            return "teacher-v2 epochs=" + epochs + " batchSize=" + batchSize + " seed=" + seed + " adam=" + learningRate + " linear-decay";
         }
     }
 
@@ -72,8 +74,8 @@ public final class TeacherTraining {
     /** Trains a teacher and writes it to {@code output} (by an atomic rename), returning its held-out accuracy. */
     public static Trained train(Examples train, Examples test, Recipe recipe, Path output) {
         long started = System.nanoTime();
-        MultiLayerNetwork network = networkFor(train, recipe);
         TrainingPlan plan = TrainingPlan.supervised(recipe.epochs(), recipe.batchSize(), recipe.seed());
+        MultiLayerNetwork network = networkFor(train, recipe, plan.stepsPerEpoch(train.size()) * plan.epochs());
         DistillationTrainer trainer = new DistillationTrainer(plan, SoftTargetSource.HARD_LABELS, Evaluator.labelsOnly(test))
                 .addListener(m -> System.out.printf("teacher epoch %d: accuracy %.2f%% (%.0f s)%n", m.epoch(),
                         100 * m.accuracy(), m.seconds()));
@@ -91,14 +93,13 @@ public final class TeacherTraining {
         return new Trained(output, history.get(history.size() - 1).accuracy(), (System.nanoTime() - started) / 1e9, false);
     }
 
-    private static MultiLayerNetwork networkFor(Examples train, Recipe recipe) {
+    private static MultiLayerNetwork networkFor(Examples train, Recipe recipe, int totalSteps) {
+        IUpdater updater = UpdaterKind.ADAM.withLearningRate(recipe.learningRate(), LearningRateSchedule.LINEAR, totalSteps);
         int[] shape = train.shape();
         if (shape.length == 3 && shape[0] == 1) {
-            return Networks.cnn(shape[1], shape[2], train.numClasses(),
-                    UpdaterKind.ADAM.withLearningRate(recipe.learningRate()), recipe.seed());
+            return Networks.cnn(shape[1], shape[2], train.numClasses(), updater, recipe.seed());
         }
-        return Networks.mlp(train.featureCount(), List.of(512, 256), train.numClasses(),
-                UpdaterKind.ADAM.withLearningRate(recipe.learningRate()), recipe.seed());
+        return Networks.mlp(train.featureCount(), List.of(512, 256), train.numClasses(), updater, recipe.seed());
     }
 
     /** SHA-256 over the recipe, the shape, the labels and the features. */

@@ -5,7 +5,6 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -14,12 +13,13 @@ import java.util.stream.Stream;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
 import org.sparkdistill.core.InvalidInputException;
+import org.sparkdistill.core.io.AtomicDirectory;
 
 /**
  * Checkpoints of a run in one directory: parameters, updater state and {@link TrainingState}, one folder per step.
  *
- * <p>A checkpoint folder appears by an atomic rename of a fully written temporary folder, so a folder named
- * {@code step-…} is always complete. With the plan's seed, a checkpoint fixes the rest of the trajectory: resuming
+ * <p>A checkpoint folder appears through {@link AtomicDirectory}, so a folder named {@code step-…} is always
+ * complete. With the plan's seed, a checkpoint fixes the rest of the trajectory: resuming
  * from it reproduces the parameters of an uninterrupted run. Not thread-safe.
  */
 public final class Checkpoints {
@@ -48,22 +48,12 @@ public final class Checkpoints {
 
     /** Writes the network (with updater state) and the state as the checkpoint of {@code state.step()}. */
     public Checkpoint save(MultiLayerNetwork network, TrainingState state, long seed) {
-        String name = String.format("%s%012d", PREFIX, state.step());
-        Path target = directory.resolve(name);
-        Path temporary = directory.resolve("." + name + ".tmp-" + ProcessHandle.current().pid() + "-" + System.nanoTime());
-        try {
-            Files.createDirectories(temporary);
-            ModelSerializer.writeModel(network, temporary.resolve(MODEL_FILE).toFile(), true);
-            Files.writeString(temporary.resolve(STATE_FILE), formatState(state, seed), StandardCharsets.UTF_8);
-            if (Files.exists(target)) {
-                deleteRecursively(target);
-            }
-            Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE);
-            return new Checkpoint(target, state, seed);
-        } catch (IOException e) {
-            deleteQuietly(temporary);
-            throw new UncheckedIOException("could not write checkpoint " + target, e);
-        }
+        Path target = directory.resolve(String.format("%s%012d", PREFIX, state.step()));
+        AtomicDirectory.publish(target, folder -> {
+            ModelSerializer.writeModel(network, folder.resolve(MODEL_FILE).toFile(), true);
+            Files.writeString(folder.resolve(STATE_FILE), formatState(state, seed), StandardCharsets.UTF_8);
+        });
+        return new Checkpoint(target, state, seed);
     }
 
     /** The checkpoint with the most steps, if any. */
@@ -124,25 +114,6 @@ public final class Checkpoints {
         } catch (NumberFormatException | NullPointerException e) {
             throw new InvalidInputException("checkpoint state " + source + ": " + key + " = " + value
                     + " is not an integer");
-        }
-    }
-
-    private static void deleteQuietly(Path path) {
-        try {
-            deleteRecursively(path);
-        } catch (IOException suppressed) {
-            // the write already failed; that failure is the one reported
-        }
-    }
-
-    static void deleteRecursively(Path path) throws IOException {
-        if (!Files.exists(path)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(path)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
         }
     }
 }

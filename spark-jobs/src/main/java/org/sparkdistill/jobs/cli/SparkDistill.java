@@ -23,7 +23,12 @@ public final class SparkDistill implements Runnable {
 
     /** Runs one command and returns its exit status instead of exiting. */
     public static int execute(String... args) {
-        CommandLine commandLine = new CommandLine(new SparkDistill());
+        return execute(new PrintWriter(System.err, true), args);
+    }
+
+    /** Runs one command, writing errors and usage to {@code err}, and returns its exit status. */
+    public static int execute(PrintWriter err, String... args) {
+        CommandLine commandLine = new CommandLine(new SparkDistill()).setErr(err);
         commandLine.setExecutionExceptionHandler((e, line, parsed) -> {
             if (e instanceof InvalidInputException) {
                 line.getErr().println("error: " + e.getMessage());

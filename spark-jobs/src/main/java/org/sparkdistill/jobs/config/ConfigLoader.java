@@ -11,6 +11,7 @@ import java.util.Map;
 import org.sparkdistill.core.InvalidInputException;
 import org.sparkdistill.core.teacher.EnsembleWeighting;
 import org.sparkdistill.core.train.UpdaterKind;
+import org.sparkdistill.core.train.UpdaterKind.LearningRateSchedule;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
@@ -26,7 +27,7 @@ import org.yaml.snakeyaml.error.YAMLException;
 public final class ConfigLoader {
     /** Every key that can be set, as a dotted path. */
     public static final List<String> KEYS = List.of("data.train", "data.test", "data.limit", "teachers",
-            "ensemble.weighting", "student.hidden", "student.updater", "student.learningRate", "distillation.temperature",
+            "ensemble.weighting", "student.hidden", "student.updater", "student.learningRate", "student.learningRateSchedule", "distillation.temperature",
             "distillation.temperatureEnd", "distillation.alpha", "distillation.alphaEnd", "training.epochs",
             "training.batchSize", "training.seed", "training.checkpointEvery", "output", "spark.master");
 
@@ -162,6 +163,8 @@ public final class ConfigLoader {
         List<Integer> hidden = student.integers("hidden", s.hidden(), StudentConfig.WIDTH);
         UpdaterKind updater = student.choice("updater", UpdaterKind.class, s.updater());
         double learningRate = student.real("learningRate", s.learningRate(), StudentConfig.LEARNING_RATE);
+        LearningRateSchedule schedule = student.choice("learningRateSchedule", LearningRateSchedule.class,
+                s.learningRateSchedule());
         student.rejectUnknownKeys();
 
         DistillationConfig d = DistillationConfig.DEFAULT;
@@ -193,7 +196,7 @@ public final class ConfigLoader {
             return null;
         }
         return new DistillConfig(new DataConfig(train, test, limit), teachers, weighting,
-                new StudentConfig(hidden, updater, learningRate), new DistillationConfig(temperature, temperatureEnd, alpha, alphaEnd),
+                new StudentConfig(hidden, updater, learningRate, schedule), new DistillationConfig(temperature, temperatureEnd, alpha, alphaEnd),
                 new TrainingConfig(epochs, batchSize, seed, checkpointEvery), output, master);
     }
 }

@@ -48,6 +48,7 @@ public record DistillConfig(DataConfig data, List<TeacherConfig> teachers, Ensem
         y.append("student:\n  hidden: ").append(student.hidden()).append('\n');
         y.append("  updater: ").append(name(student.updater())).append('\n');
         y.append("  learningRate: ").append(student.learningRate()).append('\n');
+        y.append("  learningRateSchedule: ").append(name(student.learningRateSchedule())).append('\n');
         y.append("distillation:\n  temperature: ").append(distillation.temperature()).append('\n');
         if (distillation.temperatureEnd() != null) {
             y.append("  temperatureEnd: ").append(distillation.temperatureEnd()).append('\n');

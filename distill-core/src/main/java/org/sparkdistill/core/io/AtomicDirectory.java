@@ -1,4 +1,4 @@
-package org.sparkdistill.jobs;
+package org.sparkdistill.core.io;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -10,7 +10,7 @@ import java.util.UUID;
 import java.util.stream.Stream;
 
 /**
- * Publishes a job's output directory all at once: it is written beside the target, then renamed into place.
+ * Publishes a directory all at once: it is written beside the target, then renamed into place.
  *
  * <p>A reader sees either the previous complete output or the new complete output, never a half-written one; a job
  * that fails leaves the previous output untouched and removes what it had written.
@@ -47,7 +47,8 @@ public final class AtomicDirectory {
         }
     }
 
-    static void deleteRecursively(Path path) throws IOException {
+    /** Deletes a file or a directory tree; a missing path is not an error. */
+    public static void deleteRecursively(Path path) throws IOException {
         if (!Files.exists(path)) {
             return;
         }

@@ -1,0 +1,49 @@
+package org.sparkdistill.core.data;
+
+import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.zip.GZIPOutputStream;
+
+/** Writes IDX files for tests. */
+final class IdxFiles {
+    private IdxFiles() {}
+
+    static byte[] idx(int type, int[] dims, byte[] data) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        DataOutputStream out = new DataOutputStream(bytes);
+        out.writeByte(0);
+        out.writeByte(0);
+        out.writeByte(type);
+        out.writeByte(dims.length);
+        for (int d : dims) {
+            out.writeInt(d);
+        }
+        out.write(data);
+        return bytes.toByteArray();
+    }
+
+    static Path write(Path file, byte[] content, boolean gzip) throws IOException {
+        try (OutputStream out = gzip ? new GZIPOutputStream(Files.newOutputStream(file)) : Files.newOutputStream(file)) {
+            out.write(content);
+        }
+        return file;
+    }
+
+    /** A Fashion-MNIST-shaped directory of {@code count} 28×28 images whose pixel values and labels follow the index. */
+    static void fashionDirectory(Path dir, String split, int count, int labelCount) throws IOException {
+        byte[] pixels = new byte[count * 28 * 28];
+        for (int i = 0; i < pixels.length; i++) {
+            pixels[i] = (byte) (i / (28 * 28) * 10);
+        }
+        byte[] labels = new byte[labelCount];
+        for (int i = 0; i < labelCount; i++) {
+            labels[i] = (byte) (i % 10);
+        }
+        write(dir.resolve(split + "-images-idx3-ubyte.gz"), idx(0x08, new int[] {count, 28, 28}, pixels), true);
+        write(dir.resolve(split + "-labels-idx1-ubyte.gz"), idx(0x08, new int[] {labelCount}, labels), true);
+    }
+}

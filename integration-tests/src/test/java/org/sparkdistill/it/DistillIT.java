@@ -1,0 +1,75 @@
+package org.sparkdistill.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.util.ModelSerializer;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.linalg.lossfunctions.impl.LossMCXENT;
+import org.sparkdistill.core.train.Networks;
+import org.sparkdistill.jobs.DistillJob;
+import org.sparkdistill.jobs.Provenance;
+import org.sparkdistill.jobs.report.ComparisonReport;
+import org.sparkdistill.jobs.spark.DatasetInfo;
+
+/** {@code distill} end to end through local Spark on a Fashion-MNIST subset, from IDX files and from prepared Parquet. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class DistillIT {
+    @TempDir
+    Path dir;
+
+    Path teacher;
+
+    @BeforeAll
+    void trainTeacher() {
+        teacher = Fixtures.cnnTeacher(dir, 3000);
+    }
+
+    @Test
+    void distilsFromIdxThroughSparkAndWritesACompleteOutput() throws IOException {
+        Path out = dir.resolve("from-idx");
+        Fixtures.Run run = Fixtures.cli("distill", "--data", Fixtures.fashionMnist().toString(), "--limit", "2000",
+                "--teacher", teacher.toString(), "--epochs", "2", "--seed", "5", "--output", out.toString(),
+                "--master", "local[2]", "--set", "student.hidden=32");
+        assertEquals(0, run.status(), run.err());
+        assertEquals(List.of(DistillJob.CONFIG_FILE, ComparisonReport.JSON_FILE, Provenance.FILE_NAME, DistillJob.MODEL_FILE),
+                Fixtures.listing(out));
+        MultiLayerNetwork student = ModelSerializer.restoreMultiLayerNetwork(out.resolve(DistillJob.MODEL_FILE).toFile());
+        assertTrue(Networks.loss(student) instanceof LossMCXENT, "the saved student is a plain DL4J classifier");
+        String metrics = Files.readString(out.resolve(ComparisonReport.JSON_FILE));
+        assertTrue(metrics.contains("\"epoch\": 2") && metrics.contains("\"agreement\""), metrics);
+        double accuracy = Double.parseDouble(metrics.replaceAll("(?s).*?\"final\": \\{.*?\"accuracy\": ([0-9.]+).*", "$1"));
+        assertTrue(accuracy > 0.6, "a 784-32-10 student on 2000 rows for 2 epochs reaches > 60%, got " + accuracy);
+        assertTrue(Files.readString(out.resolve(DistillJob.CONFIG_FILE)).contains("epochs: 2"));
+        assertEquals(List.of("teacher.zip", "from-idx").stream().sorted().toList(),
+                Fixtures.listing(dir).stream().filter(n -> n.equals("teacher.zip") || n.startsWith("from-idx")).toList(),
+                "no staging directory is left beside the output");
+    }
+
+    @Test
+    void preparesParquetAndDistilsFromIt() throws IOException {
+        Path train = dir.resolve("train.parquet");
+        Path test = dir.resolve("test.parquet");
+        assertEquals(0, Fixtures.cli("prepare", "--input", Fixtures.fashionMnist().toString(), "--output", train.toString(),
+                "--master", "local[2]").status());
+        assertEquals(0, Fixtures.cli("prepare", "--input", Fixtures.fashionMnist().toString(), "--split", "TEST",
+                "--output", test.toString(), "--master", "local[2]").status());
+        assertEquals(new DatasetInfo(new int[] {1, 28, 28}, 10, 60000), DatasetInfo.readFrom(train));
+        assertTrue(Fixtures.listing(train).stream().anyMatch(n -> n.endsWith(".parquet")), Fixtures.listing(train).toString());
+
+        Path out = dir.resolve("from-parquet");
+        Fixtures.Run run = Fixtures.cli("distill", "--data", train.toString(), "--test", test.toString(), "--limit", "1500",
+                "--teacher", teacher.toString(), "--epochs", "1", "--output", out.toString(), "--master", "local[2]",
+                "--set", "student.hidden=16");
+        assertEquals(0, run.status(), run.err());
+        assertTrue(Files.isRegularFile(out.resolve(DistillJob.MODEL_FILE)));
+    }
+}

@@ -1,0 +1,57 @@
+package org.sparkdistill.it;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.util.ModelSerializer;
+import org.sparkdistill.core.data.Examples;
+import org.sparkdistill.core.data.FashionMnist;
+import org.sparkdistill.core.train.Networks;
+import org.sparkdistill.core.train.UpdaterKind;
+import org.sparkdistill.jobs.TeacherTraining;
+import org.sparkdistill.jobs.cli.SparkDistill;
+
+/** Shared inputs of the integration tests: the Fashion-MNIST directory, small teachers, and running the CLI. */
+final class Fixtures {
+    private Fixtures() {}
+
+    static Path fashionMnist() {
+        return Path.of(System.getProperty("fashion.mnist.dir", FashionMnist.DEFAULT_DIR.toString()));
+    }
+
+    /** A CNN teacher trained for one epoch on the first {@code rows} training images. */
+    static Path cnnTeacher(Path dir, int rows) {
+        Examples train = FashionMnist.train(fashionMnist()).head(rows);
+        Examples test = FashionMnist.test(fashionMnist()).head(1000);
+        return TeacherTraining.train(train, test, new TeacherTraining.Recipe(1, 64, 3L, 0.002), dir.resolve("teacher.zip"))
+                .model();
+    }
+
+    /** An untrained network with the given number of classes, written as a model zip. */
+    static Path networkWithClasses(Path dir, int classes) throws IOException {
+        MultiLayerNetwork network = Networks.mlp(784, List.of(8), classes, UpdaterKind.SGD.withLearningRate(0.1), 1L);
+        Path file = dir.resolve("classes-" + classes + ".zip");
+        ModelSerializer.writeModel(network, file.toFile(), false);
+        return file;
+    }
+
+    /** The result of one CLI run: its exit status and what it wrote to standard error. */
+    record Run(int status, String err) {}
+
+    static Run cli(String... args) {
+        StringWriter err = new StringWriter();
+        int status = SparkDistill.execute(new PrintWriter(err, true), args);
+        return new Run(status, err.toString());
+    }
+
+    /** Files and directories directly in {@code dir}, hidden ones included. */
+    static List<String> listing(Path dir) throws IOException {
+        try (var files = Files.list(dir)) {
+            return files.map(p -> p.getFileName().toString()).sorted().toList();
+        }
+    }
+}

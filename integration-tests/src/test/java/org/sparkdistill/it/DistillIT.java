@@ -49,9 +49,8 @@ class DistillIT {
         double accuracy = Double.parseDouble(metrics.replaceAll("(?s).*?\"final\": \\{.*?\"accuracy\": ([0-9.]+).*", "$1"));
         assertTrue(accuracy > 0.6, "a 784-32-10 student on 2000 rows for 2 epochs reaches > 60%, got " + accuracy);
         assertTrue(Files.readString(out.resolve(DistillJob.CONFIG_FILE)).contains("epochs: 2"));
-        assertEquals(List.of("teacher.zip", "from-idx").stream().sorted().toList(),
-                Fixtures.listing(dir).stream().filter(n -> n.equals("teacher.zip") || n.startsWith("from-idx")).toList(),
-                "no staging directory is left beside the output");
+        assertTrue(Fixtures.listing(dir).stream().noneMatch(n -> n.startsWith(".from-idx")),
+                "no staging directory is left beside the output: " + Fixtures.listing(dir));
     }
 
     @Test

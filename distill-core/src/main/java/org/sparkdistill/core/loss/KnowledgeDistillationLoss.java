@@ -61,11 +61,9 @@ public final class KnowledgeDistillationLoss implements ILossFunction {
 
     @Override
     public INDArray computeScoreArray(INDArray labels, INDArray preOutput, IActivation activationFn, INDArray mask) {
-        requireLogitActivation(activationFn);
-        SoftTargets.requirePacked(labels, preOutput);
-        long classes = preOutput.size(1);
-        INDArray hard = SoftTargets.hard(labels, classes).castTo(preOutput.dataType());
-        INDArray soft = SoftTargets.soft(labels, classes).castTo(preOutput.dataType());
+        Targets targets = Targets.unpack(labels, preOutput, activationFn);
+        INDArray hard = targets.hard();
+        INDArray soft = targets.soft();
 
         INDArray logSoftStudent = logSoftmax(preOutput.div(temperature));
         INDArray logSoftTeacher = Transforms.log(Transforms.max(soft, MIN_PROBABILITY, true), false);
@@ -86,11 +84,9 @@ public final class KnowledgeDistillationLoss implements ILossFunction {
 
     @Override
     public INDArray computeGradient(INDArray labels, INDArray preOutput, IActivation activationFn, INDArray mask) {
-        requireLogitActivation(activationFn);
-        SoftTargets.requirePacked(labels, preOutput);
-        long classes = preOutput.size(1);
-        INDArray hard = SoftTargets.hard(labels, classes).castTo(preOutput.dataType());
-        INDArray soft = SoftTargets.soft(labels, classes).castTo(preOutput.dataType());
+        Targets targets = Targets.unpack(labels, preOutput, activationFn);
+        INDArray hard = targets.hard();
+        INDArray soft = targets.soft();
 
         // d/dz of T^2 * KL(q || softmax(z/T)) is T * (softmax(z/T) * sum(q) - q); sum(q) is 1 for a distribution.
         INDArray softGrad = Transforms.softmax(preOutput.div(temperature), false)
@@ -133,6 +129,17 @@ public final class KnowledgeDistillationLoss implements ILossFunction {
         INDArray shifted = logits.subColumnVector(logits.max(true, 1));
         INDArray logNormalizer = Transforms.log(Transforms.exp(shifted, true).sum(true, 1), false);
         return shifted.subiColumnVector(logNormalizer);
+    }
+
+    /** The two halves of a packed labels array, checked against the student's output and cast to its type. */
+    private record Targets(INDArray hard, INDArray soft) {
+        static Targets unpack(INDArray labels, INDArray preOutput, IActivation activation) {
+            requireLogitActivation(activation);
+            SoftTargets.requirePacked(labels, preOutput);
+            long classes = preOutput.size(1);
+            return new Targets(SoftTargets.hard(labels, classes).castTo(preOutput.dataType()),
+                    SoftTargets.soft(labels, classes).castTo(preOutput.dataType()));
+        }
     }
 
     private static void requireLogitActivation(IActivation activation) {

@@ -45,10 +45,10 @@ public final class QuickstartCommand implements Callable<Integer> {
     double learningRate = 0.001;
 
     @Option(names = "--temperature", description = "Distillation temperature (default: ${DEFAULT-VALUE}).")
-    double temperature = 4.0;
+    double temperature = 2.0;
 
     @Option(names = "--alpha", description = "Distillation weight of the distilled run (default: ${DEFAULT-VALUE}).")
-    double alpha = 0.9;
+    double alpha = 0.5;
 
     @Option(names = "--teacher-epochs", description = "Teacher epochs (default: ${DEFAULT-VALUE}).")
     int teacherEpochs = 3;

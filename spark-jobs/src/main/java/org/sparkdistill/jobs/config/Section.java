@@ -71,7 +71,7 @@ final class Section {
             violations.add(key(name) + " = " + show(v) + ": must be a number");
             return fallback;
         }
-        return inRange(name, n.doubleValue(), range) ? n.doubleValue() : fallback;
+        return inRange(name, n, range) ? n.doubleValue() : fallback;
     }
 
     <E extends Enum<E>> E choice(String name, Class<E> type, E fallback) {

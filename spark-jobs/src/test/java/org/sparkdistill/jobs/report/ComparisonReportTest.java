@@ -48,7 +48,7 @@ class ComparisonReportTest {
         assertEquals(4, html.split("<svg").length - 1, "four learning-curve charts");
         assertEquals(8, html.split("<polyline").length - 1, "two runs per chart");
         assertTrue(html.contains("&lt;b&gt;escaped&lt;/b&gt;") && !html.contains("<b>escaped"), "settings are escaped");
-        assertEquals(List.of(ComparisonReport.HTML_FILE, ComparisonReport.JSON_FILE),
+        assertEquals(List.of(ComparisonReport.JSON_FILE, ComparisonReport.HTML_FILE),
                 Files.list(dir).map(p -> p.getFileName().toString()).sorted().toList(), "no temporary files remain");
     }
 

@@ -6,21 +6,35 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.sparkdistill.core.InvalidInputException;
 
 /**
- * Reads labelled examples from CSV rows {@code label,f1,...,fD} (the layout of the Fashion-MNIST CSV files).
+ * Reads labelled examples from CSV rows {@code label,f1,...,fD} (the layout of the Kaggle Fashion-MNIST CSV files).
  *
- * <p>A first line whose first field is not an integer is a header. Values are taken as they are, without scaling.
+ * <p>A first line whose first field is not an integer, such as {@code label,pixel1,...}, is a header and is skipped.
+ * Blank lines are skipped. Fields are split on commas; quoting is not supported. Feature values are taken as they are,
+ * without scaling: Fashion-MNIST pixels in a CSV file stay in [0, 255] unless the caller rescales them. Stateless and
+ * thread-safe.
  */
 public final class CsvExamples {
+    private static final String BYTE_ORDER_MARK = "\uFEFF";
+
     private CsvExamples() {}
 
     /**
-     * @param shape the shape of one row's features, or null for {@code [D]} from the first data row
+     * Reads every data row of {@code file}; the examples are named after the file.
+     *
+     * @param numClasses the number of classes, ≥ 2; every label must be in {@code [0, numClasses)}
+     * @param shape the shape of one row's features, whose product must be {@code D}, or null for {@code [D]} taken
+     *     from the first data row
+     * @throws InvalidInputException naming the file, line and column of the first row that cannot be read
      */
     public static Examples read(Path file, int numClasses, int[] shape) {
+        if (numClasses < 2) {
+            throw new InvalidInputException("CSV file " + file + ": numClasses = " + numClasses + "; must be >= 2");
+        }
         if (!Files.isRegularFile(file)) {
             throw new InvalidInputException("CSV file " + file + " does not exist");
         }
@@ -29,13 +43,19 @@ public final class CsvExamples {
         int width = -1;
         try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             int lineNumber = 0;
+            boolean first = true;
             for (String line = in.readLine(); line != null; line = in.readLine()) {
                 lineNumber++;
+                if (lineNumber == 1 && line.startsWith(BYTE_ORDER_MARK)) {
+                    line = line.substring(1);
+                }
                 if (line.isBlank()) {
                     continue;
                 }
                 String[] fields = line.split(",", -1);
-                if (lineNumber == 1 && !isInteger(fields[0].trim())) {
+                boolean header = first && !isInteger(fields[0].trim());
+                first = false;
+                if (header) {
                     continue;
                 }
                 if (width < 0) {
@@ -63,12 +83,18 @@ public final class CsvExamples {
         if (rows.isEmpty()) {
             throw new InvalidInputException("CSV file " + file + " has no data rows");
         }
+        int[] rowShape = shape == null ? new int[] {width} : shape.clone();
+        long shapeSize = Arrays.stream(rowShape).asLongStream().reduce(1, (a, b) -> a * b);
+        if (shapeSize != width) {
+            throw new InvalidInputException("CSV file " + file + " rows have " + width + " features but the shape "
+                    + Arrays.toString(rowShape) + " holds " + shapeSize);
+        }
         float[] features = new float[rows.size() * width];
         for (int r = 0; r < rows.size(); r++) {
             System.arraycopy(rows.get(r), 0, features, r * width, width);
         }
-        return new Examples(file.getFileName().toString(), features, labels.stream().mapToInt(Integer::intValue).toArray(),
-                shape == null ? new int[] {width} : shape, numClasses);
+        return new Examples(file.getFileName().toString(), features,
+                labels.stream().mapToInt(Integer::intValue).toArray(), rowShape, numClasses);
     }
 
     private static boolean isInteger(String s) {

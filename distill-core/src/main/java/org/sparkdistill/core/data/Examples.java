@@ -7,6 +7,9 @@ import org.sparkdistill.core.InvalidInputException;
 /**
  * Labelled examples held in memory: row-major features {@code [N, D]}, one label per row, and the shape of a row.
  *
+ * <p>The feature and label arrays are kept as given, not copied, so that a training set is not held twice; treat them
+ * as read-only. Unmodified, an instance is safe to share between threads. Equality compares contents.
+ *
  * @param name what the examples are, for messages (a file or a split)
  * @param features {@code N × D} values, row after row, where {@code D} is the product of {@code shape}
  * @param labels class of each row, in {@code [0, numClasses)}
@@ -16,7 +19,13 @@ import org.sparkdistill.core.InvalidInputException;
 public record Examples(String name, float[] features, int[] labels, int[] shape, int numClasses) implements Serializable {
     public Examples {
         if (name == null || name.isBlank()) {
-            throw new InvalidInputException("examples need a name");
+            throw new InvalidInputException("examples need a non-blank name; got "
+                    + (name == null ? "null" : "'" + name + "'"));
+        }
+        if (features == null || labels == null) {
+            throw new InvalidInputException(name + ": features and labels are required; got features "
+                    + (features == null ? "null" : features.length + " values") + " and labels "
+                    + (labels == null ? "null" : labels.length + " values"));
         }
         if (shape == null || shape.length == 0 || Arrays.stream(shape).anyMatch(d -> d <= 0)) {
             throw new InvalidInputException(name + ": example shape " + Arrays.toString(shape)
@@ -39,6 +48,7 @@ public record Examples(String name, float[] features, int[] labels, int[] shape,
         shape = shape.clone();
     }
 
+    /** The number of rows, {@code N}. */
     public int size() {
         return labels.length;
     }
@@ -48,7 +58,7 @@ public record Examples(String name, float[] features, int[] labels, int[] shape,
         return Arrays.stream(shape).reduce(1, (a, b) -> a * b);
     }
 
-    /** The first {@code n} rows. */
+    /** The first {@code n} rows; {@code this} when {@code n} is the size. */
     public Examples head(int n) {
         if (n < 0 || n > size()) {
             throw new InvalidInputException(name + ": cannot take the first " + n + " of " + size() + " rows");
@@ -59,7 +69,7 @@ public record Examples(String name, float[] features, int[] labels, int[] shape,
         return new Examples(name, Arrays.copyOf(features, n * featureCount()), Arrays.copyOf(labels, n), shape, numClasses);
     }
 
-    /** The given rows, in the given order. */
+    /** A copy of the given rows, in the given order; a row may appear more than once. */
     public Examples select(int[] rows) {
         int width = featureCount();
         float[] selected = new float[rows.length * width];
@@ -76,6 +86,9 @@ public record Examples(String name, float[] features, int[] labels, int[] shape,
 
     /** A copy of row {@code i}'s features. */
     public float[] row(int i) {
+        if (i < 0 || i >= size()) {
+            throw new InvalidInputException(name + ": row " + i + " is outside [0, " + (size() - 1) + "]");
+        }
         int width = featureCount();
         return Arrays.copyOfRange(features, i * width, (i + 1) * width);
     }
@@ -87,6 +100,7 @@ public record Examples(String name, float[] features, int[] labels, int[] shape,
                 && Arrays.equals(features, other.features);
     }
 
+    /** Hashes the name, shape and labels; features are left out because hashing millions of floats is slow. */
     @Override
     public int hashCode() {
         return 31 * (31 * name.hashCode() + Arrays.hashCode(shape)) + Arrays.hashCode(labels);

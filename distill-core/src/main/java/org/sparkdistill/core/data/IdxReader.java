@@ -16,23 +16,40 @@ import org.sparkdistill.core.InvalidInputException;
  * Reads IDX files, the format of MNIST and Fashion-MNIST: two zero bytes, a type code, a dimension count, the
  * dimensions as big-endian 32-bit integers, then the data. Files may be gzip-compressed; compression is recognised
  * by its magic bytes, not by the file name. Only unsigned-byte data (type 0x08) is supported.
+ *
+ * <p>Stateless and thread-safe.
  */
 public final class IdxReader {
     private static final int UNSIGNED_BYTE = 0x08;
     private static final int MAX_DIMENSIONS = 4;
+    private static final int MAX_ELEMENTS = Integer.MAX_VALUE - 8;
 
     private IdxReader() {}
 
-    /** The contents of an IDX file: its dimensions and its data, one byte per element. */
+    /**
+     * The contents of an IDX file: its dimensions and its data, one unsigned byte per element in row-major order.
+     *
+     * @param dims the size of each dimension, all &gt; 0
+     * @param data the elements; read each as {@code b & 0xff}
+     */
     public record IdxArray(int[] dims, byte[] data) {
         public IdxArray {
             dims = dims.clone();
         }
     }
 
+    /**
+     * Reads a whole IDX file, compressed or not.
+     *
+     * @throws InvalidInputException if the file is missing, unreadable, truncated, longer than its header declares,
+     *     or not an unsigned-byte IDX file
+     */
     public static IdxArray read(Path file) {
-        if (!Files.isRegularFile(file)) {
+        if (!Files.exists(file)) {
             throw new InvalidInputException("IDX file " + file + " does not exist");
+        }
+        if (!Files.isRegularFile(file)) {
+            throw new InvalidInputException("IDX file " + file + " is not a regular file");
         }
         try (DataInputStream in = new DataInputStream(open(file))) {
             int zero1 = in.readUnsignedByte();
@@ -52,35 +69,44 @@ public final class IdxReader {
                         + MAX_DIMENSIONS);
             }
             int[] dims = new int[rank];
-            long total = 1;
             for (int d = 0; d < rank; d++) {
                 dims[d] = in.readInt();
                 if (dims[d] <= 0) {
                     throw new InvalidInputException("IDX file " + file + " has dimension " + d + " = " + dims[d]
                             + "; every dimension must be > 0");
                 }
-                total *= dims[d];
             }
-            if (total > Integer.MAX_VALUE - 8) {
-                throw new InvalidInputException("IDX file " + file + " declares " + total + " elements "
-                        + Arrays.toString(dims) + ", more than one array can hold");
-            }
-            byte[] data = new byte[(int) total];
-            int read = in.readNBytes(data, 0, data.length);
-            if (read < data.length) {
+            int expected = elementCount(file, dims);
+            // Read in chunks rather than allocating the declared size: a damaged header can claim gigabytes.
+            byte[] data = in.readNBytes(expected);
+            if (data.length < expected) {
                 throw new InvalidInputException("IDX file " + file + " is truncated: dimensions " + Arrays.toString(dims)
-                        + " need " + data.length + " data bytes but only " + read + " are present");
+                        + " need " + expected + " data bytes but only " + data.length + " are present");
             }
             if (in.read() != -1) {
-                throw new InvalidInputException("IDX file " + file + " has bytes after the " + data.length
+                throw new InvalidInputException("IDX file " + file + " has bytes after the " + expected
                         + " data bytes its dimensions " + Arrays.toString(dims) + " declare");
             }
             return new IdxArray(dims, data);
         } catch (EOFException | ZipException e) {
-            throw new InvalidInputException("IDX file " + file + " is truncated or corrupt: " + e.getMessage(), e);
+            String detail = e.getMessage() == null ? "the data ends early" : e.getMessage();
+            throw new InvalidInputException("IDX file " + file + " is truncated or corrupt: " + detail, e);
         } catch (IOException e) {
             throw new InvalidInputException("IDX file " + file + " cannot be read: " + e, e);
         }
+    }
+
+    private static int elementCount(Path file, int[] dims) {
+        long total = 1;
+        for (int d : dims) {
+            total *= d;
+            // Checked after every factor: four 31-bit dimensions would overflow a long.
+            if (total > MAX_ELEMENTS) {
+                throw new InvalidInputException("IDX file " + file + " declares dimensions " + Arrays.toString(dims)
+                        + ", more than the " + MAX_ELEMENTS + " elements one array can hold");
+            }
+        }
+        return (int) total;
     }
 
     private static InputStream open(Path file) throws IOException {

@@ -33,8 +33,16 @@ final class IdxFiles {
         return file;
     }
 
-    /** A Fashion-MNIST-shaped directory of {@code count} 28×28 images whose pixel values and labels follow the index. */
+    /** A gzip-compressed Fashion-MNIST split of {@code count} 28×28 images whose pixels and labels follow the index. */
     static void fashionDirectory(Path dir, String split, int count, int labelCount) throws IOException {
+        fashionDirectory(dir, split, count, labelCount, true);
+    }
+
+    /**
+     * A Fashion-MNIST split of {@code count} 28×28 images and {@code labelCount} labels: image {@code i} has every
+     * pixel {@code 10 i} and label {@code i % 10}. Uncompressed files get the names without {@code .gz}.
+     */
+    static void fashionDirectory(Path dir, String split, int count, int labelCount, boolean gzip) throws IOException {
         byte[] pixels = new byte[count * 28 * 28];
         for (int i = 0; i < pixels.length; i++) {
             pixels[i] = (byte) (i / (28 * 28) * 10);
@@ -43,7 +51,8 @@ final class IdxFiles {
         for (int i = 0; i < labelCount; i++) {
             labels[i] = (byte) (i % 10);
         }
-        write(dir.resolve(split + "-images-idx3-ubyte.gz"), idx(0x08, new int[] {count, 28, 28}, pixels), true);
-        write(dir.resolve(split + "-labels-idx1-ubyte.gz"), idx(0x08, new int[] {labelCount}, labels), true);
+        String suffix = gzip ? ".gz" : "";
+        write(dir.resolve(split + "-images-idx3-ubyte" + suffix), idx(0x08, new int[] {count, 28, 28}, pixels), gzip);
+        write(dir.resolve(split + "-labels-idx1-ubyte" + suffix), idx(0x08, new int[] {labelCount}, labels), gzip);
     }
 }

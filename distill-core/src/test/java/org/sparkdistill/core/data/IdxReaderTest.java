@@ -47,7 +47,42 @@ class IdxReaderTest {
 
     @Test
     void refusesAnUnsupportedType() throws IOException {
-        refused(IdxFiles.write(dir.resolve("float.idx"), IdxFiles.idx(0x0D, new int[] {6}, DATA), false), "0x0d");
+        refused(IdxFiles.write(dir.resolve("float.idx"), IdxFiles.idx(0x0D, new int[] {6}, DATA), false), "type 0x0d",
+                "0x08");
+    }
+
+    @Test
+    void recognisesGzipByItsMagicBytesNotItsName() throws IOException {
+        Path compressed = IdxFiles.write(dir.resolve("plain-name.idx"), IdxFiles.idx(0x08, new int[] {6}, DATA), true);
+        assertArrayEquals(DATA, IdxReader.read(compressed).data());
+        Path raw = IdxFiles.write(dir.resolve("looks-compressed.gz"), IdxFiles.idx(0x08, new int[] {6}, DATA), false);
+        assertArrayEquals(DATA, IdxReader.read(raw).data());
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {0, 5})
+    void refusesADimensionCountOutsideOneToFour(int rank) throws IOException {
+        refused(IdxFiles.write(dir.resolve("rank.idx"), IdxFiles.idx(0x08, new int[rank], new byte[0]), false),
+                "declares " + rank + " dimensions; expected 1 to 4");
+    }
+
+    @Test
+    void refusesDimensionsWhoseProductOverflows() throws IOException {
+        int big = Integer.MAX_VALUE;
+        refused(IdxFiles.write(dir.resolve("huge.idx"), IdxFiles.idx(0x08, new int[] {big, big, big, big}, DATA), false),
+                "more than the");
+    }
+
+    @Test
+    void reportsAHeaderClaimingGigabytesAsTruncated() throws IOException {
+        refused(IdxFiles.write(dir.resolve("claims.idx"), IdxFiles.idx(0x08, new int[] {46340, 46340}, DATA), true),
+                "need 2147395600 data bytes but only 6");
+    }
+
+    @Test
+    void refusesAFileEndingInsideTheHeader() throws IOException {
+        byte[] content = IdxFiles.idx(0x08, new int[] {2, 3}, DATA);
+        refused(IdxFiles.write(dir.resolve("header.idx"), Arrays.copyOf(content, 6), false), "truncated or corrupt");
     }
 
     @Test
@@ -73,6 +108,15 @@ class IdxReaderTest {
     }
 
     @Test
+    void refusesCorruptGzipData() throws IOException {
+        Path whole = IdxFiles.write(dir.resolve("whole.gz"), IdxFiles.idx(0x08, new int[] {2, 3}, DATA), true);
+        byte[] bytes = Files.readAllBytes(whole);
+        // The gzip trailer's first four bytes are the CRC-32 of the uncompressed data.
+        bytes[bytes.length - 8] ^= 0x01;
+        refused(Files.write(dir.resolve("corrupt.gz"), bytes), "truncated or corrupt");
+    }
+
+    @Test
     void refusesTrailingBytes() throws IOException {
         byte[] content = IdxFiles.idx(0x08, new int[] {2, 2}, DATA);
         refused(IdxFiles.write(dir.resolve("long.idx"), content, false), "bytes after the 4 data bytes");
@@ -81,5 +125,6 @@ class IdxReaderTest {
     @Test
     void refusesAMissingFile() {
         refused(dir.resolve("absent.idx"), "does not exist");
+        refused(dir, "is not a regular file");
     }
 }

@@ -11,7 +11,6 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.lossfunctions.impl.LossMCXENT;
 import org.sparkdistill.core.train.Networks;
@@ -21,15 +20,14 @@ import org.sparkdistill.jobs.report.ComparisonReport;
 import org.sparkdistill.jobs.spark.DatasetInfo;
 
 /** {@code distill} end to end through local Spark on a Fashion-MNIST subset, from IDX files and from prepared Parquet. */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class DistillIT {
     @TempDir
-    Path dir;
+    static Path dir;
 
-    Path teacher;
+    static Path teacher;
 
     @BeforeAll
-    void trainTeacher() {
+    static void trainTeacher() {
         teacher = Fixtures.cnnTeacher(dir, 3000);
     }
 

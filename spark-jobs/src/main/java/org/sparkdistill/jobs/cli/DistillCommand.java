@@ -5,7 +5,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.apache.spark.sql.SparkSession;
 import org.sparkdistill.jobs.DistillJob;
 import org.sparkdistill.jobs.config.ConfigLoader;
 import org.sparkdistill.jobs.config.DistillConfig;
@@ -60,8 +59,8 @@ public final class DistillCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         DistillConfig resolved = resolve();
-        try (SparkSession spark = Sessions.open("distill", resolved.master())) {
-            DistillJob.Outcome outcome = DistillJob.run(spark, resolved, "student");
+        try (Sessions.Scope session = Sessions.open("distill", resolved.master())) {
+            DistillJob.Outcome outcome = DistillJob.run(session.spark(), resolved, "student");
             System.out.println(outcome.summary().last());
             System.out.println("wrote " + outcome.output().toAbsolutePath());
         }

@@ -2,7 +2,6 @@ package org.sparkdistill.jobs.cli;
 
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import org.apache.spark.sql.SparkSession;
 import org.sparkdistill.core.data.CsvExamples;
 import org.sparkdistill.core.data.Examples;
 import org.sparkdistill.core.data.FashionMnist;
@@ -37,8 +36,8 @@ public final class PrepareCommand implements Callable<Integer> {
     public Integer call() {
         Examples examples = input.toString().endsWith(".csv") ? CsvExamples.read(input, classes, null)
                 : split == Split.TRAIN ? FashionMnist.train(input) : FashionMnist.test(input);
-        try (SparkSession spark = Sessions.open("prepare", master)) {
-            PrepareJob.run(spark, examples, output);
+        try (Sessions.Scope session = Sessions.open("prepare", master)) {
+            PrepareJob.run(session.spark(), examples, output);
         }
         System.out.println("wrote " + examples.size() + " rows to " + output.toAbsolutePath());
         return 0;

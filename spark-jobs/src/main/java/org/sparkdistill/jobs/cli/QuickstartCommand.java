@@ -3,7 +3,6 @@ package org.sparkdistill.jobs.cli;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
-import org.apache.spark.sql.SparkSession;
 import org.sparkdistill.core.data.FashionMnist;
 import org.sparkdistill.jobs.QuickstartJob;
 import org.sparkdistill.jobs.TeacherTraining;
@@ -60,8 +59,8 @@ public final class QuickstartCommand implements Callable<Integer> {
     public Integer call() {
         QuickstartJob.Settings settings = new QuickstartJob.Settings(data, output, cache, seed, limit, epochs, batchSize,
                 hidden, learningRate, temperature, alpha, new TeacherTraining.Recipe(teacherEpochs, 64, 42L, 0.001), master);
-        try (SparkSession spark = Sessions.open("quickstart", master)) {
-            ComparisonReport report = QuickstartJob.run(spark, settings);
+        try (Sessions.Scope session = Sessions.open("quickstart", master)) {
+            ComparisonReport report = QuickstartJob.run(session.spark(), settings);
             System.out.println();
             System.out.print(report.table());
             System.out.println();

@@ -8,16 +8,25 @@ public final class Sessions {
     private Sessions() {}
 
     /**
-     * A session for one job: under spark-submit the submitted master is used, otherwise {@code master}.
+     * A job's session, stopped when the scope closes.
      *
-     * <p>Close it when the job ends; closing stops the context.
+     * <p>A scope rather than the session itself: {@code SparkSession.close()} declares {@code IOException} in Spark 4
+     * but not in Spark 3, and {@code stop()} is the same in both.
      */
-    public static SparkSession open(String jobName, String master) {
+    public record Scope(SparkSession spark) implements AutoCloseable {
+        @Override
+        public void close() {
+            spark.stop();
+        }
+    }
+
+    /** A session for one job: under spark-submit the submitted master is used, otherwise {@code master}. */
+    public static Scope open(String jobName, String master) {
         SparkSession.Builder builder = SparkSession.builder().appName("spark-distill " + jobName)
                 .config("spark.ui.showConsoleProgress", "false");
         if (!new SparkConf().contains("spark.master")) {
             builder.master(master);
         }
-        return builder.getOrCreate();
+        return new Scope(builder.getOrCreate());
     }
 }

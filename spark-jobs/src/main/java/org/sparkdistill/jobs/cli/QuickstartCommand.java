@@ -29,7 +29,7 @@ public final class QuickstartCommand implements Callable<Integer> {
     long seed = 42;
 
     @Option(names = "--limit", description = "Training rows the students see (default: ${DEFAULT-VALUE}).")
-    int limit = 10_000;
+    int limit = 5_000;
 
     @Option(names = "--epochs", description = "Student epochs (default: ${DEFAULT-VALUE}).")
     int epochs = 20;
@@ -50,7 +50,7 @@ public final class QuickstartCommand implements Callable<Integer> {
     double alpha = 0.5;
 
     @Option(names = "--teacher-epochs", description = "Teacher epochs (default: ${DEFAULT-VALUE}).")
-    int teacherEpochs = 3;
+    int teacherEpochs = 2;
 
     @Option(names = "--master", description = "Spark master (default: ${DEFAULT-VALUE}).")
     String master = "local[*]";

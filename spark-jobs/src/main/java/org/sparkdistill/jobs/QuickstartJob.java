@@ -71,7 +71,7 @@ public final class QuickstartJob {
         Map<String, Object> settings = new LinkedHashMap<>();
         settings.put("data", s.data().toString());
         settings.put("student training rows", s.limit());
-        settings.put("student", "MLP " + s.hidden() + ", Adam " + s.learningRate());
+        settings.put("student", "MLP " + s.hidden() + ", Adam " + s.learningRate() + " decayed linearly to 0");
         settings.put("epochs", s.epochs());
         settings.put("batch size", s.batchSize());
         settings.put("temperature", s.temperature());

@@ -8,6 +8,7 @@ final class LearningCurveChart {
     private static final int WIDTH = 460;
     private static final int HEIGHT = 260;
     private static final int MARGIN = 44;
+    private static final int LEGEND_ROW = 15;
     private static final String[] COLOURS = {"#1f77b4", "#d62728", "#2ca02c", "#9467bd"};
 
     /** One line of the chart: a run's name and its value after each epoch. */
@@ -38,7 +39,7 @@ final class LearningCurveChart {
         StringBuilder svg = new StringBuilder();
         svg.append(String.format(Locale.ROOT,
                 "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" role=\"img\" aria-label=\"%s\">",
-                WIDTH, HEIGHT, Html.escape(title)));
+                WIDTH, HEIGHT + LEGEND_ROW * series.size(), Html.escape(title)));
         svg.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"16\" font-weight=\"bold\">%s</text>", MARGIN, Html.escape(title)));
         svg.append(String.format(Locale.ROOT,
                 "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"none\" stroke=\"#999\"/>",
@@ -59,8 +60,9 @@ final class LearningCurveChart {
             }
             svg.append(String.format(Locale.ROOT,
                     "<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"2\" points=\"%s\"/>", colour, points.toString().trim()));
-            svg.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" font-size=\"12\" fill=\"%s\">%s</text>",
-                    WIDTH - MARGIN - 150, 42 + 15 * k, colour, Html.escape(s.name())));
+            // The legend goes under the chart so it never covers a line.
+            svg.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" font-size=\"12\" fill=\"%s\">— %s</text>",
+                    MARGIN, HEIGHT - 6 + LEGEND_ROW * k, colour, Html.escape(s.name())));
         }
         return svg.append("</svg>").toString();
     }

@@ -1,25 +1,32 @@
 package org.sparkdistill.jobs.config;
 
 /**
- * Temperature and distillation weight, each constant or going linearly to an end value.
+ * Temperature and distillation weight, each constant or going linearly to an end value over the run.
  *
- * @param temperatureEnd null for a constant temperature
+ * <p>See: Hinton G., Vinyals O., Dean J. "Distilling the Knowledge in a Neural Network", NIPS Deep Learning
+ * Workshop 2014.
+ *
+ * @param temperature the softmax temperature at the first step
+ * @param temperatureEnd the temperature at the last step, or null for a constant temperature
  * @param alpha weight of the distillation term; 1 − α weighs the hard-label cross-entropy
- * @param alphaEnd null for a constant α; from 1 to 0 is teacher annealing
+ * @param alphaEnd α at the last step, or null for a constant α; from 1 to 0 is teacher annealing
  */
 public record DistillationConfig(double temperature, Double temperatureEnd, double alpha, Double alphaEnd) {
-    public static final Range TEMPERATURE = Range.openClosed(0, 100);
-    public static final Range ALPHA = Range.closed(0, 1);
-    public static final DistillationConfig DEFAULT = new DistillationConfig(4.0, null, 0.9, null);
+    static final Field<Double> TEMPERATURE = Field.number("distillation.temperature", 4.0, Range.openClosed(0, 100));
+    static final Field<Double> TEMPERATURE_END = Field.number("distillation.temperatureEnd", null,
+            Range.openClosed(0, 100));
+    static final Field<Double> ALPHA = Field.number("distillation.alpha", 0.9, Range.closed(0, 1));
+    static final Field<Double> ALPHA_END = Field.number("distillation.alphaEnd", null, Range.closed(0, 1));
 
+    /** Constant temperature and α at their defaults. */
+    public static final DistillationConfig DEFAULT = new DistillationConfig(TEMPERATURE.fallback(), null,
+            ALPHA.fallback(), null);
+
+    /** Checks every component; throws {@link org.sparkdistill.core.InvalidInputException} naming the key. */
     public DistillationConfig {
-        TEMPERATURE.require("distillation.temperature", temperature);
-        if (temperatureEnd != null) {
-            TEMPERATURE.require("distillation.temperatureEnd", temperatureEnd);
-        }
-        ALPHA.require("distillation.alpha", alpha);
-        if (alphaEnd != null) {
-            ALPHA.require("distillation.alphaEnd", alphaEnd);
-        }
+        temperature = TEMPERATURE.require(temperature);
+        temperatureEnd = TEMPERATURE_END.require(temperatureEnd);
+        alpha = ALPHA.require(alpha);
+        alphaEnd = ALPHA_END.require(alphaEnd);
     }
 }

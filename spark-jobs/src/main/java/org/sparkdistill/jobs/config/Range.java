@@ -1,50 +1,43 @@
 package org.sparkdistill.jobs.config;
 
-import java.util.Locale;
-import org.sparkdistill.core.InvalidInputException;
-
 /**
- * The valid interval of a numeric setting, with its ends open or closed; it prints as {@code (0, 100]}.
+ * The valid interval of a numeric setting, each end open or closed; it prints as {@code (0, 100]}.
  *
- * <p>The same constant serves the file's validation and the record's own check, so a rule is written once.
+ * <p>NaN lies in no range. An unbounded end prints as {@code infinity}.
  */
-public record Range(double min, boolean minClosed, double max, boolean maxClosed) {
-    public static Range closed(double min, double max) {
+record Range(double min, boolean minClosed, double max, boolean maxClosed) {
+    Range {
+        if (Double.isNaN(min) || Double.isNaN(max) || min > max) {
+            throw new IllegalArgumentException("not an interval: " + min + ", " + max);
+        }
+    }
+
+    static Range closed(double min, double max) {
         return new Range(min, true, max, true);
     }
 
-    public static Range openClosed(double min, double max) {
+    static Range openClosed(double min, double max) {
         return new Range(min, false, max, true);
     }
 
-    public static Range atLeast(double min) {
-        return new Range(min, true, Double.POSITIVE_INFINITY, false);
+    /** The finite values above {@code min}. */
+    static Range finiteAbove(double min) {
+        return new Range(min, false, Double.POSITIVE_INFINITY, false);
     }
 
-    public boolean contains(double value) {
+    boolean contains(double value) {
         return (minClosed ? value >= min : value > min) && (maxClosed ? value <= max : value < max);
-    }
-
-    /** The violation for {@code key = value}, or null when the value is in range. */
-    public String check(String key, Number value) {
-        return contains(value.doubleValue()) ? null : key + " = " + value + ": must be in " + this;
-    }
-
-    /** Throws the violation for {@code key = value}, if any. */
-    public void require(String key, Number value) {
-        String violation = check(key, value);
-        if (violation != null) {
-            throw new InvalidInputException(violation);
-        }
     }
 
     @Override
     public String toString() {
-        return (minClosed ? "[" : "(") + format(min) + ", " + (Double.isInfinite(max) ? "∞" : format(max))
-                + (maxClosed ? "]" : ")");
+        return (minClosed ? "[" : "(") + format(min) + ", " + format(max) + (maxClosed ? "]" : ")");
     }
 
     private static String format(double v) {
-        return v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString((long) v) : String.format(Locale.ROOT, "%s", v);
+        if (Double.isInfinite(v)) {
+            return v > 0 ? "infinity" : "-infinity";
+        }
+        return v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString((long) v) : Double.toString(v);
     }
 }

@@ -1,16 +1,18 @@
 package org.sparkdistill.jobs.config;
 
-import org.sparkdistill.core.InvalidInputException;
-
-/** One teacher: its model file and its weight in a fixed-weight ensemble. */
+/**
+ * One teacher: its model file and its weight in a fixed-weight ensemble.
+ *
+ * @param path the model file
+ * @param weight finite and positive; only {@link org.sparkdistill.core.teacher.EnsembleWeighting#FIXED} uses it
+ */
 public record TeacherConfig(String path, double weight) {
-    public static final Range WEIGHT = new Range(0, false, Double.MAX_VALUE, true);
-    public static final double DEFAULT_WEIGHT = 1.0;
+    static final Field<String> PATH = Field.requiredText("teachers[].path");
+    static final Field<Double> WEIGHT = Field.number("teachers[].weight", 1.0, Range.finiteAbove(0));
 
+    /** Checks both components; throws {@link org.sparkdistill.core.InvalidInputException} naming the key. */
     public TeacherConfig {
-        if (path == null || path.isBlank()) {
-            throw new InvalidInputException("teachers[].path is required");
-        }
-        WEIGHT.require("teachers[].weight", weight);
+        path = PATH.require(path);
+        weight = WEIGHT.require(weight);
     }
 }

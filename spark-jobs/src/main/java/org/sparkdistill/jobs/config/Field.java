@@ -1,0 +1,256 @@
+package org.sparkdistill.jobs.config;
+
+import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.sparkdistill.core.InvalidInputException;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+import org.yaml.snakeyaml.error.YAMLException;
+
+/**
+ * One setting: its dotted key, its default, and the rule a value must follow to be accepted.
+ *
+ * <p>The loader checks what it read from YAML with {@link #read}; each record checks its own components with
+ * {@link #require}. Both run the same rule, so a key, range or list of allowed values is written once. Immutable and
+ * thread-safe.
+ *
+ * @param <T> the type the setting has in its record
+ */
+final class Field<T> {
+    private final String key;
+    private final T fallback;
+    private final boolean required;
+    private final Function<Object, T> rule;
+    private final Function<String, Object> fromText;
+    private final Function<T, String> toYaml;
+
+    private Field(String key, T fallback, boolean required, Function<Object, T> rule,
+                  Function<String, Object> fromText, Function<T, String> toYaml) {
+        this.key = key;
+        this.fallback = fallback;
+        this.required = required;
+        this.rule = rule;
+        this.fromText = fromText;
+        this.toYaml = toYaml;
+    }
+
+    /** Non-blank text that must be given. */
+    static Field<String> requiredText(String key) {
+        return new Field<>(key, null, true, Field::text, text -> text, YamlText::quote);
+    }
+
+    /** Non-blank text, {@code fallback} (possibly null) when not given. */
+    static Field<String> text(String key, String fallback) {
+        return new Field<>(key, fallback, false, Field::text, text -> text, YamlText::quote);
+    }
+
+    /** An {@code int} in {@code range}, which must lie within the {@code int} values. */
+    static Field<Integer> integer(String key, int fallback, Range range) {
+        if (range.min() < Integer.MIN_VALUE || range.max() > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException(key + ": range " + range + " exceeds the int values");
+        }
+        return new Field<>(key, fallback, false, raw -> integral(raw, range), Field::scalar, String::valueOf);
+    }
+
+    /** Any {@code long}. */
+    static Field<Long> anyLong(String key, long fallback) {
+        Function<Object, Long> rule = raw -> {
+            if (raw instanceof BigInteger) {
+                throw new Problem("must fit in a signed 64-bit integer");
+            }
+            if (!(raw instanceof Integer || raw instanceof Long)) {
+                throw new Problem("must be an integer");
+            }
+            return ((Number) raw).longValue();
+        };
+        return new Field<>(key, fallback, false, rule, Field::scalar, String::valueOf);
+    }
+
+    /** A {@code double} in {@code range}; a null fallback makes the setting optional. */
+    static Field<Double> number(String key, Double fallback, Range range) {
+        Function<Object, Double> rule = raw -> {
+            if (!(raw instanceof Number n)) {
+                throw new Problem("must be a number");
+            }
+            return inRange(n.doubleValue(), range);
+        };
+        return new Field<>(key, fallback, false, rule, Field::scalar, String::valueOf);
+    }
+
+    /** One of the constants of {@code type}, written in lower case. */
+    static <E extends Enum<E>> Field<E> choice(String key, Class<E> type, E fallback) {
+        Function<Object, E> rule = raw -> {
+            if (type.isInstance(raw)) {
+                return type.cast(raw);
+            }
+            for (E constant : type.getEnumConstants()) {
+                if (raw instanceof String s && name(constant).equals(s.toLowerCase(Locale.ROOT))) {
+                    return constant;
+                }
+            }
+            throw new Problem("must be one of " + Stream.of(type.getEnumConstants()).map(Field::name)
+                    .collect(Collectors.joining(", ")));
+        };
+        return new Field<>(key, fallback, false, rule, Field::scalar, Field::name);
+    }
+
+    /** A non-empty list of {@code int}s, each in {@code range}; as text, {@code [64, 32]} or {@code 64,32}. */
+    static Field<List<Integer>> integers(String key, List<Integer> fallback, Range range) {
+        Function<Object, List<Integer>> rule = raw -> {
+            if (!(raw instanceof List<?> list) || list.isEmpty()) {
+                throw new Problem("must be a non-empty list of integers, e.g. [128]");
+            }
+            List<Integer> values = new ArrayList<>(list.size());
+            for (int i = 0; i < list.size(); i++) {
+                Object item = list.get(i);
+                if (!(item instanceof Integer || item instanceof Long || item instanceof BigInteger)) {
+                    throw new Problem("must be a non-empty list of integers, e.g. [128]");
+                }
+                if (!range.contains(((Number) item).doubleValue())) {
+                    throw new Problem("element [" + i + "] = " + item + " is not in " + range);
+                }
+                values.add(((Number) item).intValue());
+            }
+            return List.copyOf(values);
+        };
+        Function<String, Object> fromText = text -> text.strip().startsWith("[") ? scalar(text)
+                : Stream.of(text.split(",", -1)).map(item -> scalar(item.strip())).toList();
+        return new Field<>(key, fallback, false, rule, fromText,
+                list -> list.stream().map(String::valueOf).collect(Collectors.joining(", ", "[", "]")));
+    }
+
+    String key() {
+        return key;
+    }
+
+    /** The part of the key before its first dot, or "" for a top-level key. */
+    String section() {
+        int dot = key.indexOf('.');
+        return dot < 0 ? "" : key.substring(0, dot);
+    }
+
+    /** The part of the key after its last dot. */
+    String leaf() {
+        return key.substring(key.lastIndexOf('.') + 1);
+    }
+
+    T fallback() {
+        return fallback;
+    }
+
+    /**
+     * The value of a parsed YAML node, or the default when it is absent or invalid; a problem is added to
+     * {@code violations} under {@code name} (the key, with an index for list items).
+     */
+    T read(String name, Object raw, List<String> violations) {
+        if (raw == null) {
+            if (required) {
+                violations.add(name + ": required but missing");
+            }
+            return fallback;
+        }
+        try {
+            return rule.apply(raw);
+        } catch (Problem p) {
+            violations.add(name + " = " + show(raw) + ": " + p.getMessage());
+            return fallback;
+        }
+    }
+
+    /**
+     * The value a record keeps for {@code value}, normalised (lists become unmodifiable copies).
+     *
+     * @throws InvalidInputException naming the key, the value and the valid values
+     */
+    T require(T value) {
+        if (value == null) {
+            if (required || fallback != null) {
+                throw new InvalidInputException(key + ": required but missing");
+            }
+            return null;
+        }
+        try {
+            return rule.apply(value);
+        } catch (Problem p) {
+            throw new InvalidInputException(key + " = " + show(value) + ": " + p.getMessage());
+        }
+    }
+
+    /** The node an override such as {@code --set key=text} stands for; empty text unsets the key. */
+    Object fromText(String text) {
+        return text == null || text.isEmpty() ? null : fromText.apply(text);
+    }
+
+    /** The value as a YAML scalar or flow list that {@link #read} turns back into an equal value. */
+    String toYaml(T value) {
+        return toYaml.apply(value);
+    }
+
+    /** This field's value among {@code values}, which holds what {@link #read} returned for each field. */
+    @SuppressWarnings("unchecked")
+    T in(Map<Field<?>, Object> values) {
+        return (T) values.get(this);
+    }
+
+    /** A value as the user wrote it, text in quotes. */
+    static String show(Object raw) {
+        return raw instanceof String s ? "\"" + s + "\"" : String.valueOf(raw);
+    }
+
+    private static String text(Object raw) {
+        if (!(raw instanceof String s)) {
+            throw new Problem("must be text; put it in quotes");
+        }
+        if (s.isBlank()) {
+            throw new Problem("must not be blank");
+        }
+        return s;
+    }
+
+    private static int integral(Object raw, Range range) {
+        if (!(raw instanceof Integer || raw instanceof Long || raw instanceof BigInteger)) {
+            throw new Problem("must be an integer");
+        }
+        // SnakeYAML returns a BigInteger only beyond the long values, hence beyond every int range.
+        if (raw instanceof BigInteger || !range.contains(((Number) raw).doubleValue())) {
+            throw new Problem("must be in " + range);
+        }
+        return ((Number) raw).intValue();
+    }
+
+    private static double inRange(double value, Range range) {
+        if (!range.contains(value)) {
+            throw new Problem("must be in " + range);
+        }
+        return value;
+    }
+
+    private static String name(Enum<?> constant) {
+        return constant.name().toLowerCase(Locale.ROOT);
+    }
+
+    /** A YAML scalar as SnakeYAML would read it from a file, or the text itself when it is not valid YAML. */
+    private static Object scalar(String text) {
+        try {
+            return new Yaml(new SafeConstructor(new LoaderOptions())).load(text);
+        } catch (YAMLException e) {
+            return text;
+        }
+    }
+
+    /** Why a value is refused; caught within this class and turned into a message that names the key. */
+    private static final class Problem extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        Problem(String reason) {
+            super(reason, null, false, false);
+        }
+    }
+}

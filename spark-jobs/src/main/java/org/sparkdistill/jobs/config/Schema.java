@@ -1,0 +1,191 @@
+package org.sparkdistill.jobs.config;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.function.Function;
+import java.util.stream.Stream;
+
+/**
+ * The keys of a {@link DistillConfig} file in the order they are written, and the binding between them and the records.
+ *
+ * <p>A document is read in two steps: {@link #flatten} turns the nested maps into dotted keys and reports the keys it
+ * does not know, then {@link #bind} checks each value and builds the records. Overrides replace dotted keys in between.
+ * Every problem is added to a list, so one pass finds them all.
+ */
+final class Schema {
+    /** The top-level key holding the list of teachers, each a map with the keys of {@link #TEACHER_FIELDS}. */
+    static final String TEACHERS = "teachers";
+
+    private static final List<Binding<?>> BEFORE_TEACHERS = List.of(
+            new Binding<>(DataConfig.TRAIN, c -> c.data().train()),
+            new Binding<>(DataConfig.TEST, c -> c.data().test()),
+            new Binding<>(DataConfig.LIMIT, c -> c.data().limit()));
+    private static final List<Binding<?>> AFTER_TEACHERS = List.of(
+            new Binding<>(DistillConfig.WEIGHTING, DistillConfig::weighting),
+            new Binding<>(StudentConfig.HIDDEN, c -> c.student().hidden()),
+            new Binding<>(StudentConfig.UPDATER, c -> c.student().updater()),
+            new Binding<>(StudentConfig.LEARNING_RATE, c -> c.student().learningRate()),
+            new Binding<>(StudentConfig.SCHEDULE, c -> c.student().learningRateSchedule()),
+            new Binding<>(DistillationConfig.TEMPERATURE, c -> c.distillation().temperature()),
+            new Binding<>(DistillationConfig.TEMPERATURE_END, c -> c.distillation().temperatureEnd()),
+            new Binding<>(DistillationConfig.ALPHA, c -> c.distillation().alpha()),
+            new Binding<>(DistillationConfig.ALPHA_END, c -> c.distillation().alphaEnd()),
+            new Binding<>(TrainingConfig.EPOCHS, c -> c.training().epochs()),
+            new Binding<>(TrainingConfig.BATCH_SIZE, c -> c.training().batchSize()),
+            new Binding<>(TrainingConfig.SEED, c -> c.training().seed()),
+            new Binding<>(TrainingConfig.CHECKPOINT_EVERY, c -> c.training().checkpointEvery()),
+            new Binding<>(DistillConfig.OUTPUT, DistillConfig::output),
+            new Binding<>(DistillConfig.MASTER, DistillConfig::master));
+    private static final List<Field<?>> TEACHER_FIELDS = List.of(TeacherConfig.PATH, TeacherConfig.WEIGHT);
+
+    private static final Map<String, Field<?>> FIELDS = new LinkedHashMap<>();
+    /** For each section, and for "" (the top level), the names it may hold, sorted. */
+    private static final Map<String, Set<String>> NAMES = new TreeMap<>();
+
+    static {
+        Stream.concat(BEFORE_TEACHERS.stream(), AFTER_TEACHERS.stream()).map(Binding::field).forEach(f -> {
+            FIELDS.put(f.key(), f);
+            NAMES.computeIfAbsent(f.section(), s -> new TreeSet<>()).add(f.leaf());
+            NAMES.computeIfAbsent("", s -> new TreeSet<>()).add(f.section().isEmpty() ? f.leaf() : f.section());
+        });
+        NAMES.get("").add(TEACHERS);
+    }
+
+    /** Every key an override may set, sorted. */
+    static final List<String> KEYS = Stream.concat(Stream.of(TEACHERS), FIELDS.keySet().stream()).sorted().toList();
+
+    private Schema() {}
+
+    /** A field and where a {@link DistillConfig} keeps its value. */
+    private record Binding<T>(Field<T> field, Function<DistillConfig, T> value) {
+        void write(DistillConfig config, YamlText yaml) {
+            T v = value.apply(config);
+            if (v != null) {
+                yaml.entry(field.section(), field.leaf(), field.toYaml(v));
+            }
+        }
+    }
+
+    /** The field an override key names, or null. */
+    static Field<?> field(String key) {
+        return FIELDS.get(key);
+    }
+
+    /** The values of a parsed document by dotted key; unknown keys and sections that are not maps are violations. */
+    static Map<String, Object> flatten(Map<?, ?> document, List<String> violations) {
+        Map<String, Object> flat = new LinkedHashMap<>();
+        for (Map.Entry<?, ?> top : document.entrySet()) {
+            String name = String.valueOf(top.getKey());
+            if (FIELDS.containsKey(name) || name.equals(TEACHERS)) {
+                flat.put(name, top.getValue());
+            } else if (!NAMES.containsKey(name) || name.isEmpty()) {
+                violations.add(unknown(name, NAMES.get("")));
+            } else if (top.getValue() instanceof Map<?, ?> section) {
+                for (Map.Entry<?, ?> inner : section.entrySet()) {
+                    String key = name + "." + inner.getKey();
+                    if (FIELDS.containsKey(key)) {
+                        flat.put(key, inner.getValue());
+                    } else {
+                        violations.add(unknown(key, NAMES.get(name)));
+                    }
+                }
+            } else if (top.getValue() != null) {
+                violations.add(name + " = " + Field.show(top.getValue()) + ": must be a map with the keys "
+                        + String.join(", ", NAMES.get(name)));
+            }
+        }
+        return flat;
+    }
+
+    /** The configuration the dotted values describe, or null when any violation has been found. */
+    static DistillConfig bind(Map<String, Object> flat, List<String> violations) {
+        Map<Field<?>, Object> v = new HashMap<>();
+        BEFORE_TEACHERS.forEach(b -> v.put(b.field(), b.field().read(b.field().key(), flat.get(b.field().key()),
+                violations)));
+        List<TeacherConfig> teachers = teachers(flat.get(TEACHERS), violations);
+        AFTER_TEACHERS.forEach(b -> v.put(b.field(), b.field().read(b.field().key(), flat.get(b.field().key()),
+                violations)));
+        if (!violations.isEmpty()) {
+            return null;
+        }
+        return new DistillConfig(
+                new DataConfig(DataConfig.TRAIN.in(v), DataConfig.TEST.in(v), DataConfig.LIMIT.in(v)),
+                teachers,
+                DistillConfig.WEIGHTING.in(v),
+                new StudentConfig(StudentConfig.HIDDEN.in(v), StudentConfig.UPDATER.in(v),
+                        StudentConfig.LEARNING_RATE.in(v), StudentConfig.SCHEDULE.in(v)),
+                new DistillationConfig(DistillationConfig.TEMPERATURE.in(v), DistillationConfig.TEMPERATURE_END.in(v),
+                        DistillationConfig.ALPHA.in(v), DistillationConfig.ALPHA_END.in(v)),
+                new TrainingConfig(TrainingConfig.EPOCHS.in(v), TrainingConfig.BATCH_SIZE.in(v),
+                        TrainingConfig.SEED.in(v), TrainingConfig.CHECKPOINT_EVERY.in(v)),
+                DistillConfig.OUTPUT.in(v),
+                DistillConfig.MASTER.in(v));
+    }
+
+    /** The node for a {@code teachers} override: comma-separated model paths, each with the default weight. */
+    static List<Object> teachersFromText(String text) {
+        List<Object> teachers = new ArrayList<>();
+        if (text != null) {
+            for (String path : text.split(",")) {
+                if (!path.isBlank()) {
+                    teachers.add(Map.of(TeacherConfig.PATH.leaf(), path.strip()));
+                }
+            }
+        }
+        return teachers;
+    }
+
+    static String toYaml(DistillConfig config) {
+        YamlText yaml = new YamlText();
+        BEFORE_TEACHERS.forEach(b -> b.write(config, yaml));
+        List<List<Map.Entry<String, String>>> items = new ArrayList<>();
+        for (TeacherConfig t : config.teachers()) {
+            items.add(List.of(Map.entry(TeacherConfig.PATH.leaf(), TeacherConfig.PATH.toYaml(t.path())),
+                    Map.entry(TeacherConfig.WEIGHT.leaf(), TeacherConfig.WEIGHT.toYaml(t.weight()))));
+        }
+        yaml.list(TEACHERS, items);
+        AFTER_TEACHERS.forEach(b -> b.write(config, yaml));
+        return yaml.toString();
+    }
+
+    private static List<TeacherConfig> teachers(Object node, List<String> violations) {
+        List<TeacherConfig> teachers = new ArrayList<>();
+        if (node == null) {
+            return teachers;
+        }
+        Set<String> names = new TreeSet<>(TEACHER_FIELDS.stream().map(Field::leaf).toList());
+        if (!(node instanceof List<?> list)) {
+            violations.add(TEACHERS + " = " + Field.show(node) + ": must be a list of maps with the keys "
+                    + String.join(", ", names));
+            return teachers;
+        }
+        for (int i = 0; i < list.size(); i++) {
+            String name = TEACHERS + "[" + i + "]";
+            if (!(list.get(i) instanceof Map<?, ?> item)) {
+                violations.add(name + " = " + Field.show(list.get(i)) + ": must be a map with the keys "
+                        + String.join(", ", names));
+                continue;
+            }
+            item.keySet().stream().map(String::valueOf).filter(k -> !names.contains(k))
+                    .forEach(k -> violations.add(unknown(name + "." + k, names)));
+            String path = TeacherConfig.PATH.read(name + "." + TeacherConfig.PATH.leaf(),
+                    item.get(TeacherConfig.PATH.leaf()), violations);
+            double weight = TeacherConfig.WEIGHT.read(name + "." + TeacherConfig.WEIGHT.leaf(),
+                    item.get(TeacherConfig.WEIGHT.leaf()), violations);
+            if (path != null) {
+                teachers.add(new TeacherConfig(path, weight));
+            }
+        }
+        return teachers;
+    }
+
+    static String unknown(String key, Set<String> known) {
+        return key + ": unknown key; known keys: " + String.join(", ", known);
+    }
+}

@@ -1,0 +1,97 @@
+package org.sparkdistill.jobs.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
+import org.sparkdistill.core.InvalidInputException;
+import org.sparkdistill.core.train.UpdaterKind;
+import org.sparkdistill.core.train.UpdaterKind.LearningRateSchedule;
+
+/** The records check their own components with the same rules and messages as the loader. */
+class ConfigRecordsTest {
+    static void refused(String message, Executable construction) {
+        assertEquals(message, assertThrows(InvalidInputException.class, construction).getMessage());
+    }
+
+    @Test
+    void distillationChecksTemperatureAndAlpha() {
+        refused("distillation.temperature = -1.0: must be in (0, 100]", () -> new DistillationConfig(-1.0, null, 0.5, null));
+        refused("distillation.temperatureEnd = 100.5: must be in (0, 100]", () -> new DistillationConfig(1, 100.5, 0.5, null));
+        refused("distillation.alpha = 1.5: must be in [0, 1]", () -> new DistillationConfig(1, null, 1.5, null));
+        refused("distillation.alphaEnd = NaN: must be in [0, 1]", () -> new DistillationConfig(1, null, 1, Double.NaN));
+        assertEquals(new DistillationConfig(4.0, null, 0.9, null), DistillationConfig.DEFAULT);
+        assertEquals(1.0, new DistillationConfig(100, Double.MIN_VALUE, 0, 1.0).alphaEnd());
+    }
+
+    @Test
+    void trainingChecksItsRanges() {
+        refused("training.epochs = 0: must be in [1, 100000]", () -> new TrainingConfig(0, 64, 1, 0));
+        refused("training.epochs = 100001: must be in [1, 100000]", () -> new TrainingConfig(100_001, 64, 1, 0));
+        refused("training.batchSize = 65537: must be in [1, 65536]", () -> new TrainingConfig(1, 65_537, 1, 0));
+        refused("training.checkpointEvery = -1: must be in [0, 2147483647]", () -> new TrainingConfig(1, 1, 1, -1));
+        assertEquals(new TrainingConfig(10, 64, 42L, 0), TrainingConfig.DEFAULT);
+    }
+
+    @Test
+    void studentChecksWidthsAndLearningRateAndCopiesTheList() {
+        refused("student.hidden = []: must be a non-empty list of integers, e.g. [128]",
+                () -> new StudentConfig(List.of(), UpdaterKind.ADAM, 0.1, LearningRateSchedule.LINEAR));
+        refused("student.hidden = [64, 65537]: element [1] = 65537 is not in [1, 65536]",
+                () -> new StudentConfig(List.of(64, 65_537), UpdaterKind.ADAM, 0.1, LearningRateSchedule.LINEAR));
+        refused("student.hidden = [64, null]: must be a non-empty list of integers, e.g. [128]",
+                () -> new StudentConfig(Arrays.asList(64, null), UpdaterKind.ADAM, 0.1, LearningRateSchedule.LINEAR));
+        refused("student.hidden: required but missing",
+                () -> new StudentConfig(null, UpdaterKind.ADAM, 0.1, LearningRateSchedule.LINEAR));
+        refused("student.learningRate = 0.0: must be in (0, 10]",
+                () -> new StudentConfig(List.of(8), UpdaterKind.ADAM, 0, LearningRateSchedule.LINEAR));
+        refused("student.updater: required but missing",
+                () -> new StudentConfig(List.of(8), null, 0.1, LearningRateSchedule.LINEAR));
+
+        List<Integer> widths = new ArrayList<>(List.of(32, 16));
+        StudentConfig student = new StudentConfig(widths, UpdaterKind.SGD, 10, LearningRateSchedule.CONSTANT);
+        widths.set(0, 1);
+        assertEquals(List.of(32, 16), student.hidden());
+        assertThrows(UnsupportedOperationException.class, () -> student.hidden().add(4));
+        assertEquals(new StudentConfig(List.of(128), UpdaterKind.ADAM, 0.001, LearningRateSchedule.LINEAR),
+                StudentConfig.DEFAULT);
+    }
+
+    @Test
+    void dataAndTeachersCheckPathsLimitAndWeight() {
+        refused("data.train: required but missing", () -> new DataConfig(null, null, 0));
+        refused("data.train = \"\": must not be blank", () -> new DataConfig("", null, 0));
+        refused("data.test = \" \": must not be blank", () -> new DataConfig("x", " ", 0));
+        refused("data.limit = -1: must be in [0, 2147483647]", () -> new DataConfig("x", null, -1));
+        refused("teachers[].path: required but missing", () -> new TeacherConfig(null, 1));
+        refused("teachers[].weight = 0.0: must be in (0, infinity)", () -> new TeacherConfig("t", 0));
+        refused("teachers[].weight = Infinity: must be in (0, infinity)",
+                () -> new TeacherConfig("t", Double.POSITIVE_INFINITY));
+        assertEquals(Double.MAX_VALUE, new TeacherConfig("t", Double.MAX_VALUE).weight());
+    }
+
+    @Test
+    void rangesPrintTheirEndsAndHoldNoNaN() {
+        assertEquals("(0, 100]", Range.openClosed(0, 100).toString());
+        assertEquals("[0, 1]", Range.closed(0, 1).toString());
+        assertEquals("(0, infinity)", Range.finiteAbove(0).toString());
+        assertEquals("[0.5, 2.25]", Range.closed(0.5, 2.25).toString());
+        assertFalse(Range.closed(0, 1).contains(Double.NaN));
+        assertFalse(Range.openClosed(0, 1).contains(0));
+        assertTrue(Range.openClosed(0, 1).contains(1));
+        assertThrows(IllegalArgumentException.class, () -> Range.closed(1, 0));
+    }
+
+    @Test
+    void quotedTextEscapesWhatYamlCannotHold() {
+        assertEquals("\"a\\\"b\\\\c\"", YamlText.quote("a\"b\\c"));
+        assertEquals("\"\\u0009\\u000A\\u0085\"", YamlText.quote("\t\n\u0085"));
+        assertEquals("\"é 日本\"", YamlText.quote("é 日本"));
+    }
+}

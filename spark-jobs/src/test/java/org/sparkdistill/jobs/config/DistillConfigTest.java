@@ -1,0 +1,105 @@
+package org.sparkdistill.jobs.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.sparkdistill.core.InvalidInputException;
+import org.sparkdistill.core.teacher.EnsembleWeighting;
+import org.sparkdistill.core.train.UpdaterKind;
+import org.sparkdistill.core.train.UpdaterKind.LearningRateSchedule;
+
+class DistillConfigTest {
+    static String resource(String name) throws IOException {
+        try (InputStream in = DistillConfigTest.class.getResourceAsStream("/config/" + name)) {
+            if (in == null) {
+                throw new IOException("test resource /config/" + name + " is missing");
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    static DistillConfig roundTrip(DistillConfig config) {
+        return ConfigLoader.parse(config.toYaml(), "round trip", Map.of());
+    }
+
+    @Test
+    void theGoldenFileParsesToTheExpectedRecord() throws IOException {
+        DistillConfig expected = new DistillConfig(
+                new DataConfig("/data/fashion/train.parquet", "/data/fashion/test.parquet", 20000),
+                List.of(new TeacherConfig("models/cnn.zip", 2.0), new TeacherConfig("models/resnet.zip", 1.0)),
+                EnsembleWeighting.FIXED,
+                new StudentConfig(List.of(256, 64), UpdaterKind.NESTEROVS, 0.05, LearningRateSchedule.CONSTANT),
+                new DistillationConfig(6.0, 2.0, 1.0, 0.0),
+                new TrainingConfig(30, 128, 7L, 500),
+                "runs/student", "spark://head:7077");
+        assertEquals(expected, ConfigLoader.parse(resource("golden-distill.yaml"), "golden-distill.yaml", Map.of()));
+    }
+
+    @Test
+    void theGoldenFileResolvesByteForByte() throws IOException {
+        DistillConfig config = ConfigLoader.parse(resource("golden-distill.yaml"), "golden-distill.yaml", Map.of());
+        assertEquals(resource("golden-resolved.yaml"), config.toYaml());
+        assertEquals(config, roundTrip(config));
+    }
+
+    @Test
+    void theDefaultsResolveByteForByte() throws IOException {
+        DistillConfig config = ConfigLoader.defaults("/usr/share/datasets/fashion-mnist", "runs/distill");
+        assertEquals(resource("golden-defaults.yaml"), config.toYaml());
+        assertEquals(config, roundTrip(config));
+    }
+
+    @Test
+    void awkwardValuesSurviveTheRoundTrip() {
+        DistillConfig config = new DistillConfig(
+                new DataConfig("dir with \"quotes\" and \\ and: colon #1", "tab\there, line\nbreak, \u0001, é, 日本",
+                        Integer.MAX_VALUE),
+                List.of(new TeacherConfig("- dash", Double.MAX_VALUE), new TeacherConfig("yes", 1e-300)),
+                EnsembleWeighting.CONFIDENCE,
+                new StudentConfig(List.of(1, 65536), UpdaterKind.SGD, 1e-4, LearningRateSchedule.LINEAR),
+                new DistillationConfig(100, 1e-9, -0.0, 1.0),
+                new TrainingConfig(100_000, 1, Long.MIN_VALUE, Integer.MAX_VALUE),
+                "null", "~");
+        assertEquals(config, roundTrip(config), config.toYaml());
+        DistillConfig seeded = new DistillConfig(config.data(), List.of(), config.weighting(), config.student(),
+                config.distillation(), new TrainingConfig(1, 1, Long.MAX_VALUE, 0), "{}", "[]");
+        assertEquals(seeded, roundTrip(seeded), seeded.toYaml());
+    }
+
+    @Test
+    void teachersAreAnUnmodifiableCopy() {
+        List<TeacherConfig> teachers = new ArrayList<>(List.of(new TeacherConfig("t.zip", 1.0)));
+        DistillConfig defaults = ConfigLoader.defaults("x", "out");
+        DistillConfig config = new DistillConfig(defaults.data(), teachers, defaults.weighting(), defaults.student(),
+                defaults.distillation(), defaults.training(), defaults.output(), defaults.master());
+        teachers.clear();
+        assertEquals(1, config.teachers().size());
+        assertThrows(UnsupportedOperationException.class, () -> config.teachers().add(new TeacherConfig("u", 1)));
+    }
+
+    @Test
+    void missingPartsAndBadTopLevelValuesAreRefused() {
+        DistillConfig d = ConfigLoader.defaults("x", "out");
+        InvalidInputException e = assertThrows(InvalidInputException.class, () -> new DistillConfig(null,
+                d.teachers(), d.weighting(), d.student(), d.distillation(), d.training(), d.output(), d.master()));
+        assertEquals("data: required but missing", e.getMessage());
+        e = assertThrows(InvalidInputException.class, () -> new DistillConfig(d.data(), d.teachers(), null,
+                d.student(), d.distillation(), d.training(), d.output(), d.master()));
+        assertEquals("ensemble.weighting: required but missing", e.getMessage());
+        e = assertThrows(InvalidInputException.class, () -> new DistillConfig(d.data(), d.teachers(), d.weighting(),
+                d.student(), d.distillation(), d.training(), d.output(), " "));
+        assertEquals("spark.master = \" \": must not be blank", e.getMessage());
+        List<TeacherConfig> withNull = new ArrayList<>();
+        withNull.add(null);
+        e = assertThrows(InvalidInputException.class, () -> new DistillConfig(d.data(), withNull, d.weighting(),
+                d.student(), d.distillation(), d.training(), d.output(), d.master()));
+        assertEquals("teachers[]: required but missing", e.getMessage());
+    }
+}

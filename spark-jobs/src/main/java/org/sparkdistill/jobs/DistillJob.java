@@ -13,7 +13,7 @@ import org.apache.spark.sql.SparkSession;
 import org.sparkdistill.core.InvalidInputException;
 import org.sparkdistill.core.io.AtomicDirectory;
 import org.sparkdistill.core.data.Examples;
-import org.sparkdistill.core.teacher.Dl4jTeacher;
+import org.sparkdistill.core.teacher.TeacherEnsemble;
 import org.sparkdistill.core.train.Schedule;
 import org.sparkdistill.core.train.TrainingPlan;
 import org.sparkdistill.jobs.config.DistillConfig;
@@ -138,15 +138,8 @@ public final class DistillJob {
         if (specs.paths().isEmpty()) {
             return;
         }
-        List<Dl4jTeacher> loaded = new ArrayList<>();
-        for (int k = 0; k < zips.size(); k++) {
-            String path = specs.paths().get(k);
-            loaded.add(Dl4jTeacher.read(Path.of(path).getFileName().toString(), zips.get(k), path));
-        }
-        try {
-            specs.ensembleOf(loaded).requireCompatible(featureCount, classes);
-        } finally {
-            loaded.forEach(Dl4jTeacher::close);
+        try (TeacherEnsemble ensemble = specs.load(zips)) {
+            ensemble.requireCompatible(featureCount, classes);
         }
     }
 }

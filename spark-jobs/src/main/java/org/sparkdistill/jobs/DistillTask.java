@@ -1,7 +1,6 @@
 package org.sparkdistill.jobs;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import org.apache.spark.api.java.function.FlatMapFunction;
@@ -11,7 +10,6 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.sparkdistill.core.data.Examples;
 import org.sparkdistill.core.metrics.EpochMetrics;
 import org.sparkdistill.core.metrics.Evaluator;
-import org.sparkdistill.core.teacher.Dl4jTeacher;
 import org.sparkdistill.core.teacher.SoftTargetSource;
 import org.sparkdistill.core.teacher.TeacherEnsemble;
 import org.sparkdistill.core.train.Checkpoints;
@@ -69,14 +67,6 @@ final class DistillTask implements FlatMapFunction<Iterator<Row>, TrainedStudent
     }
 
     private TeacherEnsemble loadTeachers() {
-        if (teachers.paths().isEmpty()) {
-            return null;
-        }
-        List<Dl4jTeacher> loaded = new ArrayList<>();
-        for (int k = 0; k < teachers.paths().size(); k++) {
-            String path = teachers.paths().get(k);
-            loaded.add(Dl4jTeacher.read(Path.of(path).getFileName().toString(), teacherZips.value().get(k), path));
-        }
-        return teachers.ensembleOf(loaded);
+        return teachers.paths().isEmpty() ? null : teachers.load(teacherZips.value());
     }
 }

@@ -34,12 +34,6 @@ public final class Evaluator {
         return new Evaluator(heldOut, predict(heldOut, (x, y) -> teacher.softTargets(x, y, 1.0)));
     }
 
-    /** The accuracy of the reference teacher, NaN without one. */
-    public double teacherAccuracy() {
-        return teacherProbabilities == null ? Double.NaN
-                : ClassificationMetrics.accuracy(teacherProbabilities, heldOut.numClasses(), heldOut.labels());
-    }
-
     /** Measures a student whose output layer is softmax; {@code trainLoss}, {@code epoch}, {@code step} and {@code seconds} are passed through. */
     public EpochMetrics evaluate(MultiLayerNetwork student, int epoch, long step, double trainLoss, double seconds) {
         float[] studentProbabilities = predict(heldOut, (x, y) -> student.output(x, false));

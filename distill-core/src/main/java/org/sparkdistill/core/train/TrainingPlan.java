@@ -38,8 +38,4 @@ public record TrainingPlan(int epochs, int batchSize, long seed, Schedule temper
     public int stepsPerEpoch(int examples) {
         return (examples + batchSize - 1) / batchSize;
     }
-
-    public TrainingPlan withCheckpointEvery(int steps) {
-        return new TrainingPlan(epochs, batchSize, seed, temperature, alpha, steps);
-    }
 }

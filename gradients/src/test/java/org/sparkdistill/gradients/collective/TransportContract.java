@@ -1,0 +1,296 @@
+package org.sparkdistill.gradients.collective;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+
+/**
+ * The contract every {@link Transport} must satisfy, checked through the collectives built on it.
+ * Each test forms fresh groups; segments are tiny so that chunks span many frames.
+ */
+@Timeout(value = 5, unit = TimeUnit.MINUTES)
+abstract class TransportContract {
+    private static final int SEGMENT_BYTES = 64;
+    private static final long[] LENGTHS = {0, 1, 2, 3, 4, 7, 33, 1001};
+
+    /** A connected group of {@code size} transports; element r is rank r's. */
+    abstract List<Transport> group(int size);
+
+    private <T> List<T> onEveryRank(int size, RankBody<T> body) {
+        List<Transport> transports = group(size);
+        return Ranks.all(size, rank -> {
+            try (Communicator communicator = Communicator.of(transports.get(rank), SEGMENT_BYTES)) {
+                return body.apply(communicator);
+            }
+        });
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {1, 2, 3, 5})
+    void allReduceSumsEveryLengthIncludingShorterThanTheGroup(int size) {
+        for (long length : LENGTHS) {
+            List<float[]> results = onEveryRank(size, c -> {
+                INDArray v = input(c.rank(), length, DataType.FLOAT);
+                c.allReduceSum(v);
+                return floats(v);
+            });
+            float[] expected = new float[(int) length];
+            for (int rank = 0; rank < size; rank++) {
+                double[] values = values(rank, length);
+                for (int i = 0; i < values.length; i++) {
+                    expected[i] += (float) values[i];
+                }
+            }
+            for (float[] result : results) {
+                assertArrayEquals(expected, result, 1e-4f, "N=" + size + ", length=" + length);
+            }
+        }
+    }
+
+    @Test
+    void allReduceMeanOfDoublesIsTheAverage() {
+        int size = 3;
+        List<double[]> results = onEveryRank(size, c -> {
+            INDArray v = input(c.rank(), 101, DataType.DOUBLE);
+            c.allReduceMean(v);
+            return v.toDoubleVector();
+        });
+        double[] expected = expectedSum(size, 101, DataType.DOUBLE).divi(size).toDoubleVector();
+        results.forEach(r -> assertArrayEquals(expected, r, 1e-12));
+    }
+
+    @Test
+    void allReduceWorksInPlaceOnAViewOfALargerArray() {
+        int size = 2;
+        List<float[]> results = onEveryRank(size, c -> {
+            INDArray whole = input(c.rank(), 50, DataType.FLOAT);
+            INDArray before = whole.dup();
+            INDArray view = whole.get(NDArrayIndex.interval(10, 40));
+            c.allReduceSum(view);
+            assertEquals(before.getFloat(9), whole.getFloat(9), "elements before the view are untouched");
+            assertEquals(before.getFloat(40), whole.getFloat(40), "elements after the view are untouched");
+            return view.toFloatVector();
+        });
+        float[] expected = expectedSum(size, 50, DataType.FLOAT).get(NDArrayIndex.interval(10, 40)).toFloatVector();
+        results.forEach(r -> assertArrayEquals(expected, r, 1e-5f));
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {1, 2, 3, 5})
+    void broadcastCopiesTheRootsVectorToEveryRank(int size) {
+        for (int root = 0; root < size; root++) {
+            int from = root;
+            List<float[]> results = onEveryRank(size, c -> {
+                INDArray v = input(c.rank(), 257, DataType.FLOAT);
+                c.broadcast(v, from);
+                return v.toFloatVector();
+            });
+            float[] expected = input(root, 257, DataType.FLOAT).toFloatVector();
+            results.forEach(r -> assertArrayEquals(expected, r));
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {1, 2, 3, 5})
+    void allGatherOrdersBlocksByRank(int size) {
+        List<float[]> results = onEveryRank(size, c -> {
+            INDArray gathered = Nd4j.zeros(DataType.FLOAT, size * 13L);
+            c.allGather(input(c.rank(), 13, DataType.FLOAT), gathered);
+            return gathered.toFloatVector();
+        });
+        INDArray[] blocks = new INDArray[size];
+        for (int r = 0; r < size; r++) {
+            blocks[r] = input(r, 13, DataType.FLOAT);
+        }
+        float[] expected = Nd4j.concat(0, blocks).toFloatVector();
+        results.forEach(r -> assertArrayEquals(expected, r));
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {1, 2, 3, 5})
+    void barrierReturnsOnlyAfterEveryRankArrived(int size) {
+        AtomicInteger arrived = new AtomicInteger();
+        List<Integer> seen = onEveryRank(size, c -> {
+            arrived.incrementAndGet();
+            c.barrier();
+            return arrived.get();
+        });
+        seen.forEach(count -> assertEquals(size, count));
+    }
+
+    @Test
+    void subGroupsReduceOnlyAmongTheirMembers() {
+        int[] odd = {3, 1};
+        int[] even = {4, 0, 2};
+        List<float[]> results = onEveryRank(5, c -> {
+            Communicator group = c.subGroup(c.rank() % 2 == 1 ? odd : even);
+            INDArray v = input(c.rank(), 9, DataType.FLOAT);
+            group.allReduceSum(v);
+            group.close();
+            return v.toFloatVector();
+        });
+        float[] oddSum = input(1, 9, DataType.FLOAT).add(input(3, 9, DataType.FLOAT)).toFloatVector();
+        float[] evenSum = input(0, 9, DataType.FLOAT).add(input(2, 9, DataType.FLOAT))
+                .add(input(4, 9, DataType.FLOAT)).toFloatVector();
+        for (int rank = 0; rank < 5; rank++) {
+            assertArrayEquals(rank % 2 == 1 ? oddSum : evenSum, results.get(rank), 1e-5f, "rank " + rank);
+        }
+    }
+
+    @Test
+    void aSubGroupMustContainThisRank() {
+        List<Transport> transports = group(1);
+        try (Communicator c = Communicator.of(transports.get(0))) {
+            assertThrows(IllegalArgumentException.class, () -> c.subGroup(0, 0));
+            assertThrows(IllegalArgumentException.class, () -> c.subGroup(1));
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {2, 3, 5})
+    void aPeerThatDiesMidOperationMakesEveryOtherRankFailFast(int size) {
+        int dying = size / 2;
+        List<Transport> transports = group(size);
+        List<Ranks.Outcome<Object>> outcomes = Ranks.run(size, rank -> {
+            Transport transport = rank == dying ? new DyingTransport(transports.get(rank), 3) : transports.get(rank);
+            try (Communicator c = Communicator.of(transport, SEGMENT_BYTES)) {
+                c.allReduceSum(input(rank, 4096, DataType.FLOAT));
+                return null;
+            }
+        });
+        for (int rank = 0; rank < size; rank++) {
+            Throwable failure = outcomes.get(rank).failure();
+            assertNotNull(failure, "rank " + rank + " must fail");
+            assertInstanceOf(CollectiveException.class, failure, "rank " + rank);
+            if (rank != dying) {
+                assertTrue(failure.getMessage().contains("closed the connection"),
+                        "rank " + rank + " must fail because a peer closed, not by timeout: " + failure.getMessage());
+            }
+        }
+    }
+
+    @Test
+    void vectorsOfDifferentLengthsAreRefusedWithTheLengths() {
+        List<Transport> transports = group(2);
+        List<Ranks.Outcome<Object>> outcomes = Ranks.run(2, rank -> {
+            try (Communicator c = Communicator.of(transports.get(rank), SEGMENT_BYTES)) {
+                c.allReduceSum(input(rank, rank == 0 ? 10 : 12, DataType.FLOAT));
+                return null;
+            }
+        });
+        assertTrue(outcomes.stream().anyMatch(o -> o.failure() != null
+                && o.failure().getMessage().contains("vectors of different lengths")), outcomes::toString);
+    }
+
+    @Test
+    void differentCollectivesOnTwoRanksAreRefusedByTag() {
+        List<Transport> transports = group(2);
+        List<Ranks.Outcome<Object>> outcomes = Ranks.run(2, rank -> {
+            try (Communicator c = Communicator.of(transports.get(rank), SEGMENT_BYTES)) {
+                INDArray v = input(rank, 8, DataType.FLOAT);
+                if (rank == 0) {
+                    c.broadcast(v, 0);
+                } else {
+                    c.allReduceSum(v);
+                }
+                return null;
+            }
+        });
+        assertTrue(outcomes.stream().anyMatch(o -> o.failure() != null
+                && o.failure().getMessage().contains("running different collectives")), outcomes::toString);
+    }
+
+    @Test
+    void aFrameAboveTheLimitIsNotSent() {
+        List<Transport> transports = group(2);
+        Transport t = transports.get(0);
+        ByteBuffer tooBig = ByteBuffer.allocate(maxFrameBytes() + 1);
+        assertThrows(IllegalArgumentException.class, () -> t.send(1, tooBig, Tags.ALL_REDUCE));
+        transports.forEach(Transport::close);
+    }
+
+    /** The frame limit the group was built with. */
+    abstract int maxFrameBytes();
+
+    static INDArray input(int rank, long length, DataType type) {
+        return Nd4j.createFromArray(values(rank, length)).castTo(type);
+    }
+
+    static double[] values(int rank, long length) {
+        Random random = new Random(1_000 + rank);
+        double[] values = new double[Math.toIntExact(length)];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = random.nextDouble() - 0.5;
+        }
+        return values;
+    }
+
+    static float[] floats(INDArray v) {
+        return v.length() == 0 ? new float[0] : v.toFloatVector();
+    }
+
+    static INDArray expectedSum(int size, long length, DataType type) {
+        INDArray sum = Nd4j.zeros(type, length);
+        for (int rank = 0; rank < size; rank++) {
+            sum.addi(input(rank, length, type));
+        }
+        return sum;
+    }
+
+    @FunctionalInterface
+    interface RankBody<T> {
+        T apply(Communicator communicator);
+    }
+
+    /** A transport that closes itself, as a crashed process would, after a number of exchanges. */
+    static final class DyingTransport implements Transport {
+        private final Transport inner;
+        private int exchangesLeft;
+
+        DyingTransport(Transport inner, int exchanges) {
+            this.inner = inner;
+            this.exchangesLeft = exchanges;
+        }
+
+        @Override
+        public int rank() {
+            return inner.rank();
+        }
+
+        @Override
+        public int size() {
+            return inner.size();
+        }
+
+        @Override
+        public void exchange(int to, ByteBuffer out, int from, ByteBuffer in, int tag) {
+            if (exchangesLeft-- == 0) {
+                inner.close();
+                throw new CollectiveException("rank " + rank() + " died");
+            }
+            inner.exchange(to, out, from, in, tag);
+        }
+
+        @Override
+        public void close() {
+            inner.close();
+        }
+    }
+}

@@ -1,8 +1,10 @@
 package org.sparkdistill.core.train;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.optimize.api.TrainingListener;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
@@ -14,6 +16,7 @@ import org.sparkdistill.core.loss.SoftTargets;
 import org.sparkdistill.core.metrics.EpochMetrics;
 import org.sparkdistill.core.metrics.Evaluator;
 import org.sparkdistill.core.teacher.SoftTargetSource;
+import org.sparkdistill.gradients.collective.Communicator;
 
 /**
  * Trains a student towards soft targets: per batch, teacher targets, then one optimizer step on the KD loss.
@@ -23,6 +26,9 @@ import org.sparkdistill.core.teacher.SoftTargetSource;
  * same steps as an uninterrupted one. Not thread-safe; one trainer trains one student at a time.
  */
 public final class DistillationTrainer {
+    /** Separates the random streams of different replicas; rank 0 uses the plan's seed unchanged. */
+    private static final long SHARD_SEED_STRIDE = 0x9E3779B97F4A7C15L;
+
     private final TrainingPlan plan;
     private final SoftTargetSource targets;
     private final Evaluator evaluator;
@@ -54,46 +60,99 @@ public final class DistillationTrainer {
      * @return the metrics of each epoch finished by this call
      */
     public List<EpochMetrics> train(MultiLayerNetwork student, Examples data, TrainingState from, Checkpoints checkpoints) {
+        return train(student, data, from, checkpoints, Replica.alone(Math.max(1, data.size())));
+    }
+
+    /**
+     * Trains {@code student} as one of several data-parallel replicas, each on its own shard {@code data}.
+     *
+     * <p>Every replica first takes rank 0's parameters and updater state, then all take the same number of steps,
+     * averaging gradients before each update, so they stay identical. Only rank 0 evaluates, checkpoints and returns
+     * metrics; the other ranks return an empty history.
+     */
+    public List<EpochMetrics> train(MultiLayerNetwork student, Examples data, TrainingState from, Checkpoints checkpoints,
+            Replica replica) {
         if (data.size() == 0) {
             throw new InvalidInputException("training data '" + data.name() + "' has no examples");
         }
         Networks.requireShape(student, "student", data.featureCount(), data.numClasses());
-        int stepsPerEpoch = plan.stepsPerEpoch(data.size());
-        long totalSteps = (long) stepsPerEpoch * plan.epochs();
-        long started = System.nanoTime();
-        long step = from.step();
         List<EpochMetrics> history = new ArrayList<>();
-        for (int epoch = from.epoch(); epoch < plan.epochs(); epoch++) {
-            int[] order = Batches.epochOrder(plan.seed(), epoch, data.size());
-            double lossSum = 0;
-            int firstBatch = epoch == from.epoch() ? from.batch() : 0;
-            for (int batch = firstBatch; batch < stepsPerEpoch; batch++) {
-                int start = batch * plan.batchSize();
-                int end = Math.min(data.size(), start + plan.batchSize());
-                lossSum += step(student, Batches.features(data, order, start, end), Batches.oneHot(data, order, start, end),
-                        step, totalSteps);
-                step++;
-                if (checkpoints != null && plan.checkpointEvery() > 0 && step % plan.checkpointEvery() == 0) {
-                    checkpoints.save(student, nextPosition(step, epoch, batch + 1, stepsPerEpoch), plan.seed());
-                }
-            }
-            double meanLoss = lossSum / Math.max(1, stepsPerEpoch - firstBatch);
-            EpochMetrics metrics = evaluator.evaluate(student, epoch + 1, step, meanLoss, (System.nanoTime() - started) / 1e9);
-            history.add(metrics);
-            listeners.forEach(listener -> listener.onEpoch(metrics));
+        Collection<TrainingListener> ownListeners = new ArrayList<>(student.getListeners());
+        if (replica.group() != null) {
+            synchronize(student, replica.group());
+            student.addListeners(new GradientAverager(replica.group()));
+        }
+        try {
+            trainEpochs(student, data, from, checkpoints, replica, history);
+        } finally {
+            student.setListeners(ownListeners);
         }
         Networks.setLoss(student, new LossMCXENT());
         return history;
     }
 
+    private void trainEpochs(MultiLayerNetwork student, Examples data, TrainingState from, Checkpoints checkpoints,
+            Replica replica, List<EpochMetrics> history) {
+        int stepsPerEpoch = plan.stepsPerEpoch(replica.largestShard());
+        long totalSteps = (long) stepsPerEpoch * plan.epochs();
+        long started = System.nanoTime();
+        long step = from.step();
+        for (int epoch = from.epoch(); epoch < plan.epochs(); epoch++) {
+            int[] order = Batches.epochOrder(plan.seed() + SHARD_SEED_STRIDE * replica.rank(), epoch, data.size());
+            double lossSum = 0;
+            int firstBatch = epoch == from.epoch() ? from.batch() : 0;
+            for (int batch = firstBatch; batch < stepsPerEpoch; batch++) {
+                int[] rows = batchRows(order, batch, replica.largestShard());
+                lossSum += step(student, Batches.features(data, rows, 0, rows.length),
+                        Batches.oneHot(data, rows, 0, rows.length), step, totalSteps, replica.rank());
+                step++;
+                if (replica.leads() && checkpoints != null && plan.checkpointEvery() > 0
+                        && step % plan.checkpointEvery() == 0) {
+                    checkpoints.save(student, nextPosition(step, epoch, batch + 1, stepsPerEpoch), plan.seed());
+                }
+            }
+            if (replica.leads()) {
+                double meanLoss = lossSum / Math.max(1, stepsPerEpoch - firstBatch);
+                EpochMetrics metrics = evaluator.evaluate(student, epoch + 1, step, meanLoss,
+                        (System.nanoTime() - started) / 1e9);
+                history.add(metrics);
+                listeners.forEach(listener -> listener.onEpoch(metrics));
+            }
+        }
+    }
+
+    /** Gives every replica rank 0's parameters and updater state. */
+    private static void synchronize(MultiLayerNetwork student, Communicator group) {
+        group.broadcast(student.params(), 0);
+        INDArray updaterState = student.getUpdater().getStateViewArray();
+        if (updaterState != null) {
+            group.broadcast(updaterState, 0);
+        }
+    }
+
+    /**
+     * The rows of batch {@code batch}: positions {@code [batch·b, min((batch+1)·b, largestShard))} of this shard's
+     * order, wrapping around a shard smaller than the largest one so every replica's batch has the same size.
+     */
+    private int[] batchRows(int[] order, int batch, int largestShard) {
+        int start = batch * plan.batchSize();
+        int end = Math.min(largestShard, start + plan.batchSize());
+        int[] rows = new int[end - start];
+        for (int i = 0; i < rows.length; i++) {
+            rows[i] = order[(start + i) % order.length];
+        }
+        return rows;
+    }
+
     /** One optimizer step: soft targets from the teachers, then forward, KD loss, backward and update. */
-    private double step(MultiLayerNetwork student, INDArray features, INDArray hardLabels, long step, long totalSteps) {
+    private double step(MultiLayerNetwork student, INDArray features, INDArray hardLabels, long step, long totalSteps,
+            int rank) {
         double temperature = plan.temperature().valueAt(step, totalSteps);
         double alpha = plan.alpha().valueAt(step, totalSteps);
         INDArray soft = targets.softTargets(features, hardLabels, temperature);
         Networks.setLoss(student, new KnowledgeDistillationLoss(temperature, alpha));
         // Reseeding per step makes stochastic layers (dropout, noise) independent of where a run was resumed.
-        Nd4j.getRandom().setSeed(plan.seed() * 1_000_003L + step);
+        Nd4j.getRandom().setSeed(plan.seed() * 1_000_003L + step + SHARD_SEED_STRIDE * rank);
         student.fit(new DataSet(features, SoftTargets.pack(hardLabels, soft)));
         return student.score();
     }

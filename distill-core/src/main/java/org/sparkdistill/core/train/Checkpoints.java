@@ -1,26 +1,25 @@
 package org.sparkdistill.core.train;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.stream.Stream;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
 import org.sparkdistill.core.InvalidInputException;
-import org.sparkdistill.core.io.AtomicDirectory;
 
 /**
- * Checkpoints of a run in one directory: parameters, updater state and {@link TrainingState}, one folder per step.
+ * Checkpoints of a run in a {@link CheckpointStore}: parameters, updater state and {@link TrainingState}, one folder
+ * per step.
  *
- * <p>A checkpoint folder appears through {@link AtomicDirectory}, so a folder named {@code step-…} is always
- * complete. With the plan's seed, a checkpoint fixes the rest of the trajectory: resuming
- * from it reproduces the parameters of an uninterrupted run. Not thread-safe.
+ * <p>A folder named {@code step-…} is always complete: the store publishes it atomically. With the plan's seed, a
+ * checkpoint fixes the rest of the trajectory: the random streams derive from (seed, step), the data position from
+ * the state, so resuming from it reproduces the parameters of an uninterrupted run. Not thread-safe.
  */
 public final class Checkpoints {
     static final String FORMAT = "spark-distill-checkpoint/1";
@@ -28,58 +27,61 @@ public final class Checkpoints {
     static final String STATE_FILE = "state.properties";
     private static final String PREFIX = "step-";
 
-    private final Path directory;
+    private final CheckpointStore store;
 
+    /** Checkpoints in a local directory. */
     public Checkpoints(Path directory) {
-        this.directory = directory;
+        this(new LocalCheckpointStore(directory));
     }
 
-    /** A checkpoint on disk: its folder, the state it holds and the seed of its run. */
-    public record Checkpoint(Path folder, TrainingState state, long seed) {
-        /** Reads the network back with its updater state. */
-        public MultiLayerNetwork restoreNetwork() {
-            try {
-                return ModelSerializer.restoreMultiLayerNetwork(folder.resolve(MODEL_FILE).toFile(), true);
-            } catch (IOException e) {
-                throw new InvalidInputException("checkpoint model " + folder.resolve(MODEL_FILE) + " is unreadable: " + e, e);
-            }
-        }
+    public Checkpoints(CheckpointStore store) {
+        this.store = store;
+    }
+
+    /** A checkpoint in the store: its folder's name, the state it holds and the seed of its run. */
+    public record Checkpoint(String name, TrainingState state, long seed) {
     }
 
     /** Writes the network (with updater state) and the state as the checkpoint of {@code state.step()}. */
     public Checkpoint save(MultiLayerNetwork network, TrainingState state, long seed) {
-        Path target = directory.resolve(String.format("%s%012d", PREFIX, state.step()));
-        AtomicDirectory.publish(target, folder -> {
-            ModelSerializer.writeModel(network, folder.resolve(MODEL_FILE).toFile(), true);
-            Files.writeString(folder.resolve(STATE_FILE), formatState(state, seed), StandardCharsets.UTF_8);
+        String name = String.format("%s%012d", PREFIX, state.step());
+        store.publish(name, sink -> {
+            try (OutputStream model = sink.create(MODEL_FILE)) {
+                ModelSerializer.writeModel(network, model, true);
+            }
+            try (OutputStream text = sink.create(STATE_FILE)) {
+                text.write(formatState(state, seed).getBytes(StandardCharsets.UTF_8));
+            }
         });
-        return new Checkpoint(target, state, seed);
+        return new Checkpoint(name, state, seed);
     }
 
     /** The checkpoint with the most steps, if any. */
     public Optional<Checkpoint> latest() {
-        if (!Files.isDirectory(directory)) {
-            return Optional.empty();
-        }
-        try (Stream<Path> folders = Files.list(directory)) {
-            return folders.filter(p -> p.getFileName().toString().startsWith(PREFIX))
-                    .max(Comparator.comparing(p -> p.getFileName().toString()))
-                    .map(Checkpoints::read);
+        return store.folders().stream().filter(name -> name.startsWith(PREFIX)).max(Comparator.naturalOrder())
+                .map(this::read);
+    }
+
+    /** Reads the checkpoint in folder {@code name}. */
+    public Checkpoint read(String name) {
+        String where = store.locate(name) + "/" + STATE_FILE;
+        try (InputStream in = store.open(name, STATE_FILE)) {
+            Map<String, String> fields = parseState(new String(in.readAllBytes(), StandardCharsets.UTF_8), where);
+            TrainingState state = new TrainingState(number(fields, "step", where), (int) number(fields, "epoch", where),
+                    (int) number(fields, "batch", where));
+            return new Checkpoint(name, state, number(fields, "seed", where));
         } catch (IOException e) {
-            throw new UncheckedIOException("could not list checkpoints in " + directory, e);
+            throw new InvalidInputException("checkpoint state " + where + " is unreadable: " + e, e);
         }
     }
 
-    /** Reads the checkpoint in {@code folder}. */
-    public static Checkpoint read(Path folder) {
-        Path stateFile = folder.resolve(STATE_FILE);
-        try {
-            Map<String, String> fields = parseState(Files.readString(stateFile, StandardCharsets.UTF_8), stateFile);
-            TrainingState state = new TrainingState(number(fields, "step", stateFile), (int) number(fields, "epoch", stateFile),
-                    (int) number(fields, "batch", stateFile));
-            return new Checkpoint(folder, state, number(fields, "seed", stateFile));
+    /** Reads the network of {@code checkpoint} back with its updater state. */
+    public MultiLayerNetwork restore(Checkpoint checkpoint) {
+        try (InputStream in = store.open(checkpoint.name(), MODEL_FILE)) {
+            return ModelSerializer.restoreMultiLayerNetwork(in, true);
         } catch (IOException e) {
-            throw new InvalidInputException("checkpoint state " + stateFile + " is unreadable: " + e, e);
+            throw new InvalidInputException("checkpoint model " + store.locate(checkpoint.name()) + "/" + MODEL_FILE
+                    + " is unreadable: " + e, e);
         }
     }
 
@@ -88,7 +90,7 @@ public final class Checkpoints {
                 + "\nseed=" + seed + "\n";
     }
 
-    static Map<String, String> parseState(String text, Path source) {
+    static Map<String, String> parseState(String text, String source) {
         Map<String, String> fields = new LinkedHashMap<>();
         for (String line : text.split("\n")) {
             if (line.isBlank()) {
@@ -107,7 +109,7 @@ public final class Checkpoints {
         return fields;
     }
 
-    private static long number(Map<String, String> fields, String key, Path source) {
+    private static long number(Map<String, String> fields, String key, String source) {
         String value = fields.get(key);
         try {
             return Long.parseLong(value);

@@ -72,10 +72,10 @@ class CheckpointsTest {
 
         Checkpoints.Checkpoint latest = checkpoints.latest().orElseThrow();
         assertEquals(new TrainingState(20, 2, 6), latest.state());
-        Checkpoints.Checkpoint middle = Checkpoints.read(dir.resolve("step-000000000010"));
+        Checkpoints.Checkpoint middle = checkpoints.read("step-000000000010");
         assertEquals(new TrainingState(10, 1, 3), middle.state());
 
-        MultiLayerNetwork resumed = middle.restoreNetwork();
+        MultiLayerNetwork resumed = checkpoints.restore(middle);
         trainer(plan(), heldOut).train(resumed, data, middle.state(), null);
 
         INDArray difference = uninterrupted.params().sub(resumed.params());
@@ -94,7 +94,7 @@ class CheckpointsTest {
         Path folder = dir.resolve("step-000000000120");
         Files.createDirectories(folder);
         Files.writeString(folder.resolve(Checkpoints.STATE_FILE), golden);
-        Checkpoints.Checkpoint read = Checkpoints.read(folder);
+        Checkpoints.Checkpoint read = new Checkpoints(dir).read("step-000000000120");
         assertEquals(new TrainingState(120, 2, 7), read.state());
         assertEquals(42L, read.seed());
     }
@@ -113,11 +113,11 @@ class CheckpointsTest {
         Path folder = dir.resolve("step-000000000001");
         Files.createDirectories(folder);
         Files.writeString(folder.resolve(Checkpoints.STATE_FILE), "format=other/9\nstep=1\n");
-        InvalidInputException format = assertThrows(InvalidInputException.class, () -> Checkpoints.read(folder));
+        InvalidInputException format = assertThrows(InvalidInputException.class, () -> new Checkpoints(dir).read("step-000000000001"));
         assertTrue(format.getMessage().contains("other/9") && format.getMessage().contains(folder.toString()),
                 format.getMessage());
         Files.writeString(folder.resolve(Checkpoints.STATE_FILE), "format=" + Checkpoints.FORMAT + "\nstep=x\n");
-        InvalidInputException number = assertThrows(InvalidInputException.class, () -> Checkpoints.read(folder));
+        InvalidInputException number = assertThrows(InvalidInputException.class, () -> new Checkpoints(dir).read("step-000000000001"));
         assertTrue(number.getMessage().contains("step = x"), number.getMessage());
     }
 }

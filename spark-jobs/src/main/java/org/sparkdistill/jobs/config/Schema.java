@@ -39,7 +39,10 @@ final class Schema {
             new Binding<>(TrainingConfig.EPOCHS, c -> c.training().epochs()),
             new Binding<>(TrainingConfig.BATCH_SIZE, c -> c.training().batchSize()),
             new Binding<>(TrainingConfig.SEED, c -> c.training().seed()),
+            new Binding<>(TrainingConfig.WORKERS, c -> c.training().workers()),
             new Binding<>(TrainingConfig.CHECKPOINT_EVERY, c -> c.training().checkpointEvery()),
+            new Binding<>(TrainingConfig.CHECKPOINT_DIRECTORY, c -> c.training().checkpointDirectory()),
+            new Binding<>(TrainingConfig.ATTEMPTS, c -> c.training().attempts()),
             new Binding<>(DistillConfig.OUTPUT, DistillConfig::output),
             new Binding<>(DistillConfig.MASTER, DistillConfig::master));
     private static final List<Field<?>> TEACHER_FIELDS = List.of(TeacherConfig.PATH, TeacherConfig.WEIGHT);
@@ -123,7 +126,8 @@ final class Schema {
                 new DistillationConfig(DistillationConfig.TEMPERATURE.in(v), DistillationConfig.TEMPERATURE_END.in(v),
                         DistillationConfig.ALPHA.in(v), DistillationConfig.ALPHA_END.in(v)),
                 new TrainingConfig(TrainingConfig.EPOCHS.in(v), TrainingConfig.BATCH_SIZE.in(v),
-                        TrainingConfig.SEED.in(v), TrainingConfig.CHECKPOINT_EVERY.in(v)),
+                        TrainingConfig.SEED.in(v), TrainingConfig.WORKERS.in(v), TrainingConfig.CHECKPOINT_EVERY.in(v),
+                        TrainingConfig.CHECKPOINT_DIRECTORY.in(v), TrainingConfig.ATTEMPTS.in(v)),
                 DistillConfig.OUTPUT.in(v),
                 DistillConfig.MASTER.in(v));
     }

@@ -1,27 +1,40 @@
 package org.sparkdistill.jobs.config;
 
 /**
- * Length, batch size, seed and checkpoint interval of a run.
+ * Length, batch size, seed, parallelism and recovery of a run.
  *
+ * @param batchSize examples per step on each worker; one step consumes {@code workers × batchSize} examples
  * @param seed the one seed every random choice of the run derives from
+ * @param workers data-parallel replicas of the student, one Spark barrier task each
  * @param checkpointEvery steps between checkpoints; 0 writes none
+ * @param checkpointDirectory a Hadoop file-system URI or path for checkpoints (HDFS, S3A, local); null means the
+ *     output directory's sibling {@code <output>.checkpoints}
+ * @param attempts how many times the driver runs the training stage, resuming from the last checkpoint after a failure
  */
-public record TrainingConfig(int epochs, int batchSize, long seed, int checkpointEvery) {
+public record TrainingConfig(int epochs, int batchSize, long seed, int workers, int checkpointEvery,
+                             String checkpointDirectory, int attempts) {
     static final Field<Integer> EPOCHS = Field.integer("training.epochs", 10, Range.closed(1, 100_000));
     static final Field<Integer> BATCH_SIZE = Field.integer("training.batchSize", 64, Range.closed(1, 65_536));
     static final Field<Long> SEED = Field.anyLong("training.seed", 42L);
+    static final Field<Integer> WORKERS = Field.integer("training.workers", 1, Range.closed(1, 4_096));
     static final Field<Integer> CHECKPOINT_EVERY = Field.integer("training.checkpointEvery", 0,
             Range.closed(0, Integer.MAX_VALUE));
+    static final Field<String> CHECKPOINT_DIRECTORY = Field.text("training.checkpointDirectory", null);
+    static final Field<Integer> ATTEMPTS = Field.integer("training.attempts", 3, Range.closed(1, 100));
 
     /** Every setting at its default. */
     public static final TrainingConfig DEFAULT = new TrainingConfig(EPOCHS.fallback(), BATCH_SIZE.fallback(),
-            SEED.fallback(), CHECKPOINT_EVERY.fallback());
+            SEED.fallback(), WORKERS.fallback(), CHECKPOINT_EVERY.fallback(), CHECKPOINT_DIRECTORY.fallback(),
+            ATTEMPTS.fallback());
 
     /** Checks every component; throws {@link org.sparkdistill.core.InvalidInputException} naming the key. */
     public TrainingConfig {
         epochs = EPOCHS.require(epochs);
         batchSize = BATCH_SIZE.require(batchSize);
         seed = SEED.require(seed);
+        workers = WORKERS.require(workers);
         checkpointEvery = CHECKPOINT_EVERY.require(checkpointEvery);
+        checkpointDirectory = CHECKPOINT_DIRECTORY.require(checkpointDirectory);
+        attempts = ATTEMPTS.require(attempts);
     }
 }

@@ -45,7 +45,7 @@ class ConfigLoaderTest {
         assertEquals(new StudentConfig(List.of(128), UpdaterKind.ADAM, 0.001, LearningRateSchedule.LINEAR),
                 config.student());
         assertEquals(new DistillationConfig(4.0, null, 0.9, null), config.distillation());
-        assertEquals(new TrainingConfig(10, 64, 42L, 0), config.training());
+        assertEquals(new TrainingConfig(10, 64, 42L, 1, 0, null, 3), config.training());
         assertEquals("out", config.output());
         assertEquals("local[*]", config.master());
         assertEquals(ConfigLoader.defaults("x", "out"), config);
@@ -239,7 +239,7 @@ class ConfigLoaderTest {
 
     @Test
     void keysListEveryOverridableSetting() {
-        assertEquals(19, ConfigLoader.KEYS.size(), ConfigLoader.KEYS.toString());
+        assertEquals(22, ConfigLoader.KEYS.size(), ConfigLoader.KEYS.toString());
         assertTrue(ConfigLoader.KEYS.contains("teachers") && ConfigLoader.KEYS.contains("spark.master"));
         for (String key : ConfigLoader.KEYS) {
             assertTrue(key.equals("teachers") || key.equals("output") || key.contains("."), key);

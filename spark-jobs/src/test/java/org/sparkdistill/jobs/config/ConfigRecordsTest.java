@@ -32,11 +32,11 @@ class ConfigRecordsTest {
 
     @Test
     void trainingChecksItsRanges() {
-        refused("training.epochs = 0: must be in [1, 100000]", () -> new TrainingConfig(0, 64, 1, 0));
-        refused("training.epochs = 100001: must be in [1, 100000]", () -> new TrainingConfig(100_001, 64, 1, 0));
-        refused("training.batchSize = 65537: must be in [1, 65536]", () -> new TrainingConfig(1, 65_537, 1, 0));
-        refused("training.checkpointEvery = -1: must be in [0, 2147483647]", () -> new TrainingConfig(1, 1, 1, -1));
-        assertEquals(new TrainingConfig(10, 64, 42L, 0), TrainingConfig.DEFAULT);
+        refused("training.epochs = 0: must be in [1, 100000]", () -> new TrainingConfig(0, 64, 1, 1, 0, null, 3));
+        refused("training.epochs = 100001: must be in [1, 100000]", () -> new TrainingConfig(100_001, 64, 1, 1, 0, null, 3));
+        refused("training.batchSize = 65537: must be in [1, 65536]", () -> new TrainingConfig(1, 65_537, 1, 1, 0, null, 3));
+        refused("training.checkpointEvery = -1: must be in [0, 2147483647]", () -> new TrainingConfig(1, 1, 1, 1, -1, null, 3));
+        assertEquals(new TrainingConfig(10, 64, 42L, 1, 0, null, 3), TrainingConfig.DEFAULT);
     }
 
     @Test

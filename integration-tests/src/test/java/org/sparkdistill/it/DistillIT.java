@@ -52,6 +52,32 @@ class DistillIT {
     }
 
     @Test
+    void twoWorkersTrainAsOneDataParallelStudentAndLeaveNoCheckpoints() throws IOException {
+        Path out = dir.resolve("two-workers");
+        Fixtures.Run run = Fixtures.cli("distill", "--data", Fixtures.fashionMnist().toString(), "--limit", "2000",
+                "--teacher", teacher.toString(), "--epochs", "2", "--seed", "5", "--output", out.toString(),
+                "--master", "local[2]", "--set", "student.hidden=32", "--set", "training.workers=2",
+                "--set", "training.batchSize=32", "--set", "training.checkpointEvery=20");
+        assertEquals(0, run.status(), run.err());
+        String metrics = Files.readString(out.resolve(ComparisonReport.JSON_FILE));
+        // 2000 rows in two shards of about 1000: 32 steps per epoch, each on 2 × 32 rows.
+        assertTrue(metrics.contains("\"epoch\": 2"), metrics);
+        double accuracy = Double.parseDouble(metrics.replaceAll("(?s).*?\"final\": \\{.*?\"accuracy\": ([0-9.]+).*", "$1"));
+        assertTrue(accuracy > 0.6, "two replicas of a 784-32-10 student on 2000 rows reach > 60%, got " + accuracy);
+        assertTrue(Fixtures.listing(dir).stream().noneMatch(n -> n.startsWith("two-workers.checkpoints")),
+                "checkpoints of a finished run are removed: " + Fixtures.listing(dir));
+    }
+
+    @Test
+    void moreWorkersThanLocalTaskSlotsAreRefusedBeforeTraining() {
+        Fixtures.Run run = Fixtures.cli("distill", "--data", Fixtures.fashionMnist().toString(), "--limit", "500",
+                "--epochs", "1", "--output", dir.resolve("too-many").toString(), "--master", "local[2]",
+                "--set", "distillation.alpha=0", "--set", "training.workers=3");
+        assertEquals(2, run.status(), run.err());
+        assertTrue(run.err().contains("training.workers = 3 needs 3 task slots at once"), run.err());
+    }
+
+    @Test
     void preparesParquetAndDistilsFromIt() throws IOException {
         Path train = dir.resolve("train.parquet");
         Path test = dir.resolve("test.parquet");

@@ -7,9 +7,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
 import org.sparkdistill.core.InvalidInputException;
 import org.sparkdistill.core.io.AtomicDirectory;
 import org.sparkdistill.core.data.Examples;
@@ -23,6 +26,7 @@ import org.sparkdistill.jobs.report.ComparisonReport;
 import org.sparkdistill.jobs.report.Json;
 import org.sparkdistill.jobs.report.RunSummary;
 import org.sparkdistill.jobs.spark.ExampleFrames;
+import org.sparkdistill.jobs.spark.HadoopCheckpointStore;
 import org.sparkdistill.jobs.spark.InputData;
 
 /**
@@ -61,26 +65,30 @@ public final class DistillJob {
         TrainingPlan plan = planOf(config);
         StudentSpec student = new StudentSpec(config.student().hidden(), config.student().updater(),
                 config.student().learningRate(), config.student().learningRateSchedule());
-        Path output = Path.of(config.output());
-        String checkpoints = config.training().checkpointEvery() > 0
-                ? output.toAbsolutePath().resolveSibling(output.getFileName() + ".checkpoints").toString() : null;
+        int workers = config.training().workers();
+        requireSlots(spark, workers);
+        HadoopCheckpointStore checkpoints = config.training().checkpointEvery() == 0 ? null
+                : HadoopCheckpointStore.of(checkpointDirectory(config), spark.sparkContext().hadoopConfiguration());
 
         JavaSparkContext context = JavaSparkContext.fromSparkContext(spark.sparkContext());
         Broadcast<Examples> heldOutBroadcast = context.broadcast(heldOut);
         Broadcast<List<byte[]>> teacherBroadcast = context.broadcast(teacherZips);
-        TrainedStudent trained;
+        DataParallelTraining.Result result;
         try {
             context.setJobDescription("spark-distill distill " + runName + ": " + plan.epochs() + " epochs on "
-                    + train.info().rows() + " rows");
-            trained = train.rows().repartition(1).sortWithinPartitions(ExampleFrames.ID).javaRDD()
-                    .mapPartitions(new DistillTask(train.info(), plan, student, teachers, distils, heldOutBroadcast,
-                            teacherBroadcast, checkpoints))
-                    .collect().get(0);
+                    + train.info().rows() + " rows, " + workers + " worker(s)");
+            JavaRDD<Row> shards = train.rows().repartition(workers, functions.col(ExampleFrames.ID))
+                    .sortWithinPartitions(ExampleFrames.ID).javaRDD();
+            DistillSetup setup = new DistillSetup(train.info(), plan, student, teachers, distils, heldOutBroadcast,
+                    teacherBroadcast);
+            result = DataParallelTraining.run(context, shards, setup, checkpoints, config.training().attempts());
         } finally {
             context.setJobDescription(null);
             heldOutBroadcast.destroy();
             teacherBroadcast.destroy();
         }
+        TrainedStudent trained = result.student();
+        Path output = Path.of(config.output());
         RunSummary summary = new RunSummary(runName, trained.history(), (System.nanoTime() - started) / 1e9);
         AtomicDirectory.publish(output, dir -> {
             Files.write(dir.resolve(MODEL_FILE), trained.modelZip());
@@ -89,7 +97,29 @@ public final class DistillJob {
                     StandardCharsets.UTF_8);
             Provenance.of(config.training().seed(), config.toYaml()).writeTo(dir);
         });
+        if (checkpoints != null) {
+            checkpoints.deleteAll();
+        }
         return new Outcome(output, summary);
+    }
+
+    /** Where checkpoints go: the configured directory, else {@code <output>.checkpoints} beside the output. */
+    static String checkpointDirectory(DistillConfig config) {
+        if (config.training().checkpointDirectory() != null) {
+            return config.training().checkpointDirectory();
+        }
+        Path output = Path.of(config.output()).toAbsolutePath();
+        return output.resolveSibling(output.getFileName() + ".checkpoints").toUri().toString();
+    }
+
+    /** A barrier stage needs a task slot per worker at once; local Spark's slots are known before the job starts. */
+    private static void requireSlots(SparkSession spark, int workers) {
+        String master = spark.sparkContext().master();
+        int slots = spark.sparkContext().defaultParallelism();
+        if (master.startsWith("local") && workers > slots) {
+            throw new InvalidInputException("training.workers = " + workers + " needs " + workers
+                    + " task slots at once, but Spark master " + master + " has " + slots);
+        }
     }
 
     /** True unless α is zero at every step, in which case the student learns from hard labels alone. */

@@ -79,7 +79,7 @@ public final class DistillationTrainer {
         List<EpochMetrics> history = new ArrayList<>();
         Collection<TrainingListener> ownListeners = new ArrayList<>(student.getListeners());
         if (replica.group() != null) {
-            synchronize(student, replica.group());
+            synchronize(student, replica.group(), from);
             student.addListeners(new GradientAverager(replica.group()));
         }
         try {
@@ -121,8 +121,12 @@ public final class DistillationTrainer {
         }
     }
 
-    /** Gives every replica rank 0's parameters and updater state. */
-    private static void synchronize(MultiLayerNetwork student, Communicator group) {
+    /**
+     * Gives every replica rank 0's parameters and updater state, and the iteration count of {@code from}, on which
+     * DL4J's learning-rate schedules depend.
+     */
+    private static void synchronize(MultiLayerNetwork student, Communicator group, TrainingState from) {
+        student.getLayerWiseConfigurations().setIterationCount(Math.toIntExact(from.step()));
         group.broadcast(student.params(), 0);
         INDArray updaterState = student.getUpdater().getStateViewArray();
         if (updaterState != null) {

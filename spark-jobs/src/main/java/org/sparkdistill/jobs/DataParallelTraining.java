@@ -1,0 +1,92 @@
+package org.sparkdistill.jobs;
+
+import java.util.List;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.Row;
+import org.apache.spark.util.LongAccumulator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.sparkdistill.core.InvalidInputException;
+import org.sparkdistill.core.train.CheckpointStore;
+import org.sparkdistill.core.train.Checkpoints;
+import org.sparkdistill.gradients.collective.TcpEndpoint;
+import org.sparkdistill.jobs.spark.BarrierStage;
+import org.sparkdistill.jobs.spark.StepProgress;
+
+/**
+ * Runs the replicas of one {@code distill} as a barrier stage, one task per shard, and runs it again from the last
+ * checkpoint when it fails: Spark aborts a failed barrier result stage rather than retrying it, so the driver does.
+ *
+ * <p>Each attempt gets a fresh group secret. Steps done after the last checkpoint of a failed attempt are done again;
+ * their number is logged and returned. A failure caused by bad input is not retried.
+ */
+final class DataParallelTraining {
+    private static final Logger LOG = LoggerFactory.getLogger(DataParallelTraining.class);
+
+    private DataParallelTraining() {}
+
+    /** The trained student, the number of attempts it took and the steps done again after failures. */
+    record Result(TrainedStudent student, int attempts, long redoneSteps) {}
+
+    static Result run(JavaSparkContext context, JavaRDD<Row> shards, DistillSetup setup, CheckpointStore store,
+            int maxAttempts) {
+        Checkpoints checkpoints = store == null ? null : new Checkpoints(store);
+        long redone = 0;
+        long reached = -1;
+        for (int attempt = 1; ; attempt++) {
+            Checkpoints.Checkpoint resume = checkpoints == null ? null : checkpoints.latest().orElse(null);
+            requireSameSeed(resume, setup, store);
+            long from = resume == null ? 0 : resume.state().step();
+            if (reached >= 0) {
+                redone += Math.max(0, reached - from);
+                LOG.warn("attempt {} of {} resumes from step {} ({}); the failed attempt had reached step {}",
+                        attempt, maxAttempts, from, resume == null ? "no checkpoint yet" : store.locate(resume.name()),
+                        reached);
+            }
+            LongAccumulator steps = context.sc().longAccumulator("spark-distill steps");
+            StepProgress progress = new StepProgress(steps);
+            context.sc().addSparkListener(progress);
+            try {
+                List<TrainedStudent> results = BarrierStage.mapPartitions(shards,
+                        new ReplicaTask(setup, store, resume, TcpEndpoint.newSecret(), steps), TrainedStudent.class)
+                        .collect();
+                if (attempt > 1) {
+                    LOG.warn("training finished on attempt {} of {}; {} steps were redone after failures",
+                            attempt, maxAttempts, redone);
+                }
+                return new Result(results.get(0), attempt, redone);
+            } catch (Exception e) {
+                InvalidInputException badInput = badInput(e);
+                if (badInput != null) {
+                    throw badInput;
+                }
+                if (attempt >= maxAttempts) {
+                    throw new IllegalStateException("training failed in all " + maxAttempts
+                            + " attempts (training.attempts); the last failure: " + e.getMessage(), e);
+                }
+                LOG.warn("training attempt {} of {} failed: {}", attempt, maxAttempts, e.getMessage());
+            } finally {
+                context.sc().removeSparkListener(progress);
+            }
+            reached = from + progress.highest();
+        }
+    }
+
+    private static void requireSameSeed(Checkpoints.Checkpoint resume, DistillSetup setup, CheckpointStore store) {
+        if (resume != null && resume.seed() != setup.plan().seed()) {
+            throw new InvalidInputException("checkpoint " + store.locate(resume.name()) + " belongs to a run with seed "
+                    + resume.seed() + ", not " + setup.plan().seed()
+                    + "; set training.checkpointDirectory to an empty directory for a new run");
+        }
+    }
+
+    private static InvalidInputException badInput(Throwable e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof InvalidInputException invalid) {
+                return invalid;
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,18 @@
+package org.sparkdistill.jobs;
+
+import java.io.Serializable;
+import java.util.List;
+import org.apache.spark.broadcast.Broadcast;
+import org.sparkdistill.core.data.Examples;
+import org.sparkdistill.core.train.TrainingPlan;
+import org.sparkdistill.jobs.spark.DatasetInfo;
+
+/**
+ * What the driver prepared for every replica of one {@code distill} run: the data's shape, the plan, the student and
+ * teachers to build, and the broadcast held-out set and teacher files.
+ *
+ * @param distils false when α is zero throughout: teachers then only measure agreement
+ */
+record DistillSetup(DatasetInfo info, TrainingPlan plan, StudentSpec student, TeacherSpecs teachers, boolean distils,
+                    Broadcast<Examples> heldOut, Broadcast<List<byte[]>> teacherZips) implements Serializable {
+}

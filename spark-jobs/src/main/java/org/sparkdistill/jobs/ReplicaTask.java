@@ -1,0 +1,108 @@
+package org.sparkdistill.jobs;
+
+import java.time.Duration;
+import java.util.Iterator;
+import java.util.List;
+import org.apache.spark.BarrierTaskContext;
+import org.apache.spark.api.java.function.FlatMapFunction;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.Row;
+import org.apache.spark.util.LongAccumulator;
+import org.deeplearning4j.nn.api.Model;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.optimize.api.BaseTrainingListener;
+import org.sparkdistill.core.data.Examples;
+import org.sparkdistill.core.metrics.EpochMetrics;
+import org.sparkdistill.core.metrics.Evaluator;
+import org.sparkdistill.core.teacher.SoftTargetSource;
+import org.sparkdistill.core.teacher.TeacherEnsemble;
+import org.sparkdistill.core.train.CheckpointStore;
+import org.sparkdistill.core.train.Checkpoints;
+import org.sparkdistill.core.train.DistillationTrainer;
+import org.sparkdistill.core.train.Replica;
+import org.sparkdistill.core.train.TrainingPlan;
+import org.sparkdistill.core.train.TrainingState;
+import org.sparkdistill.gradients.collective.TcpOptions;
+import org.sparkdistill.jobs.spark.DatasetInfo;
+import org.sparkdistill.jobs.spark.ExampleFrames;
+import org.sparkdistill.jobs.spark.Rendezvous;
+
+/**
+ * One data-parallel replica of {@code distill}, run as a task of a barrier stage: collects its shard, joins the other
+ * replicas, loads the teachers, trains, and (rank 0 only) sends the student back.
+ *
+ * <p>Rank 0 starts from the resume checkpoint when there is one; the trainer then hands its parameters and updater
+ * state to every rank. Teachers listed while α is zero throughout are loaded for evaluation only.
+ */
+final class ReplicaTask implements FlatMapFunction<Iterator<Row>, TrainedStudent> {
+    private static final long serialVersionUID = 1L;
+    /** Long enough for rank 0 to evaluate or checkpoint while the others wait in the next all-reduce. */
+    static final TcpOptions TRANSPORT = new TcpOptions(Duration.ofMinutes(5), Duration.ofMinutes(10), 64 << 20);
+
+    private final DatasetInfo info;
+    private final TrainingPlan plan;
+    private final StudentSpec student;
+    private final TeacherSpecs teachers;
+    private final boolean distils;
+    private final Broadcast<Examples> heldOut;
+    private final Broadcast<List<byte[]>> teacherZips;
+    private final CheckpointStore checkpointStore;
+    private final Checkpoints.Checkpoint resume;
+    private final byte[] secret;
+    private final LongAccumulator steps;
+
+    ReplicaTask(DistillSetup setup, CheckpointStore checkpointStore, Checkpoints.Checkpoint resume, byte[] secret,
+            LongAccumulator steps) {
+        this.info = setup.info();
+        this.plan = setup.plan();
+        this.student = setup.student();
+        this.teachers = setup.teachers();
+        this.distils = setup.distils();
+        this.heldOut = setup.heldOut();
+        this.teacherZips = setup.teacherZips();
+        this.checkpointStore = checkpointStore;
+        this.resume = resume;
+        this.secret = secret;
+        this.steps = steps;
+    }
+
+    @Override
+    public Iterator<TrainedStudent> call(Iterator<Row> rows) {
+        BarrierTaskContext context = BarrierTaskContext.get();
+        Examples shard = ExampleFrames.fromRows("training shard " + context.partitionId(), rows, info.shape(),
+                info.numClasses());
+        try (Rendezvous rendezvous = Rendezvous.join(context, shard.size(), secret, TRANSPORT);
+             TeacherEnsemble ensemble = teachers.paths().isEmpty() ? null : teachers.load(teacherZips.value())) {
+            Replica replica = rendezvous.replica();
+            Evaluator evaluator = ensemble == null ? Evaluator.labelsOnly(heldOut.value())
+                    : Evaluator.withTeacher(heldOut.value(), ensemble);
+            SoftTargetSource targets = distils ? ensemble : SoftTargetSource.HARD_LABELS;
+            Checkpoints checkpoints = checkpointStore == null ? null : new Checkpoints(checkpointStore);
+            MultiLayerNetwork network = resume != null && replica.leads() ? checkpoints.restore(resume)
+                    : student.build(info.featureCount(), info.numClasses(), plan.seed(),
+                            plan.stepsPerEpoch(replica.largestShard()) * plan.epochs());
+            if (replica.leads()) {
+                network.addListeners(new StepCounter(steps));
+            }
+            List<EpochMetrics> history = new DistillationTrainer(plan, targets, evaluator).train(network, shard,
+                    resume == null ? TrainingState.START : resume.state(), checkpoints, replica);
+            List<TrainedStudent> result = replica.leads() ? List.of(TrainedStudent.of(network, history)) : List.of();
+            network.close();
+            return result.iterator();
+        }
+    }
+
+    /** Counts rank 0's optimizer steps into an accumulator the driver watches, to report progress and redone steps. */
+    private static final class StepCounter extends BaseTrainingListener {
+        private final LongAccumulator steps;
+
+        StepCounter(LongAccumulator steps) {
+            this.steps = steps;
+        }
+
+        @Override
+        public void iterationDone(Model model, int iteration, int epoch) {
+            steps.add(1);
+        }
+    }
+}

@@ -1,11 +1,9 @@
 package org.sparkdistill.gradients.collective;
 
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.Arrays;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
  * Collectives over a group of ranks: ring all-reduce, broadcast, all-gather and barrier, on
@@ -18,8 +16,9 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * later segments are still arriving.
  *
  * <p>Every rank of the group must call the same collectives in the same order with vectors of the
- * same length and type. Not thread-safe; {@link #close()} releases the scratch memory and, for the
- * communicator that owns it, the transport.
+ * same length and type (FLOAT or DOUBLE). Partial sums are added in Java over the vectors' own memory,
+ * because an ND4J operation on a view costs far more than adding a segment. Not thread-safe;
+ * {@link #close()} closes the transport of the communicator that owns it.
  */
 public final class Communicator implements AutoCloseable {
     /** Segment size used when none is given: 1 MiB. */
@@ -30,7 +29,7 @@ public final class Communicator implements AutoCloseable {
     private final int index;
     private final int segmentBytes;
     private final boolean ownsTransport;
-    private INDArray scratch;
+    private ByteBuffer scratch;
 
     private Communicator(Transport transport, int[] members, int segmentBytes, boolean ownsTransport) {
         this.transport = transport;
@@ -95,56 +94,53 @@ public final class Communicator implements AutoCloseable {
 
     /** Replaces {@code vector} on every rank by the element-wise sum over all ranks. */
     public void allReduceSum(INDArray vector) {
-        INDArray flat = VectorBytes.requireFlat(vector, "the all-reduce vector");
+        ByteBuffer bytes = VectorBytes.whole(vector, "the all-reduce vector");
         int n = members.length;
-        long length = flat.length();
-        if (n == 1 || length == 0) {
+        if (n == 1 || vector.length() == 0) {
             return;
         }
-        Chunks chunks = new Chunks(length, n);
+        int width = vector.dataType().width();
+        Chunks chunks = new Chunks(vector.length(), n);
         for (int step = 0; step < n - 1; step++) {
-            int send = Math.floorMod(index - step, n);
-            int receive = Math.floorMod(index - step - 1, n);
-            exchangeChunks(flat, chunks, send, receive, true, Tags.ALL_REDUCE);
+            exchangeChunks(bytes, width, chunks, Math.floorMod(index - step, n), Math.floorMod(index - step - 1, n),
+                    true, Tags.ALL_REDUCE);
         }
         for (int step = 0; step < n - 1; step++) {
-            int send = Math.floorMod(index - step + 1, n);
-            int receive = Math.floorMod(index - step, n);
-            exchangeChunks(flat, chunks, send, receive, false, Tags.ALL_REDUCE);
+            exchangeChunks(bytes, width, chunks, Math.floorMod(index - step + 1, n), Math.floorMod(index - step, n),
+                    false, Tags.ALL_REDUCE);
         }
     }
 
     /** Replaces {@code vector} on every rank by the element-wise mean over all ranks (sum, then scale). */
     public void allReduceMean(INDArray vector) {
         allReduceSum(vector);
-        if (members.length > 1) {
+        if (members.length > 1 && vector.length() > 0) {
             vector.divi(members.length);
         }
     }
 
     /** Copies {@code vector} from rank {@code root} to every rank, along a pipelined chain. */
     public void broadcast(INDArray vector, int root) {
-        INDArray flat = VectorBytes.requireFlat(vector, "the broadcast vector");
+        ByteBuffer bytes = VectorBytes.whole(vector, "the broadcast vector");
         int n = members.length;
         if (root < 0 || root >= n) {
             throw new IllegalArgumentException("broadcast root must be in [0, " + n + "), got " + root);
         }
-        if (n == 1 || flat.length() == 0) {
+        if (n == 1 || vector.length() == 0) {
             return;
         }
         int position = Math.floorMod(index - root, n);
         int next = members[Math.floorMod(index + 1, n)];
         int previous = members[Math.floorMod(index - 1, n)];
-        long segment = segmentElements(flat);
-        long segments = ceilDiv(flat.length(), segment);
+        int segment = segmentBytes(vector.dataType().width());
+        long segments = ceilDiv(bytes.capacity(), segment);
         for (long step = 0; step <= segments; step++) {
             long sent = position == 0 ? step : step - 1;
             boolean sends = position < n - 1 && sent >= 0 && sent < segments;
             boolean receives = position > 0 && step < segments;
-            transport.exchange(sends ? next : Transport.NONE,
-                    sends ? segmentBytes(flat, sent * segment, segment) : null,
-                    receives ? previous : Transport.NONE,
-                    receives ? segmentBytes(flat, step * segment, segment) : null, Tags.BROADCAST);
+            transport.exchange(sends ? next : Transport.NONE, sends ? slice(bytes, sent * segment, segment) : null,
+                    receives ? previous : Transport.NONE, receives ? slice(bytes, step * segment, segment) : null,
+                    Tags.BROADCAST);
         }
     }
 
@@ -153,23 +149,21 @@ public final class Communicator implements AutoCloseable {
      * {@code gathered} holds size × local.length() elements of the same type.
      */
     public void allGather(INDArray local, INDArray gathered) {
-        INDArray mine = VectorBytes.requireFlat(local, "the all-gather input");
-        INDArray all = VectorBytes.requireFlat(gathered, "the all-gather output");
+        ByteBuffer mine = VectorBytes.whole(local, "the all-gather input");
+        ByteBuffer all = VectorBytes.whole(gathered, "the all-gather output");
         int n = members.length;
-        long block = mine.length();
-        if (all.length() != block * n || all.dataType() != mine.dataType()) {
-            throw new IllegalArgumentException("the all-gather output must hold " + n + " × " + block + " "
-                    + mine.dataType() + " elements, got " + all.length() + " " + all.dataType());
+        if (all.capacity() != (long) mine.capacity() * n || gathered.dataType() != local.dataType()) {
+            throw new IllegalArgumentException("the all-gather output must hold " + n + " × " + local.length() + " "
+                    + local.dataType() + " elements, got " + gathered.length() + " " + gathered.dataType());
         }
-        if (block > 0) {
-            all.get(NDArrayIndex.interval(index * block, (index + 1) * block)).assign(mine);
-        }
-        if (n == 1 || block == 0) {
+        all.put(index * mine.capacity(), mine, 0, mine.capacity());
+        if (n == 1 || mine.capacity() == 0) {
             return;
         }
-        Chunks blocks = new Chunks(all.length(), n);
+        int width = local.dataType().width();
+        Chunks blocks = new Chunks(gathered.length(), n);
         for (int step = 0; step < n - 1; step++) {
-            exchangeChunks(all, blocks, Math.floorMod(index - step, n), Math.floorMod(index - step - 1, n), false,
+            exchangeChunks(all, width, blocks, Math.floorMod(index - step, n), Math.floorMod(index - step - 1, n), false,
                     Tags.ALL_GATHER);
         }
     }
@@ -188,53 +182,50 @@ public final class Communicator implements AutoCloseable {
      * Sends chunk {@code send} to the successor while receiving chunk {@code receive} from the predecessor,
      * segment by segment; received segments are added into place when {@code reduce}, else stored in place.
      */
-    private void exchangeChunks(INDArray flat, Chunks chunks, int send, int receive, boolean reduce, int tag) {
+    private void exchangeChunks(ByteBuffer bytes, int width, Chunks chunks, int send, int receive, boolean reduce,
+            int tag) {
         int n = members.length;
         int next = members[Math.floorMod(index + 1, n)];
         int previous = members[Math.floorMod(index - 1, n)];
-        long segment = segmentElements(flat);
-        long sendSegments = ceilDiv(chunks.length(send), segment);
-        long receiveSegments = ceilDiv(chunks.length(receive), segment);
-        INDArray buffer = reduce ? scratch(flat.dataType(), segment) : null;
-        for (long s = 0; s < Math.max(sendSegments, receiveSegments); s++) {
-            boolean sends = s < sendSegments;
-            boolean receives = s < receiveSegments;
-            long receiveFrom = chunks.start(receive) + s * segment;
-            long receiveLength = receives ? Math.min(segment, chunks.end(receive) - receiveFrom) : 0;
-            ByteBuffer in = !receives ? null
-                    : reduce ? VectorBytes.of(buffer, 0, receiveLength)
-                    : VectorBytes.of(flat, receiveFrom, receiveFrom + receiveLength);
-            long sendFrom = chunks.start(send) + s * segment;
-            ByteBuffer out = sends ? VectorBytes.of(flat, sendFrom, Math.min(chunks.end(send), sendFrom + segment)) : null;
-            transport.exchange(sends ? next : Transport.NONE, out, receives ? previous : Transport.NONE, in, tag);
+        int segment = segmentBytes(width);
+        long sendFrom = chunks.start(send) * width;
+        long sendEnd = chunks.end(send) * width;
+        long receiveFrom = chunks.start(receive) * width;
+        long receiveEnd = chunks.end(receive) * width;
+        long segments = Math.max(ceilDiv(sendEnd - sendFrom, segment), ceilDiv(receiveEnd - receiveFrom, segment));
+        for (long s = 0; s < segments; s++) {
+            long out = sendFrom + s * segment;
+            long in = receiveFrom + s * segment;
+            boolean sends = out < sendEnd;
+            boolean receives = in < receiveEnd;
+            ByteBuffer target = receives ? slice(bytes, in, Math.min(segment, receiveEnd - in)) : null;
+            ByteBuffer incoming = receives && reduce ? scratch(target.remaining()) : target;
+            transport.exchange(sends ? next : Transport.NONE, sends ? slice(bytes, out, Math.min(segment, sendEnd - out)) : null,
+                    receives ? previous : Transport.NONE, incoming, tag);
             if (receives && reduce) {
-                flat.get(NDArrayIndex.interval(receiveFrom, receiveFrom + receiveLength))
-                        .addi(buffer.get(NDArrayIndex.interval(0, receiveLength)));
+                VectorBytes.add(target, incoming.flip(), width == Double.BYTES);
             }
         }
     }
 
-    private ByteBuffer segmentBytes(INDArray flat, long from, long segment) {
-        return VectorBytes.of(flat, Math.min(from, flat.length()), Math.min(flat.length(), from + segment));
+    /** {@code length} bytes of {@code bytes} from {@code from}, clipped to its end, in native order. */
+    private static ByteBuffer slice(ByteBuffer bytes, long from, long length) {
+        int start = Math.toIntExact(Math.min(from, bytes.capacity()));
+        int end = Math.toIntExact(Math.min(bytes.capacity(), from + length));
+        return bytes.slice(start, end - start).order(ByteOrder.nativeOrder());
     }
 
-    private long segmentElements(INDArray flat) {
-        return Math.max(1, segmentBytes / flat.dataType().width());
+    /** The segment size in bytes, a whole number of elements. */
+    private int segmentBytes(int width) {
+        return Math.max(width, segmentBytes / width * width);
     }
 
-    private INDArray scratch(DataType type, long elements) {
-        if (scratch == null || scratch.dataType() != type || scratch.length() < elements) {
-            releaseScratch();
-            scratch = Nd4j.createUninitialized(type, elements);
+    /** A cleared direct buffer of {@code bytes} bytes, reused between calls. */
+    private ByteBuffer scratch(int bytes) {
+        if (scratch == null || scratch.capacity() < bytes) {
+            scratch = ByteBuffer.allocateDirect(Math.max(bytes, segmentBytes)).order(ByteOrder.nativeOrder());
         }
-        return scratch;
-    }
-
-    private void releaseScratch() {
-        if (scratch != null) {
-            scratch.close();
-            scratch = null;
-        }
+        return scratch.clear().limit(bytes);
     }
 
     private static long ceilDiv(long a, long b) {
@@ -243,7 +234,7 @@ public final class Communicator implements AutoCloseable {
 
     @Override
     public void close() {
-        releaseScratch();
+        scratch = null;
         if (ownsTransport) {
             transport.close();
         }

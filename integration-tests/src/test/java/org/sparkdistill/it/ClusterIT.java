@@ -22,7 +22,10 @@ import org.sparkdistill.jobs.DistillJob;
 import org.sparkdistill.jobs.cli.SparkDistill;
 import org.sparkdistill.jobs.report.ComparisonReport;
 
-/** spark-distill submitted through SparkSubmit to a Spark standalone cluster: a master and two workers, each a JVM. */
+/**
+ * spark-distill submitted through SparkSubmit to a Spark standalone cluster: a master and three workers of one core,
+ * each a JVM. Data-parallel runs use one barrier task, and so one executor, per worker.
+ */
 class ClusterIT {
     @TempDir
     static Path dir;
@@ -33,7 +36,7 @@ class ClusterIT {
     @BeforeAll
     static void trainTeacherAndStartCluster() {
         teacher = Fixtures.cnnTeacher(dir, 1000);
-        cluster = StandaloneCluster.start(ClusterSpec.defaults());
+        cluster = StandaloneCluster.start(ClusterSpec.defaults().withWorkers(3));
     }
 
     @AfterAll
@@ -43,28 +46,66 @@ class ClusterIT {
         }
     }
 
+    /** A data-parallel distill run of {@code workers} replicas on 6000 rows, checkpointing every 20 steps. */
+    private static List<String> distill(Path out, int workers) {
+        return List.of("distill", "--data", Fixtures.fashionMnist().toString(), "--limit", "6000",
+                "--teacher", teacher.toString(), "--epochs", "2", "--seed", "5", "--output", out.toString(),
+                "--set", "student.hidden=32", "--set", "training.batchSize=32",
+                "--set", "training.workers=" + workers, "--set", "training.checkpointEvery=20");
+    }
+
     @Test
-    void distilsOnExecutorsOfBothWorkersAndWritesACompleteOutput() throws IOException {
-        Path out = dir.resolve("distilled");
-        CompletableFuture<Submission> running = CompletableFuture.supplyAsync(() -> cluster.submit(List.of("distill",
-                "--data", Fixtures.fashionMnist().toString(), "--limit", "2000", "--teacher", teacher.toString(),
-                "--epochs", "1", "--seed", "5", "--set", "student.hidden=32", "--output", out.toString()), Map.of()));
+    void twoWorkersTrainOnTwoExecutorsAndWriteACompleteOutput() throws IOException {
+        Path out = dir.resolve("two-workers");
+        CompletableFuture<Submission> running = CompletableFuture.supplyAsync(
+                () -> cluster.submit(distill(out, 2), Map.of("spark.cores.max", "2")));
         List<Long> executors = cluster.awaitExecutors(2, Duration.ofMinutes(2));
         Submission run = running.join();
 
         assertEquals(0, run.exitCode(), run::toString);
         assertTrue(Files.isRegularFile(out.resolve(DistillJob.MODEL_FILE)), Fixtures.listing(out)::toString);
-        assertTrue(Files.isRegularFile(out.resolve(ComparisonReport.JSON_FILE)), Fixtures.listing(out)::toString);
+        assertTrue(Fixtures.finalAccuracy(out) > 0.65, run::toString);
         assertEquals(List.of(), cluster.awaitExecutors(0, Duration.ofMinutes(1)),
                 "the workers stop executors " + executors + " when the application ends");
-
-        List<Path> executorLogs = cluster.executorLogs();
-        assertEquals(2, executorLogs.size(), "one executor per worker: " + executorLogs);
-        for (Path log : executorLogs) {
+        for (Path log : cluster.executorLogs()) {
             String command = Files.readAllLines(log).get(0);
             assertTrue(command.contains("--add-opens=java.base/sun.nio.ch=ALL-UNNAMED"),
                     "the driver's SparkContext gives executors Spark's --add-opens options: " + command);
             assertTrue(command.contains("-Dorg.bytedeco.javacpp.maxbytes=3G"), command);
+        }
+    }
+
+    @Test
+    void aRunWhoseExecutorIsKilledMidTrainingFinishesFromItsCheckpointAsAccurateAsAnUndisturbedOne()
+            throws IOException {
+        Path undisturbed = dir.resolve("undisturbed");
+        Submission reference = cluster.submit(distill(undisturbed, 3), Map.of());
+        assertEquals(0, reference.exitCode(), reference::toString);
+        cluster.awaitExecutors(0, Duration.ofMinutes(1));
+
+        Path out = dir.resolve("disturbed");
+        Path checkpoints = dir.resolve("disturbed.checkpoints");
+        CompletableFuture<Submission> running = CompletableFuture.supplyAsync(() -> cluster.submit(distill(out, 3), Map.of()));
+        cluster.await("a first checkpoint in " + checkpoints, Duration.ofMinutes(5), () -> hasCheckpoint(checkpoints));
+        List<Long> executors = cluster.executorPids();
+        assertEquals(3, executors.size(), "one executor per worker trains: " + executors);
+        cluster.killExecutor(executors.get(1));
+        Submission run = running.join();
+
+        assertEquals(0, run.exitCode(), run::toString);
+        assertTrue(run.output().contains("resumes from step") && run.output().contains("steps were redone"),
+                "the driver says where it resumed and how many steps it redid: " + run);
+        double accuracy = Fixtures.finalAccuracy(out);
+        double expected = Fixtures.finalAccuracy(undisturbed);
+        assertEquals(expected, accuracy, 0.005, "accuracy after recovery against the undisturbed run's");
+        assertFalse(Files.exists(checkpoints), "the finished run's checkpoints are removed");
+    }
+
+    private static boolean hasCheckpoint(Path checkpoints) {
+        try (var folders = Files.list(checkpoints)) {
+            return folders.anyMatch(p -> p.getFileName().toString().startsWith("step-"));
+        } catch (IOException e) {
+            return false;
         }
     }
 

@@ -44,7 +44,7 @@ class DistillIT {
         assertTrue(Networks.loss(student) instanceof LossMCXENT, "the saved student is a plain DL4J classifier");
         String metrics = Files.readString(out.resolve(ComparisonReport.JSON_FILE));
         assertTrue(metrics.contains("\"epoch\": 2") && metrics.contains("\"agreement\""), metrics);
-        double accuracy = Double.parseDouble(metrics.replaceAll("(?s).*?\"final\": \\{.*?\"accuracy\": ([0-9.]+).*", "$1"));
+        double accuracy = Fixtures.finalAccuracy(out);
         assertTrue(accuracy > 0.6, "a 784-32-10 student on 2000 rows for 2 epochs reaches > 60%, got " + accuracy);
         assertTrue(Files.readString(out.resolve(DistillJob.CONFIG_FILE)).contains("epochs: 2"));
         assertTrue(Fixtures.listing(dir).stream().noneMatch(n -> n.startsWith(".from-idx")),
@@ -62,7 +62,7 @@ class DistillIT {
         String metrics = Files.readString(out.resolve(ComparisonReport.JSON_FILE));
         // 2000 rows in two shards of about 1000: 32 steps per epoch, each on 2 × 32 rows.
         assertTrue(metrics.contains("\"epoch\": 2"), metrics);
-        double accuracy = Double.parseDouble(metrics.replaceAll("(?s).*?\"final\": \\{.*?\"accuracy\": ([0-9.]+).*", "$1"));
+        double accuracy = Fixtures.finalAccuracy(out);
         assertTrue(accuracy > 0.6, "two replicas of a 784-32-10 student on 2000 rows reach > 60%, got " + accuracy);
         assertTrue(Fixtures.listing(dir).stream().noneMatch(n -> n.startsWith("two-workers.checkpoints")),
                 "checkpoints of a finished run are removed: " + Fixtures.listing(dir));

@@ -14,6 +14,7 @@ import org.sparkdistill.core.train.Networks;
 import org.sparkdistill.core.train.UpdaterKind;
 import org.sparkdistill.jobs.TeacherTraining;
 import org.sparkdistill.jobs.cli.SparkDistill;
+import org.sparkdistill.jobs.report.ComparisonReport;
 
 /** Shared inputs of the integration tests: the Fashion-MNIST directory, small teachers, and running the CLI. */
 final class Fixtures {
@@ -46,6 +47,12 @@ final class Fixtures {
         StringWriter err = new StringWriter();
         int status = SparkDistill.execute(new PrintWriter(err, true), args);
         return new Run(status, err.toString());
+    }
+
+    /** The final held-out accuracy recorded in a {@code distill} output's metrics file. */
+    static double finalAccuracy(Path output) throws IOException {
+        String metrics = Files.readString(output.resolve(ComparisonReport.JSON_FILE));
+        return Double.parseDouble(metrics.replaceAll("(?s).*?\"final\": \\{.*?\"accuracy\": ([0-9.]+).*", "$1"));
     }
 
     /** Files and directories directly in {@code dir}, hidden ones included. */

@@ -19,7 +19,9 @@ import org.sparkdistill.jobs.spark.StepProgress;
  * checkpoint when it fails: Spark aborts a failed barrier result stage rather than retrying it, so the driver does.
  *
  * <p>Each attempt gets a fresh group secret. Steps done after the last checkpoint of a failed attempt are done again;
- * their number is logged and returned. A failure caused by bad input is not retried.
+ * their number is logged and returned as a lower bound: rank 0 counts its steps into an accumulator whose value
+ * reaches the driver with executor heartbeats, so steps taken after the last heartbeat before a crash are not counted.
+ * A failure caused by bad input is not retried.
  */
 final class DataParallelTraining {
     private static final Logger LOG = LoggerFactory.getLogger(DataParallelTraining.class);
@@ -39,10 +41,12 @@ final class DataParallelTraining {
             requireSameSeed(resume, setup, store);
             long from = resume == null ? 0 : resume.state().step();
             if (reached >= 0) {
-                redone += Math.max(0, reached - from);
-                LOG.warn("attempt {} of {} resumes from step {} ({}); the failed attempt had reached step {}",
+                // The failed attempt got at least as far as its last checkpoint and its last progress report.
+                long reachedAtLeast = Math.max(reached, from);
+                redone += reachedAtLeast - from;
+                LOG.warn("attempt {} of {} resumes from step {} ({}); the failed attempt had reached at least step {}",
                         attempt, maxAttempts, from, resume == null ? "no checkpoint yet" : store.locate(resume.name()),
-                        reached);
+                        reachedAtLeast);
             }
             LongAccumulator steps = context.sc().longAccumulator("spark-distill steps");
             StepProgress progress = new StepProgress(steps);
@@ -52,7 +56,8 @@ final class DataParallelTraining {
                         new ReplicaTask(setup, store, resume, TcpEndpoint.newSecret(), steps), TrainedStudent.class)
                         .collect();
                 if (attempt > 1) {
-                    LOG.warn("training finished on attempt {} of {}; {} steps were redone after failures",
+                    LOG.warn("training finished on attempt {} of {}; at least {} steps were redone after failures"
+                            + " (progress arrives with executor heartbeats, every spark.executor.heartbeatInterval)",
                             attempt, maxAttempts, redone);
                 }
                 return new Result(results.get(0), attempt, redone);

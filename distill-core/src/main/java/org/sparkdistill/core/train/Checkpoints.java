@@ -3,6 +3,7 @@ package org.sparkdistill.core.train;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.Serializable;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Comparator;
@@ -39,7 +40,7 @@ public final class Checkpoints {
     }
 
     /** A checkpoint in the store: its folder's name, the state it holds and the seed of its run. */
-    public record Checkpoint(String name, TrainingState state, long seed) {
+    public record Checkpoint(String name, TrainingState state, long seed) implements Serializable {
     }
 
     /** Writes the network (with updater state) and the state as the checkpoint of {@code state.step()}. */

@@ -8,7 +8,7 @@ import org.sparkdistill.core.InvalidInputException;
  * <p>Together with the plan's seed this fixes every later random choice, since batch order and the ND4J generator are
  * derived from (seed, epoch) and (seed, step).
  */
-public record TrainingState(long step, int epoch, int batch) {
+public record TrainingState(long step, int epoch, int batch) implements java.io.Serializable {
     public static final TrainingState START = new TrainingState(0, 0, 0);
 
     public TrainingState {

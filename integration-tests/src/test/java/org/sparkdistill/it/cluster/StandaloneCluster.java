@@ -19,6 +19,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 
 /**
@@ -192,6 +193,17 @@ public final class StandaloneCluster implements AutoCloseable {
             List<Long> pids = executorPids();
             return pids.size() == count ? Await.Look.holds(pids) : Await.Look.notYet("executor pids " + pids);
         });
+    }
+
+    /**
+     * Waits until {@code condition} holds while the cluster's processes stay alive, e.g. for a running job's first
+     * checkpoint.
+     *
+     * @throws IllegalStateException when a daemon or driver exits first, or {@code timeout} passes
+     */
+    public void await(String goal, Duration timeout, BooleanSupplier condition) {
+        Await.until(goal, timeout, processes(), () -> condition.getAsBoolean() ? Await.Look.holds(Boolean.TRUE)
+                : Await.Look.notYet("not yet"));
     }
 
     /**

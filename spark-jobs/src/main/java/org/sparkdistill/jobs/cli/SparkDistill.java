@@ -28,15 +28,18 @@ public final class SparkDistill implements Runnable {
 
     /** Runs one command, writing errors and usage to {@code err}, and returns its exit status. */
     public static int execute(PrintWriter err, String... args) {
-        CommandLine commandLine = new CommandLine(new SparkDistill()).setErr(err);
-        commandLine.setExecutionExceptionHandler((e, line, parsed) -> {
+        return reportingInvalidInput(new CommandLine(new SparkDistill()).setErr(err)).execute(args);
+    }
+
+    /** Makes {@code commandLine} print an {@link InvalidInputException}'s message and return {@link #INVALID_INPUT}. */
+    public static CommandLine reportingInvalidInput(CommandLine commandLine) {
+        return commandLine.setExecutionExceptionHandler((e, line, parsed) -> {
             if (e instanceof InvalidInputException) {
                 line.getErr().println("error: " + e.getMessage());
                 return INVALID_INPUT;
             }
             throw e;
         });
-        return commandLine.execute(args);
     }
 
     @Override

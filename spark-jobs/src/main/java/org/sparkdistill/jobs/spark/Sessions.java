@@ -1,5 +1,6 @@
 package org.sparkdistill.jobs.spark;
 
+import java.util.Map;
 import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
 
@@ -22,8 +23,14 @@ public final class Sessions {
 
     /** A session for one job: under spark-submit the submitted master is used, otherwise {@code master}. */
     public static Scope open(String jobName, String master) {
+        return open(jobName, master, Map.of());
+    }
+
+    /** A session for one job with {@code settings} on top of the submitted or default configuration. */
+    public static Scope open(String jobName, String master, Map<String, String> settings) {
         SparkSession.Builder builder = SparkSession.builder().appName("spark-distill " + jobName)
                 .config("spark.ui.showConsoleProgress", "false");
+        settings.forEach(builder::config);
         if (!new SparkConf().contains("spark.master")) {
             builder.master(master);
         }

@@ -8,7 +8,7 @@ import org.sparkdistill.core.InvalidInputException;
 
 /** The contenders the harness knows, by name; adding one is a class and a line here. */
 public final class Contenders {
-    private static final List<Supplier<Contender>> KNOWN = List.of(SingleProcessFit::new, Dl4jParameterAveraging::new);
+    private static final List<Supplier<Contender>> KNOWN = List.of(SparkDistillDataParallel::new, Dl4jParameterAveraging::new, SingleProcessFit::new);
 
     private Contenders() {}
 

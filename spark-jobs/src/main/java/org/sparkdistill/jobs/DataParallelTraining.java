@@ -23,15 +23,22 @@ import org.sparkdistill.jobs.spark.StepProgress;
  * reaches the driver with executor heartbeats, so steps taken after the last heartbeat before a crash are not counted.
  * A failure caused by bad input is not retried.
  */
-final class DataParallelTraining {
+public final class DataParallelTraining {
     private static final Logger LOG = LoggerFactory.getLogger(DataParallelTraining.class);
 
     private DataParallelTraining() {}
 
     /** The trained student, the number of attempts it took and the steps done again after failures. */
-    record Result(TrainedStudent student, int attempts, long redoneSteps) {}
+    public record Result(TrainedStudent student, int attempts, long redoneSteps) {}
 
-    static Result run(JavaSparkContext context, JavaRDD<Row> shards, DistillSetup setup, CheckpointStore store,
+    /**
+     * Trains one student on {@code shards}, one partition per replica with rows sorted by id, resuming from the latest
+     * checkpoint in {@code store} if there is one.
+     *
+     * @param store where rank 0 checkpoints every {@code setup.plan().checkpointEvery()} steps, or null for nowhere
+     * @param maxAttempts how many times to run the barrier stage before giving up
+     */
+    public static Result run(JavaSparkContext context, JavaRDD<Row> shards, DistillSetup setup, CheckpointStore store,
             int maxAttempts) {
         Checkpoints checkpoints = store == null ? null : new Checkpoints(store);
         long redone = 0;

@@ -13,6 +13,6 @@ import org.sparkdistill.jobs.spark.DatasetInfo;
  *
  * @param distils false when α is zero throughout: teachers then only measure agreement
  */
-record DistillSetup(DatasetInfo info, TrainingPlan plan, StudentSpec student, TeacherSpecs teachers, boolean distils,
+public record DistillSetup(DatasetInfo info, TrainingPlan plan, StudentSpec student, TeacherSpecs teachers, boolean distils,
                     Broadcast<Examples> heldOut, Broadcast<List<byte[]>> teacherZips) implements Serializable {
 }

@@ -1,0 +1,119 @@
+package org.sparkdistill.jobs.spark;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.RecordComponent;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import org.apache.spark.SparkConf;
+import org.apache.spark.serializer.KryoSerializer;
+import org.apache.spark.serializer.SerializerInstance;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.sparkdistill.core.data.Examples;
+import org.sparkdistill.core.metrics.EpochMetrics;
+import org.sparkdistill.core.teacher.EnsembleWeighting;
+import org.sparkdistill.core.train.Schedule;
+import org.sparkdistill.core.train.TrainingPlan;
+import org.sparkdistill.core.train.TrainingState;
+import org.sparkdistill.core.train.UpdaterKind;
+import org.sparkdistill.jobs.StudentSpec;
+import org.sparkdistill.jobs.TeacherSpecs;
+import org.sparkdistill.jobs.TrainedStudent;
+import scala.reflect.ClassTag;
+import scala.reflect.ClassTag$;
+
+/** Spark's Kryo with the registrator and {@code registrationRequired}, and sample values of every registered class. */
+final class KryoSamples {
+    private static final ClassTag<Object> ANY = ClassTag$.MODULE$.AnyRef();
+
+    private KryoSamples() {}
+
+    /** {@code conf} set to serialize with Kryo, through the registrator, refusing unregistered classes. */
+    static SparkConf strict(SparkConf conf) {
+        return conf.set("spark.serializer", KryoSerializer.class.getName())
+                .set("spark.kryo.registrationRequired", "true")
+                .set("spark.kryo.registrator", DistillKryoRegistrator.class.getName());
+    }
+
+    static SerializerInstance serializer() {
+        return new KryoSerializer(strict(new SparkConf(false))).newInstance();
+    }
+
+    @SuppressWarnings("unchecked")
+    static <T> T roundTrip(T value) {
+        SerializerInstance kryo = serializer();
+        return (T) kryo.deserialize(kryo.serialize(value, ANY), ANY);
+    }
+
+    static int serializedSize(Object value) {
+        return serializer().serialize(value, ANY).remaining();
+    }
+
+    /** An array of {@code shape} in {@code order} holding seeded values in [0, 25) that every data type represents. */
+    static INDArray array(Random random, DataType type, char order, long... shape) {
+        double[] values = new double[(int) Arrays.stream(shape).reduce(1, (a, b) -> a * b)];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = random.nextInt(100) / 4.0;
+        }
+        INDArray array = Nd4j.create(values, shape, order).castTo(type);
+        return array.ordering() == order ? array : array.dup(order);
+    }
+
+    /** One value of each project class the registrator lists. */
+    static List<Object> projectValues(Random random) {
+        EpochMetrics first = new EpochMetrics(1, 40, 0.93, 0.71, 0.8, 0.25, 0.04, 12.5);
+        EpochMetrics second = new EpochMetrics(2, 80, 0.61, 0.78, Double.NaN, Double.NaN, 0.03, 24.0);
+        byte[] zip = new byte[300];
+        random.nextBytes(zip);
+        float[] features = new float[12];
+        for (int i = 0; i < features.length; i++) {
+            features[i] = random.nextFloat();
+        }
+        return List.of(
+                new Examples("train", features, new int[] {0, 2, 1, 2}, new int[] {3}, 3),
+                new TrainingPlan(3, 32, 42L, Schedule.linear(4.0, 1.0), Schedule.constant(0.9), 100),
+                Schedule.constant(2.0),
+                Schedule.linear(1.0, 0.0),
+                new TrainingState(81, 2, 1),
+                first,
+                UpdaterKind.NESTEROVS,
+                UpdaterKind.LearningRateSchedule.LINEAR,
+                EnsembleWeighting.CONFIDENCE,
+                new TrainedStudent(zip, List.of(first, second)),
+                new StudentSpec(List.of(256, 128), UpdaterKind.ADAM, 0.001, UpdaterKind.LearningRateSchedule.CONSTANT),
+                new TeacherSpecs(List.of("/models/a.zip", "/models/b.zip"), new double[] {1.0, 3.0},
+                        EnsembleWeighting.FIXED),
+                new DatasetInfo(new int[] {1, 28, 28}, 10, 60000));
+    }
+
+    /** Equal class and contents: records component by component, arrays element by element. */
+    static void assertSameValue(Object expected, Object actual) {
+        if (expected == null || actual == null) {
+            assertEquals(expected, actual);
+            return;
+        }
+        assertEquals(expected.getClass(), actual.getClass());
+        if (expected.getClass().isRecord()) {
+            for (RecordComponent component : expected.getClass().getRecordComponents()) {
+                assertSameValue(component(component, expected), component(component, actual));
+            }
+        } else {
+            assertTrue(Arrays.deepEquals(new Object[] {expected}, new Object[] {actual}),
+                    "expected " + expected + " but got " + actual);
+        }
+    }
+
+    private static Object component(RecordComponent component, Object record) {
+        try {
+            component.getAccessor().setAccessible(true);
+            return component.getAccessor().invoke(record);
+        } catch (IllegalAccessException | InvocationTargetException e) {
+            throw new AssertionError("cannot read " + component, e);
+        }
+    }
+}

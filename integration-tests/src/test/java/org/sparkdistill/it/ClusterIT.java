@@ -24,7 +24,8 @@ import org.sparkdistill.jobs.report.ComparisonReport;
 
 /**
  * spark-distill submitted through SparkSubmit to a Spark standalone cluster: a master and three workers of one core,
- * each a JVM. Data-parallel runs use one barrier task, and so one executor, per worker.
+ * each a JVM. Data-parallel runs use one barrier task, and so one executor, per worker, and Kryo with
+ * {@code spark.kryo.registrationRequired=true}.
  */
 class ClusterIT {
     @TempDir
@@ -46,6 +47,13 @@ class ClusterIT {
         }
     }
 
+    /** The cluster defaults' Kryo settings, strict: a class the registrator misses fails the job. */
+    private static final Map<String, String> KRYO = Map.of(
+            "spark.serializer", "org.apache.spark.serializer.KryoSerializer",
+            "spark.kryo.registrator", "org.sparkdistill.jobs.spark.DistillKryoRegistrator",
+            "spark.kryo.registrationRequired", "true",
+            "spark.kryoserializer.buffer.max", "512m");
+
     /** A data-parallel distill run of {@code workers} replicas on 6000 rows, checkpointing every 20 steps. */
     private static List<String> distill(Path out, int workers) {
         return List.of("distill", "--data", Fixtures.fashionMnist().toString(), "--limit", "6000",
@@ -58,7 +66,7 @@ class ClusterIT {
     void twoWorkersTrainOnTwoExecutorsAndWriteACompleteOutput() throws IOException {
         Path out = dir.resolve("two-workers");
         CompletableFuture<Submission> running = CompletableFuture.supplyAsync(
-                () -> cluster.submit(distill(out, 2), Map.of("spark.cores.max", "2")));
+                () -> cluster.submit(distill(out, 2), with(KRYO, "spark.cores.max", "2")));
         List<Long> executors = cluster.awaitExecutors(2, Duration.ofMinutes(2));
         Submission run = running.join();
 
@@ -79,13 +87,13 @@ class ClusterIT {
     void aRunWhoseExecutorIsKilledMidTrainingFinishesFromItsCheckpointAsAccurateAsAnUndisturbedOne()
             throws IOException {
         Path undisturbed = dir.resolve("undisturbed");
-        Submission reference = cluster.submit(distill(undisturbed, 3), Map.of());
+        Submission reference = cluster.submit(distill(undisturbed, 3), KRYO);
         assertEquals(0, reference.exitCode(), reference::toString);
         cluster.awaitExecutors(0, Duration.ofMinutes(1));
 
         Path out = dir.resolve("disturbed");
         Path checkpoints = dir.resolve("disturbed.checkpoints");
-        CompletableFuture<Submission> running = CompletableFuture.supplyAsync(() -> cluster.submit(distill(out, 3), Map.of()));
+        CompletableFuture<Submission> running = CompletableFuture.supplyAsync(() -> cluster.submit(distill(out, 3), KRYO));
         cluster.await("a first checkpoint in " + checkpoints, Duration.ofMinutes(5), () -> hasCheckpoint(checkpoints));
         List<Long> executors = cluster.executorPids();
         assertEquals(3, executors.size(), "one executor per worker trains: " + executors);
@@ -99,6 +107,12 @@ class ClusterIT {
         double expected = Fixtures.finalAccuracy(undisturbed);
         assertEquals(expected, accuracy, 0.005, "accuracy after recovery against the undisturbed run's");
         assertFalse(Files.exists(checkpoints), "the finished run's checkpoints are removed");
+    }
+
+    private static Map<String, String> with(Map<String, String> settings, String key, String value) {
+        Map<String, String> all = new java.util.HashMap<>(settings);
+        all.put(key, value);
+        return all;
     }
 
     private static boolean hasCheckpoint(Path checkpoints) {

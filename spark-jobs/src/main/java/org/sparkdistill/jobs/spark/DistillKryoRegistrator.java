@@ -14,6 +14,7 @@ import org.nd4j.linalg.dataset.DataSet;
 import org.sparkdistill.core.data.Examples;
 import org.sparkdistill.core.metrics.EpochMetrics;
 import org.sparkdistill.core.teacher.EnsembleWeighting;
+import org.sparkdistill.core.train.Checkpoints;
 import org.sparkdistill.core.train.Schedule;
 import org.sparkdistill.core.train.TrainingPlan;
 import org.sparkdistill.core.train.TrainingState;
@@ -92,7 +93,9 @@ public final class DistillKryoRegistrator implements KryoRegistrator {
                 TrainedStudent.class,
                 StudentSpec.class,
                 TeacherSpecs.class,
-                DatasetInfo.class));
+                DatasetInfo.class,
+                Checkpoints.Checkpoint.class,
+                TrainedStudent[].class));
         return classes;
     }
 

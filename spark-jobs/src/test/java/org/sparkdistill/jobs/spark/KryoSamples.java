@@ -19,6 +19,7 @@ import org.sparkdistill.core.metrics.EpochMetrics;
 import org.sparkdistill.core.teacher.EnsembleWeighting;
 import org.sparkdistill.core.train.Schedule;
 import org.sparkdistill.core.train.TrainingPlan;
+import org.sparkdistill.core.train.Checkpoints;
 import org.sparkdistill.core.train.TrainingState;
 import org.sparkdistill.core.train.UpdaterKind;
 import org.sparkdistill.jobs.StudentSpec;
@@ -88,7 +89,8 @@ final class KryoSamples {
                 new StudentSpec(List.of(256, 128), UpdaterKind.ADAM, 0.001, UpdaterKind.LearningRateSchedule.CONSTANT),
                 new TeacherSpecs(List.of("/models/a.zip", "/models/b.zip"), new double[] {1.0, 3.0},
                         EnsembleWeighting.FIXED),
-                new DatasetInfo(new int[] {1, 28, 28}, 10, 60000));
+                new DatasetInfo(new int[] {1, 28, 28}, 10, 60000),
+                new Checkpoints.Checkpoint("step-000000000020", new TrainingState(20, 1, 4), 7L));
     }
 
     /** Equal class and contents: records component by component, arrays element by element. */

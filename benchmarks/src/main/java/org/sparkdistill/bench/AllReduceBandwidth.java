@@ -28,26 +28,30 @@ import org.sparkdistill.gradients.collective.TcpOptions;
  * between the same processes: {@code busBandwidth = 2(N−1)/N · bytes / time} (the NCCL-tests definition), and
  * {@code raw = bytes / time} of one plain socket transfer from rank 0 to rank 1 of the same size.
  *
- * <p>{@code main} starts N rank processes of itself and prints the table they measure; each rank finds the others
- * through address files in a shared directory.
+ * <p>Each size is measured in several rounds that alternate the all-reduce and the raw copy; the table gives medians.
+ * {@code main [ranks] [segment KiB]} starts N rank processes of itself and prints the table they measure; each
+ * rank finds the others through address files in a shared directory.
  */
 public final class AllReduceBandwidth {
     private static final long[] SIZES = {1L << 10, 16L << 10, 256L << 10, 1L << 20, 4L << 20, 16L << 20, 64L << 20};
+    private static final int ROUNDS = 7;
     private static final TcpOptions OPTIONS = new TcpOptions(Duration.ofMinutes(2), Duration.ofMinutes(2), 64 << 20);
 
     private AllReduceBandwidth() {}
 
     public static void main(String[] args) throws Exception {
         if (args.length > 0 && args[0].equals("--rank")) {
-            runRank(Integer.parseInt(args[1]), Integer.parseInt(args[2]), Path.of(args[3]), args[4]);
+            runRank(Integer.parseInt(args[1]), Integer.parseInt(args[2]), Path.of(args[3]), args[4],
+                    Integer.parseInt(args[5]) << 10);
             return;
         }
         int ranks = args.length > 0 ? Integer.parseInt(args[0]) : 2;
+        int segmentKiB = args.length > 1 ? Integer.parseInt(args[1]) : Communicator.DEFAULT_SEGMENT_BYTES >> 10;
         Path rendezvous = Files.createTempDirectory("allreduce-bandwidth");
         String secret = HexFormat.of().formatHex(TcpEndpoint.newSecret());
         List<Process> processes = new ArrayList<>();
         for (int rank = 0; rank < ranks; rank++) {
-            ProcessBuilder builder = new ProcessBuilder(javaCommand(rank, ranks, rendezvous, secret));
+            ProcessBuilder builder = new ProcessBuilder(javaCommand(rank, ranks, rendezvous, secret, segmentKiB));
             builder.redirectError(ProcessBuilder.Redirect.INHERIT);
             if (rank == 0) {
                 builder.redirectOutput(ProcessBuilder.Redirect.INHERIT);
@@ -65,18 +69,20 @@ public final class AllReduceBandwidth {
         }
     }
 
-    private static List<String> javaCommand(int rank, int ranks, Path rendezvous, String secret) {
+    private static List<String> javaCommand(int rank, int ranks, Path rendezvous, String secret, int segmentKiB) {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-Xmx1g");
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
         command.add(AllReduceBandwidth.class.getName());
-        command.addAll(List.of("--rank", String.valueOf(rank), String.valueOf(ranks), rendezvous.toString(), secret));
+        command.addAll(List.of("--rank", String.valueOf(rank), String.valueOf(ranks), rendezvous.toString(), secret,
+                String.valueOf(segmentKiB)));
         return command;
     }
 
-    private static void runRank(int rank, int ranks, Path rendezvous, String secretHex) throws Exception {
+    private static void runRank(int rank, int ranks, Path rendezvous, String secretHex, int segmentBytes)
+            throws Exception {
         TcpEndpoint endpoint = TcpEndpoint.listen(InetAddress.getLoopbackAddress(), OPTIONS);
         ServerSocketChannel rawServer = ServerSocketChannel.open().bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
         announce(rendezvous, rank, endpoint.address().getPort() + " " + ((InetSocketAddress) rawServer.getLocalAddress()).getPort());
@@ -88,38 +94,50 @@ public final class AllReduceBandwidth {
             raw.add(new InetSocketAddress(InetAddress.getLoopbackAddress(), Integer.parseInt(ports[1])));
         }
         PrintStream out = System.out;
-        try (Communicator group = Communicator.of(endpoint.connect(rank, addresses, HexFormat.of().parseHex(secretHex)));
+        try (Communicator group = Communicator.of(endpoint.connect(rank, addresses, HexFormat.of().parseHex(secretHex)),
+                segmentBytes);
              SocketChannel rawLink = rawLink(rank, rawServer, raw)) {
             if (rank == 0) {
-                out.printf("ranks: %d processes over loopback TCP; segment %d KiB%n%n", ranks,
-                        Communicator.DEFAULT_SEGMENT_BYTES >> 10);
+                out.printf("ranks: %d processes over loopback TCP; segment %d KiB%n%n", ranks, segmentBytes >> 10);
                 out.println("| message | all-reduce time | bus bandwidth | raw socket copy | bus / raw |");
                 out.println("| ---: | ---: | ---: | ---: | ---: |");
             }
             for (long bytes : SIZES) {
-                int iterations = (int) Math.max(5, Math.min(200, (256L << 20) / bytes));
+                int iterations = (int) Math.max(5, Math.min(100, (64L << 20) / bytes));
                 INDArray vector = Nd4j.rand(DataType.FLOAT, bytes / Float.BYTES);
-                for (int i = 0; i < 3; i++) {
-                    group.allReduceSum(vector);
+                double[] allReduce = new double[ROUNDS + 1];
+                double[] copy = new double[ROUNDS + 1];
+                // Round 0 warms up the JIT and the sockets; the others alternate the two measurements, so that drift in
+                // the machine's load affects both alike, and the medians are reported.
+                for (int round = 0; round <= ROUNDS; round++) {
+                    group.barrier();
+                    long started = System.nanoTime();
+                    for (int i = 0; i < iterations; i++) {
+                        group.allReduceSum(vector);
+                    }
+                    allReduce[round] = (System.nanoTime() - started) / 1e9 / iterations;
+                    group.barrier();
+                    copy[round] = rawCopy(rank, rawLink, bytes, iterations);
                 }
-                group.barrier();
-                long started = System.nanoTime();
-                for (int i = 0; i < iterations; i++) {
-                    group.allReduceSum(vector);
-                }
-                double allReduce = (System.nanoTime() - started) / 1e9 / iterations;
                 vector.close();
-                group.barrier();
-                double copy = rawCopy(rank, rawLink, bytes, iterations);
                 if (rank == 0) {
-                    double bus = 2.0 * (ranks - 1) / ranks * bytes / allReduce;
-                    double rawBandwidth = bytes / copy;
+                    double seconds = median(allReduce);
+                    double bus = 2.0 * (ranks - 1) / ranks * bytes / seconds;
+                    double rawBandwidth = bytes / median(copy);
                     out.printf(Locale.ROOT, "| %s | %.3f ms | %.0f MB/s | %.0f MB/s | %.0f%% |%n", size(bytes),
-                            allReduce * 1e3, bus / 1e6, rawBandwidth / 1e6, 100 * bus / rawBandwidth);
+                            seconds * 1e3, bus / 1e6, rawBandwidth / 1e6, 100 * bus / rawBandwidth);
                 }
                 group.barrier();
             }
         }
+    }
+
+    /** The median of all but the first (warm-up) value. */
+    private static double median(double[] values) {
+        double[] measured = java.util.Arrays.copyOfRange(values, 1, values.length);
+        java.util.Arrays.sort(measured);
+        int middle = measured.length / 2;
+        return measured.length % 2 == 1 ? measured[middle] : (measured[middle - 1] + measured[middle]) / 2;
     }
 
     /** Rank 0 and 1 share a plain socket; the other ranks do not take part in the raw copy. */
@@ -145,7 +163,7 @@ public final class AllReduceBandwidth {
         ByteBuffer data = ByteBuffer.allocateDirect((int) bytes);
         ByteBuffer ack = ByteBuffer.allocateDirect(1);
         long started = 0;
-        for (int i = -3; i < iterations; i++) {
+        for (int i = -1; i < iterations; i++) {
             if (i == 0) {
                 started = System.nanoTime();
             }

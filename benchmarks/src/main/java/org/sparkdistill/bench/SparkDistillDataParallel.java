@@ -9,8 +9,7 @@ import java.util.List;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
-import org.apache.spark.sql.Row;
-import org.apache.spark.sql.functions;
+import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.storage.StorageLevel;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
@@ -43,7 +42,7 @@ public final class SparkDistillDataParallel implements Contender {
     private Workload workload;
     private Sessions.Scope session;
     private JavaSparkContext context;
-    private JavaRDD<Row> shards;
+    private JavaRDD<InternalRow> shards;
     private Broadcast<Examples> heldOut;
     private Broadcast<List<byte[]>> noTeachers;
     private Path checkpoints;
@@ -67,9 +66,9 @@ public final class SparkDistillDataParallel implements Contender {
         this.workload = workload;
         session = Sessions.open("bench " + NAME, workload.master(), java.util.Map.of());
         context = JavaSparkContext.fromSparkContext(session.spark().sparkContext());
-        shards = ExampleFrames.toFrame(session.spark(), workload.train())
-                .repartition(workload.workers(), functions.col(ExampleFrames.ID))
-                .sortWithinPartitions(ExampleFrames.ID).javaRDD().persist(StorageLevel.MEMORY_ONLY());
+        // Spark reuses the internal row objects it hands out, so the cached shards hold copies.
+        shards = ExampleFrames.shards(ExampleFrames.toFrame(session.spark(), workload.train()), workload.workers())
+                .map(InternalRow::copy).persist(StorageLevel.MEMORY_ONLY());
         int largest = shards.mapPartitions(rows -> {
             int count = 0;
             for (; rows.hasNext(); rows.next()) {

@@ -3,7 +3,7 @@ package org.sparkdistill.jobs;
 import java.util.List;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.sql.Row;
+import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.util.LongAccumulator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,7 +38,7 @@ public final class DataParallelTraining {
      * @param store where rank 0 checkpoints every {@code setup.plan().checkpointEvery()} steps, or null for nowhere
      * @param maxAttempts how many times to run the barrier stage before giving up
      */
-    public static Result run(JavaSparkContext context, JavaRDD<Row> shards, DistillSetup setup, CheckpointStore store,
+    public static Result run(JavaSparkContext context, JavaRDD<InternalRow> shards, DistillSetup setup, CheckpointStore store,
             int maxAttempts) {
         Checkpoints checkpoints = store == null ? null : new Checkpoints(store);
         long redone = 0;

@@ -10,9 +10,8 @@ import java.util.List;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
-import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.functions;
+import org.apache.spark.sql.catalyst.InternalRow;
 import org.sparkdistill.core.InvalidInputException;
 import org.sparkdistill.core.io.AtomicDirectory;
 import org.sparkdistill.core.data.Examples;
@@ -77,8 +76,7 @@ public final class DistillJob {
         try {
             context.setJobDescription("spark-distill distill " + runName + ": " + plan.epochs() + " epochs on "
                     + train.info().rows() + " rows, " + workers + " worker(s)");
-            JavaRDD<Row> shards = train.rows().repartition(workers, functions.col(ExampleFrames.ID))
-                    .sortWithinPartitions(ExampleFrames.ID).javaRDD();
+            JavaRDD<InternalRow> shards = ExampleFrames.shards(train.rows(), workers);
             DistillSetup setup = new DistillSetup(train.info(), plan, student, teachers, distils, heldOutBroadcast,
                     teacherBroadcast);
             result = DataParallelTraining.run(context, shards, setup, checkpoints, config.training().attempts());

@@ -6,7 +6,7 @@ import java.util.List;
 import org.apache.spark.BarrierTaskContext;
 import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.broadcast.Broadcast;
-import org.apache.spark.sql.Row;
+import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.util.LongAccumulator;
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
@@ -34,7 +34,7 @@ import org.sparkdistill.jobs.spark.Rendezvous;
  * <p>Rank 0 starts from the resume checkpoint when there is one; the trainer then hands its parameters and updater
  * state to every rank. Teachers listed while α is zero throughout are loaded for evaluation only.
  */
-final class ReplicaTask implements FlatMapFunction<Iterator<Row>, TrainedStudent> {
+final class ReplicaTask implements FlatMapFunction<Iterator<InternalRow>, TrainedStudent> {
     private static final long serialVersionUID = 1L;
     /** Long enough for rank 0 to evaluate or checkpoint while the others wait in the next all-reduce. */
     static final TcpOptions TRANSPORT = new TcpOptions(Duration.ofMinutes(5), Duration.ofMinutes(10), 64 << 20);
@@ -67,9 +67,9 @@ final class ReplicaTask implements FlatMapFunction<Iterator<Row>, TrainedStudent
     }
 
     @Override
-    public Iterator<TrainedStudent> call(Iterator<Row> rows) {
+    public Iterator<TrainedStudent> call(Iterator<InternalRow> rows) {
         BarrierTaskContext context = BarrierTaskContext.get();
-        Examples shard = ExampleFrames.fromRows("training shard " + context.partitionId(), rows, info.shape(),
+        Examples shard = ExampleFrames.fromInternalRows("training shard " + context.partitionId(), rows, info.shape(),
                 info.numClasses());
         try (Rendezvous rendezvous = Rendezvous.join(context, shard.size(), secret, TRANSPORT);
              TeacherEnsemble ensemble = teachers.paths().isEmpty() ? null : teachers.load(teacherZips.value())) {

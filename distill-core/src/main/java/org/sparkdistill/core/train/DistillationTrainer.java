@@ -28,6 +28,7 @@ import org.sparkdistill.gradients.collective.Communicator;
 public final class DistillationTrainer {
     /** Separates the random streams of different replicas; rank 0 uses the plan's seed unchanged. */
     private static final long SHARD_SEED_STRIDE = 0x9E3779B97F4A7C15L;
+    private static final LossMCXENT HARD_LABEL_LOSS = new LossMCXENT();
 
     private final TrainingPlan plan;
     private final SoftTargetSource targets;
@@ -87,7 +88,7 @@ public final class DistillationTrainer {
         } finally {
             student.setListeners(ownListeners);
         }
-        Networks.setLoss(student, new LossMCXENT());
+        Networks.setLoss(student, HARD_LABEL_LOSS);
         return history;
     }
 
@@ -153,11 +154,17 @@ public final class DistillationTrainer {
             int rank) {
         double temperature = plan.temperature().valueAt(step, totalSteps);
         double alpha = plan.alpha().valueAt(step, totalSteps);
-        INDArray soft = targets.softTargets(features, hardLabels, temperature);
-        Networks.setLoss(student, new KnowledgeDistillationLoss(temperature, alpha));
         // Reseeding per step makes stochastic layers (dropout, noise) independent of where a run was resumed.
         Nd4j.getRandom().setSeed(plan.seed() * 1_000_003L + step + SHARD_SEED_STRIDE * rank);
-        student.fit(new DataSet(features, SoftTargets.pack(hardLabels, soft)));
+        if (alpha == 0) {
+            // The KD loss at α = 0 is the hard-label cross-entropy; skipping the teachers and the soft term saves both.
+            Networks.setLoss(student, HARD_LABEL_LOSS);
+            student.fit(new DataSet(features, hardLabels));
+        } else {
+            INDArray soft = targets.softTargets(features, hardLabels, temperature);
+            Networks.setLoss(student, new KnowledgeDistillationLoss(temperature, alpha));
+            student.fit(new DataSet(features, SoftTargets.pack(hardLabels, soft)));
+        }
         return student.score();
     }
 

@@ -4,7 +4,11 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import org.apache.spark.sql.Dataset;
+import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.catalyst.util.ArrayData;
+import org.apache.spark.sql.functions;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.ArrayType;
@@ -72,6 +76,43 @@ public final class ExampleFrames {
     }
 
     /**
+     * The rows of {@code frame} in {@code count} shards for data-parallel training: hash-partitioned by id, each shard
+     * sorted by id, as Spark's internal rows in the column order of {@link #SCHEMA}, which {@link #fromInternalRows}
+     * reads without converting each value to a Java object.
+     */
+    public static JavaRDD<InternalRow> shards(Dataset<Row> frame, int count) {
+        return frame.select(ID, FEATURES, LABEL).repartition(count, functions.col(ID)).sortWithinPartitions(ID)
+                .queryExecution().toRdd().toJavaRDD();
+    }
+
+    /**
+     * Collects internal rows in the column order of {@link #SCHEMA}, as {@link #shards} yields them, into examples of
+     * the given shape and class count; each row's features are copied out of Spark's memory in one piece.
+     *
+     * @throws InvalidInputException naming the row id when a row's features are missing or of the wrong count
+     */
+    public static Examples fromInternalRows(String name, Iterator<InternalRow> rows, int[] shape, int numClasses) {
+        int width = 1;
+        for (int d : shape) {
+            width *= d;
+        }
+        FloatBuffer features = new FloatBuffer();
+        java.util.stream.IntStream.Builder labels = java.util.stream.IntStream.builder();
+        while (rows.hasNext()) {
+            InternalRow row = rows.next();
+            ArrayData values = row.isNullAt(1) ? null : row.getArray(1);
+            if (values == null || values.numElements() != width) {
+                throw new InvalidInputException(name + ": row with id " + row.getLong(0) + " has "
+                        + (values == null ? "no" : values.numElements()) + " features but the dataset's shape "
+                        + java.util.Arrays.toString(shape) + " needs " + width);
+            }
+            features.addAll(values.toFloatArray());
+            labels.add(row.getInt(2));
+        }
+        return new Examples(name, features.toArray(), labels.build().toArray(), shape, numClasses);
+    }
+
+    /**
      * Checks that a table has the three columns with their types.
      *
      * @throws InvalidInputException naming the source and every missing or mistyped column
@@ -119,6 +160,14 @@ public final class ExampleFrames {
                 data = java.util.Arrays.copyOf(data, data.length * 2);
             }
             data[size++] = v;
+        }
+
+        void addAll(float[] values) {
+            if (size + values.length > data.length) {
+                data = java.util.Arrays.copyOf(data, Math.max(data.length * 2, size + values.length));
+            }
+            System.arraycopy(values, 0, data, size, values.length);
+            size += values.length;
         }
 
         float[] toArray() {

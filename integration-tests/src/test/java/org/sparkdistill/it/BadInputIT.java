@@ -40,6 +40,15 @@ class BadInputIT {
     }
 
     @Test
+    void moreWorkersThanRowsIsRefusedOnceWithoutRetrying() throws IOException {
+        Fixtures.Run run = Fixtures.cli("distill", "--output", output().toString(), "--master", "local[2]", "--epochs",
+                "1", "--limit", "1", "--data", Fixtures.fashionMnist().toString(), "--alpha", "0",
+                "--set", "training.workers=2");
+        assertRefused(run, "a worker got no training rows", "training.workers");
+        assertFalse(run.err().contains("attempt"), "bad input is not retried: " + run.err());
+    }
+
+    @Test
     void missingDataDirectory() throws IOException {
         Path missing = dir.resolve("no-such-dir");
         assertRefused(distill("--data", missing.toString(), "--alpha", "0"), missing.toString(), "no such file or directory");

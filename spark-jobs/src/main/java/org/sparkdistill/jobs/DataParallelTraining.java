@@ -93,10 +93,22 @@ public final class DataParallelTraining {
         }
     }
 
+    /**
+     * The bad-input error behind a failed stage, if that is what failed it. Spark passes a task's exception on as
+     * the cause when it can; when it aborts a barrier stage it passes only the text, whose lines then include
+     * {@code <class>: <message>}.
+     */
     private static InvalidInputException badInput(Throwable e) {
+        String marker = InvalidInputException.class.getName() + ": ";
         for (Throwable cause = e; cause != null; cause = cause.getCause()) {
             if (cause instanceof InvalidInputException invalid) {
                 return invalid;
+            }
+            String message = cause.getMessage() == null ? "" : cause.getMessage();
+            int at = message.indexOf(marker);
+            if (at >= 0) {
+                int end = message.indexOf('\n', at);
+                return new InvalidInputException(message.substring(at + marker.length(), end < 0 ? message.length() : end));
             }
         }
         return null;

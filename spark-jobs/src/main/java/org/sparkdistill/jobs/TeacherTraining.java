@@ -37,7 +37,7 @@ public final class TeacherTraining {
     /** How a teacher is trained. */
     public record Recipe(int epochs, int batchSize, long seed, double learningRate) {
         String describe() {
-            return "teacher-v2 epochs=" + epochs + " batchSize=" + batchSize + " seed=" + seed + " adam=" + learningRate + " linear-decay";
+            return "teacher-v3 epochs=" + epochs + " batchSize=" + batchSize + " seed=" + seed + " adam=" + learningRate + " linear-decay";
         }
     }
 

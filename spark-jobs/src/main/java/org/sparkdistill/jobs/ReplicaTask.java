@@ -81,14 +81,17 @@ final class ReplicaTask implements FlatMapFunction<Iterator<InternalRow>, Traine
             MultiLayerNetwork network = resume != null && replica.leads() ? checkpoints.restore(resume)
                     : student.build(info.featureCount(), info.numClasses(), plan.seed(),
                             plan.stepsPerEpoch(replica.largestShard()) * plan.epochs());
-            if (replica.leads()) {
-                network.addListeners(new StepCounter(steps));
+            try {
+                if (replica.leads()) {
+                    network.addListeners(new StepCounter(steps));
+                }
+                List<EpochMetrics> history = new DistillationTrainer(plan, targets, evaluator).train(network, shard,
+                        resume == null ? TrainingState.START : resume.state(), checkpoints, replica);
+                return (replica.leads() ? List.of(TrainedStudent.of(network, history)) : List.<TrainedStudent>of())
+                        .iterator();
+            } finally {
+                network.close();
             }
-            List<EpochMetrics> history = new DistillationTrainer(plan, targets, evaluator).train(network, shard,
-                    resume == null ? TrainingState.START : resume.state(), checkpoints, replica);
-            List<TrainedStudent> result = replica.leads() ? List.of(TrainedStudent.of(network, history)) : List.of();
-            network.close();
-            return result.iterator();
         }
     }
 

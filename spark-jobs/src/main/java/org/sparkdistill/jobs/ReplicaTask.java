@@ -5,7 +5,6 @@ import java.util.Iterator;
 import java.util.List;
 import org.apache.spark.BarrierTaskContext;
 import org.apache.spark.api.java.function.FlatMapFunction;
-import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.util.LongAccumulator;
 import org.deeplearning4j.nn.api.Model;
@@ -39,13 +38,7 @@ final class ReplicaTask implements FlatMapFunction<Iterator<InternalRow>, Traine
     /** Long enough for rank 0 to evaluate or checkpoint while the others wait in the next all-reduce. */
     static final TcpOptions TRANSPORT = new TcpOptions(Duration.ofMinutes(5), Duration.ofMinutes(10), 64 << 20);
 
-    private final DatasetInfo info;
-    private final TrainingPlan plan;
-    private final StudentSpec student;
-    private final TeacherSpecs teachers;
-    private final boolean distils;
-    private final Broadcast<Examples> heldOut;
-    private final Broadcast<List<byte[]>> teacherZips;
+    private final DistillSetup setup;
     private final CheckpointStore checkpointStore;
     private final Checkpoints.Checkpoint resume;
     private final byte[] secret;
@@ -53,13 +46,7 @@ final class ReplicaTask implements FlatMapFunction<Iterator<InternalRow>, Traine
 
     ReplicaTask(DistillSetup setup, CheckpointStore checkpointStore, Checkpoints.Checkpoint resume, byte[] secret,
             LongAccumulator steps) {
-        this.info = setup.info();
-        this.plan = setup.plan();
-        this.student = setup.student();
-        this.teachers = setup.teachers();
-        this.distils = setup.distils();
-        this.heldOut = setup.heldOut();
-        this.teacherZips = setup.teacherZips();
+        this.setup = setup;
         this.checkpointStore = checkpointStore;
         this.resume = resume;
         this.secret = secret;
@@ -69,17 +56,20 @@ final class ReplicaTask implements FlatMapFunction<Iterator<InternalRow>, Traine
     @Override
     public Iterator<TrainedStudent> call(Iterator<InternalRow> rows) {
         BarrierTaskContext context = BarrierTaskContext.get();
+        DatasetInfo info = setup.info();
+        TrainingPlan plan = setup.plan();
+        TeacherSpecs teachers = setup.teachers();
         Examples shard = ExampleFrames.fromInternalRows("training shard " + context.partitionId(), rows, info.shape(),
                 info.numClasses());
         try (Rendezvous rendezvous = Rendezvous.join(context, shard.size(), secret, TRANSPORT);
-             TeacherEnsemble ensemble = teachers.paths().isEmpty() ? null : teachers.load(teacherZips.value())) {
+             TeacherEnsemble ensemble = teachers.paths().isEmpty() ? null : teachers.load(setup.teacherZips().value())) {
             Replica replica = rendezvous.replica();
-            Evaluator evaluator = ensemble == null ? Evaluator.labelsOnly(heldOut.value())
-                    : Evaluator.withTeacher(heldOut.value(), ensemble);
-            SoftTargetSource targets = distils ? ensemble : SoftTargetSource.HARD_LABELS;
+            Examples heldOut = setup.heldOut().value();
+            Evaluator evaluator = ensemble == null ? Evaluator.labelsOnly(heldOut) : Evaluator.withTeacher(heldOut, ensemble);
+            SoftTargetSource targets = setup.distils() ? ensemble : SoftTargetSource.HARD_LABELS;
             Checkpoints checkpoints = checkpointStore == null ? null : new Checkpoints(checkpointStore);
             MultiLayerNetwork network = resume != null && replica.leads() ? checkpoints.restore(resume)
-                    : student.build(info.featureCount(), info.numClasses(), plan.seed(),
+                    : setup.student().build(info.featureCount(), info.numClasses(), plan.seed(),
                             plan.stepsPerEpoch(replica.largestShard()) * plan.epochs());
             try {
                 if (replica.leads()) {

@@ -4,13 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.function.IntFunction;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -22,6 +16,7 @@ import org.sparkdistill.core.data.Examples;
 import org.sparkdistill.core.metrics.EpochMetrics;
 import org.sparkdistill.gradients.collective.Communicator;
 import org.sparkdistill.gradients.collective.InProcessTransport;
+import org.sparkdistill.gradients.collective.Ranks;
 import org.sparkdistill.gradients.collective.Transport;
 
 /** Synchronous data parallelism: N replicas averaging gradients take the steps of one worker on N times the batch. */
@@ -52,7 +47,7 @@ class DataParallelTest {
         }
 
         List<Transport> transports = InProcessTransport.group(workers, Duration.ofMinutes(1), 1 << 20);
-        List<INDArray> replicas = onEveryRank(workers, rank -> {
+        List<INDArray> replicas = Ranks.all(workers, rank -> {
             MultiLayerNetwork replica = network(updater);
             try (Communicator group = Communicator.of(transports.get(rank))) {
                 replica.addListeners(new GradientAverager(group));
@@ -77,7 +72,7 @@ class DataParallelTest {
         List<Transport> transports = InProcessTransport.group(workers, Duration.ofMinutes(1), 1 << 20);
         Examples heldOut = CheckpointsTest.randomExamples("held-out", 30, 2L);
         TrainingPlan plan = CheckpointsTest.plan();
-        List<Result> results = onEveryRank(workers, rank -> {
+        List<Result> results = Ranks.all(workers, rank -> {
             Examples shard = CheckpointsTest.randomExamples("shard " + rank, shardSizes[rank], 10L + rank);
             // Replicas start from different initial parameters: rank 0's must reach all of them.
             MultiLayerNetwork student = Networks.mlp(CheckpointsTest.FEATURES, List.of(6), CheckpointsTest.CLASSES,
@@ -104,25 +99,5 @@ class DataParallelTest {
 
     private static DataSet batch(Examples data, int[] order, int from, int to) {
         return new DataSet(Batches.features(data, order, from, to), Batches.oneHot(data, order, from, to));
-    }
-
-    private static <T> List<T> onEveryRank(int ranks, IntFunction<T> body) {
-        ExecutorService pool = Executors.newFixedThreadPool(ranks);
-        try {
-            List<Future<T>> futures = new ArrayList<>();
-            for (int rank = 0; rank < ranks; rank++) {
-                int r = rank;
-                futures.add(pool.submit(() -> body.apply(r)));
-            }
-            List<T> results = new ArrayList<>();
-            for (Future<T> future : futures) {
-                results.add(future.get());
-            }
-            return results;
-        } catch (InterruptedException | ExecutionException e) {
-            throw new AssertionError("a replica failed", e);
-        } finally {
-            pool.shutdownNow();
-        }
     }
 }

@@ -9,12 +9,12 @@ import java.util.concurrent.Future;
 import java.util.function.IntFunction;
 
 /** Runs one body per rank, each on its own thread, and collects what every rank returned or threw. */
-final class Ranks {
+public final class Ranks {
     private Ranks() {
     }
 
     /** What one rank ended with: a value or a failure. */
-    record Outcome<T>(T value, Throwable failure) {
+    public record Outcome<T>(T value, Throwable failure) {
         T get() {
             if (failure != null) {
                 throw new AssertionError("a rank failed: " + failure, failure);
@@ -23,7 +23,7 @@ final class Ranks {
         }
     }
 
-    static <T> List<Outcome<T>> run(int size, IntFunction<T> body) {
+    public static <T> List<Outcome<T>> run(int size, IntFunction<T> body) {
         ExecutorService pool = Executors.newFixedThreadPool(size);
         try {
             List<Future<T>> futures = new ArrayList<>();
@@ -49,7 +49,7 @@ final class Ranks {
     }
 
     /** Runs the body on every rank and returns the values, failing the test if any rank failed. */
-    static <T> List<T> all(int size, IntFunction<T> body) {
+    public static <T> List<T> all(int size, IntFunction<T> body) {
         return run(size, body).stream().map(Outcome::get).toList();
     }
 }

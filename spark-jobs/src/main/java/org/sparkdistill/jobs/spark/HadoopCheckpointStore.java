@@ -28,6 +28,8 @@ public final class HadoopCheckpointStore implements CheckpointStore, Serializabl
 
     private final String directory;
     private final Map<String, String> settings;
+    /** Opened on first use where the store is used, driver or executor. */
+    private transient FileSystem fileSystem;
 
     private HadoopCheckpointStore(String directory, Map<String, String> settings) {
         this.directory = directory;
@@ -110,6 +112,13 @@ public final class HadoopCheckpointStore implements CheckpointStore, Serializabl
     }
 
     private FileSystem fileSystem() {
+        if (fileSystem == null) {
+            fileSystem = openFileSystem();
+        }
+        return fileSystem;
+    }
+
+    private FileSystem openFileSystem() {
         Configuration conf = new Configuration(false);
         settings.forEach(conf::set);
         try {

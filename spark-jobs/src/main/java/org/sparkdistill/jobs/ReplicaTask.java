@@ -10,6 +10,7 @@ import org.apache.spark.util.LongAccumulator;
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.optimize.api.BaseTrainingListener;
+import org.sparkdistill.core.NetworkMemory;
 import org.sparkdistill.core.data.Examples;
 import org.sparkdistill.core.metrics.EpochMetrics;
 import org.sparkdistill.core.metrics.Evaluator;
@@ -80,7 +81,7 @@ final class ReplicaTask implements FlatMapFunction<Iterator<InternalRow>, Traine
                 return (replica.leads() ? List.of(TrainedStudent.of(network, history)) : List.<TrainedStudent>of())
                         .iterator();
             } finally {
-                network.close();
+                NetworkMemory.release(network);
             }
         }
     }

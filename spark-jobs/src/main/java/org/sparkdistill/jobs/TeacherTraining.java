@@ -14,6 +14,8 @@ import java.util.List;
 import java.util.Properties;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
+import org.nd4j.linalg.learning.config.IUpdater;
+import org.sparkdistill.core.NetworkMemory;
 import org.sparkdistill.core.data.Examples;
 import org.sparkdistill.core.metrics.EpochMetrics;
 import org.sparkdistill.core.metrics.Evaluator;
@@ -23,7 +25,6 @@ import org.sparkdistill.core.train.Networks;
 import org.sparkdistill.core.train.TrainingPlan;
 import org.sparkdistill.core.train.UpdaterKind;
 import org.sparkdistill.core.train.UpdaterKind.LearningRateSchedule;
-import org.nd4j.linalg.learning.config.IUpdater;
 
 /**
  * Trains a teacher on hard labels in this JVM: a small CNN for single-channel images, a wide MLP otherwise.
@@ -88,7 +89,7 @@ public final class TeacherTraining {
         } catch (IOException e) {
             throw new UncheckedIOException("could not write teacher " + output, e);
         } finally {
-            network.close();
+            NetworkMemory.release(network);
         }
         return new Trained(output, history.get(history.size() - 1).accuracy(), (System.nanoTime() - started) / 1e9, false);
     }

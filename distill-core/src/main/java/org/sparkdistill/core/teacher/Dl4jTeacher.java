@@ -1,7 +1,7 @@
 package org.sparkdistill.core.teacher;
 
-import java.io.IOException;
 import java.io.ByteArrayInputStream;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,6 +19,7 @@ import org.nd4j.linalg.activations.impl.ActivationSoftmax;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.ops.transforms.Transforms;
 import org.sparkdistill.core.InvalidInputException;
+import org.sparkdistill.core.NetworkMemory;
 
 /**
  * A teacher backed by a DL4J {@link MultiLayerNetwork} or single-output {@link ComputationGraph}.
@@ -122,7 +123,7 @@ public final class Dl4jTeacher implements Teacher {
 
     @Override
     public void close() {
-        model.close();
+        NetworkMemory.release(model);
     }
 
     @Override

@@ -7,6 +7,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.sparkdistill.core.InvalidInputException;
+import org.sparkdistill.core.NetworkMemory;
 import org.sparkdistill.core.data.Examples;
 import org.sparkdistill.core.data.FashionMnist;
 import org.sparkdistill.core.metrics.EpochMetrics;
@@ -47,7 +48,7 @@ public final class EvaluateCommand implements Callable<Integer> {
                 m = Evaluator.withTeacher(test, ensemble).evaluate(network, 0, 0, Double.NaN, 0);
             }
         }
-        network.close();
+        NetworkMemory.release(network);
         System.out.printf(Locale.ROOT, "accuracy %.2f%%  agreement %.2f%%  KL %.4f  ECE %.2f%%  (%d examples)%n",
                 100 * m.accuracy(), 100 * m.agreement(), m.teacherKl(), 100 * m.ece(), test.size());
         return 0;

@@ -13,7 +13,19 @@ import java.io.Serializable;
  * @param teacherKl held-out mean KL(teacher ‖ student) at T = 1, NaN without a teacher
  * @param ece held-out expected calibration error
  * @param seconds wall time since the run started
+ * @param communication where rank 0's steps spent their time exchanging gradients, or null for a single replica
  */
 public record EpochMetrics(int epoch, long step, double trainLoss, double accuracy, double agreement, double teacherKl,
-                           double ece, double seconds) implements Serializable {
+                           double ece, double seconds, CommunicationMetrics communication) implements Serializable {
+
+    /** The metrics of an epoch trained without exchanging gradients. */
+    public EpochMetrics(int epoch, long step, double trainLoss, double accuracy, double agreement, double teacherKl,
+            double ece, double seconds) {
+        this(epoch, step, trainLoss, accuracy, agreement, teacherKl, ece, seconds, null);
+    }
+
+    /** These metrics with {@code metrics} as the epoch's communication. */
+    public EpochMetrics withCommunication(CommunicationMetrics metrics) {
+        return new EpochMetrics(epoch, step, trainLoss, accuracy, agreement, teacherKl, ece, seconds, metrics);
+    }
 }

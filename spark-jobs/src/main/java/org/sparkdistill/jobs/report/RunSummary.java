@@ -3,6 +3,7 @@ package org.sparkdistill.jobs.report;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.sparkdistill.core.metrics.CommunicationMetrics;
 import org.sparkdistill.core.metrics.EpochMetrics;
 
 /**
@@ -41,6 +42,28 @@ public record RunSummary(String name, List<EpochMetrics> epochs, double seconds)
         tree.put("teacherKl", m.teacherKl());
         tree.put("ece", m.ece());
         tree.put("seconds", m.seconds());
+        if (m.communication() != null) {
+            tree.put("communication", communicationTree(m.communication()));
+        }
+        return tree;
+    }
+
+    private static Map<String, Object> communicationTree(CommunicationMetrics c) {
+        Map<String, Object> tree = new LinkedHashMap<>();
+        tree.put("steps", c.steps());
+        tree.put("stepSeconds", c.stepSeconds());
+        tree.put("forwardSeconds", c.forwardSeconds());
+        tree.put("backwardSeconds", c.backwardSeconds());
+        tree.put("optimizerSeconds", c.optimizerSeconds());
+        tree.put("communicationSeconds", c.communicationSeconds());
+        tree.put("exposedSeconds", c.exposedSeconds());
+        tree.put("tailSeconds", c.tailSeconds());
+        tree.put("overlapRatio", c.overlapRatio());
+        tree.put("busBandwidthBytesPerSecond", c.busBandwidthBytesPerSecond());
+        tree.put("plan", c.plan());
+        tree.put("planChanges", c.planChanges());
+        tree.put("predictedTailSeconds", c.predictedTailSeconds());
+        tree.put("communicationPredictionError", c.communicationPredictionError());
         return tree;
     }
 }

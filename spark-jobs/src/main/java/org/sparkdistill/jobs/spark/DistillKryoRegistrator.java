@@ -12,6 +12,7 @@ import org.apache.spark.util.io.ChunkedByteBuffer;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.sparkdistill.core.data.Examples;
+import org.sparkdistill.core.metrics.CommunicationMetrics;
 import org.sparkdistill.core.metrics.EpochMetrics;
 import org.sparkdistill.core.teacher.EnsembleWeighting;
 import org.sparkdistill.core.train.Checkpoints;
@@ -95,7 +96,8 @@ public final class DistillKryoRegistrator implements KryoRegistrator {
                 TeacherSpecs.class,
                 DatasetInfo.class,
                 Checkpoints.Checkpoint.class,
-                TrainedStudent[].class));
+                TrainedStudent[].class,
+                CommunicationMetrics.class));
         return classes;
     }
 

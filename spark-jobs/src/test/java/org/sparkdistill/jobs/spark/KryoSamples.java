@@ -15,6 +15,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.sparkdistill.core.data.Examples;
+import org.sparkdistill.core.metrics.CommunicationMetrics;
 import org.sparkdistill.core.metrics.EpochMetrics;
 import org.sparkdistill.core.teacher.EnsembleWeighting;
 import org.sparkdistill.core.train.Schedule;
@@ -68,7 +69,10 @@ final class KryoSamples {
     /** One value of each project class the registrator lists. */
     static List<Object> projectValues(Random random) {
         EpochMetrics first = new EpochMetrics(1, 40, 0.93, 0.71, 0.8, 0.25, 0.04, 12.5);
-        EpochMetrics second = new EpochMetrics(2, 80, 0.61, 0.78, Double.NaN, Double.NaN, 0.03, 24.0);
+        CommunicationMetrics communication = new CommunicationMetrics(40, 0.01, 0.02, 0.004, 0.018, 0.002, 0.0025,
+                0.89, 1.1e8, "[0-1|2-5|6]", 2, 0.0021, 0.07);
+        EpochMetrics second = new EpochMetrics(2, 80, 0.61, 0.78, Double.NaN, Double.NaN, 0.03, 24.0)
+                .withCommunication(communication);
         byte[] zip = new byte[300];
         random.nextBytes(zip);
         float[] features = new float[12];
@@ -90,7 +94,8 @@ final class KryoSamples {
                 new TeacherSpecs(List.of("/models/a.zip", "/models/b.zip"), new double[] {1.0, 3.0},
                         EnsembleWeighting.FIXED),
                 new DatasetInfo(new int[] {1, 28, 28}, 10, 60000),
-                new Checkpoints.Checkpoint("step-000000000020", new TrainingState(20, 1, 4), 7L));
+                new Checkpoints.Checkpoint("step-000000000020", new TrainingState(20, 1, 4), 7L),
+                communication);
     }
 
     /** Equal class and contents: records component by component, arrays element by element. */

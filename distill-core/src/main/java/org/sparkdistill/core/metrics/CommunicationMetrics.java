@@ -1,0 +1,32 @@
+package org.sparkdistill.core.metrics;
+
+import java.io.Serializable;
+
+/**
+ * Where the steps of one epoch spent their time on a data-parallel replica, as means per step.
+ *
+ * @param steps the steps measured
+ * @param forwardSeconds forward pass (with the step's set-up)
+ * @param backwardSeconds backward pass
+ * @param optimizerSeconds updater, after the gradient was averaged
+ * @param communicationSeconds all-reduce time of all buckets
+ * @param exposedSeconds communication that ran after the backward pass, which the step waited for
+ * @param tailSeconds end of the backward pass to end of the last all-reduce
+ * @param overlapRatio communication hidden under the backward pass ÷ all communication, over the epoch
+ * @param busBandwidthBytesPerSecond the all-reduce's bus bandwidth over the epoch, {@code 2(N−1)/N · bytes / time}
+ * @param plan the bucket plan in force at the end of the epoch, bucket ranges of layers in backward order
+ * @param planChanges how many times the plan changed during the epoch
+ * @param predictedTailSeconds the tail the planner predicted for the plans in force
+ * @param communicationPredictionError the cost model's mean relative error on a step's communication time
+ */
+public record CommunicationMetrics(long steps, double forwardSeconds, double backwardSeconds, double optimizerSeconds,
+                                   double communicationSeconds, double exposedSeconds, double tailSeconds,
+                                   double overlapRatio, double busBandwidthBytesPerSecond, String plan,
+                                   int planChanges, double predictedTailSeconds,
+                                   double communicationPredictionError) implements Serializable {
+
+    /** The step time these parts add up to: forward, backward, exposed communication and optimizer. */
+    public double stepSeconds() {
+        return forwardSeconds + backwardSeconds + exposedSeconds + optimizerSeconds;
+    }
+}

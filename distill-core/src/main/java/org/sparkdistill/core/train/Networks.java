@@ -2,14 +2,14 @@ package org.sparkdistill.core.train;
 
 import java.util.Arrays;
 import java.util.List;
-import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.BaseOutputLayer;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.layers.Layer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
-import org.deeplearning4j.nn.layers.BaseOutputLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.nd4j.linalg.activations.Activation;
@@ -88,12 +88,13 @@ public final class Networks {
         }
     }
 
-    private static org.deeplearning4j.nn.conf.layers.BaseOutputLayer outputLayerConf(MultiLayerNetwork network) {
-        Layer output = network.getOutputLayer();
-        if (!(output instanceof BaseOutputLayer<?> layer)) {
+    /** Reads the output layer's configuration, which a {@link BackwardObserver}'s wrapper around the layer shares. */
+    private static BaseOutputLayer outputLayerConf(MultiLayerNetwork network) {
+        Layer output = network.getOutputLayer().conf().getLayer();
+        if (!(output instanceof BaseOutputLayer layer)) {
             throw new InvalidInputException("the network ends in " + output.getClass().getSimpleName()
                     + "; a student must end in an output layer");
         }
-        return layer.layerConf();
+        return layer;
     }
 }

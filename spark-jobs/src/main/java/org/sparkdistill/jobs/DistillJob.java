@@ -77,8 +77,10 @@ public final class DistillJob {
             context.setJobDescription("spark-distill distill " + runName + ": " + plan.epochs() + " epochs on "
                     + train.info().rows() + " rows, " + workers + " worker(s)");
             JavaRDD<InternalRow> shards = ExampleFrames.shards(train.rows(), workers);
-            DistillSetup setup = new DistillSetup(train.info(), plan, student, teachers, distils, heldOutBroadcast,
-                    teacherBroadcast);
+            ExchangeSpec exchange = new ExchangeSpec(config.training().gradientBuckets(),
+                    config.training().replanEvery());
+            DistillSetup setup = new DistillSetup(train.info(), plan, student, teachers, distils, exchange,
+                    heldOutBroadcast, teacherBroadcast);
             result = DataParallelTraining.run(context, shards, setup, checkpoints, config.training().attempts());
         } finally {
             context.setJobDescription(null);

@@ -12,7 +12,9 @@ import org.sparkdistill.jobs.spark.DatasetInfo;
  * teachers to build, and the broadcast held-out set and teacher files.
  *
  * @param distils false when α is zero throughout: teachers then only measure agreement
+ * @param exchange how the replicas exchange gradients
  */
 public record DistillSetup(DatasetInfo info, TrainingPlan plan, StudentSpec student, TeacherSpecs teachers, boolean distils,
-                    Broadcast<Examples> heldOut, Broadcast<List<byte[]>> teacherZips) implements Serializable {
+                    ExchangeSpec exchange, Broadcast<Examples> heldOut, Broadcast<List<byte[]>> teacherZips)
+        implements Serializable {
 }

@@ -62,7 +62,8 @@ final class ReplicaTask implements FlatMapFunction<Iterator<InternalRow>, Traine
         TeacherSpecs teachers = setup.teachers();
         Examples shard = ExampleFrames.fromInternalRows("training shard " + context.partitionId(), rows, info.shape(),
                 info.numClasses());
-        try (Rendezvous rendezvous = Rendezvous.join(context, shard.size(), secret, TRANSPORT);
+        try (Rendezvous rendezvous = Rendezvous.join(context, shard.size(), secret, TRANSPORT,
+                setup.exchange().settings());
              TeacherEnsemble ensemble = teachers.paths().isEmpty() ? null : teachers.load(setup.teacherZips().value())) {
             Replica replica = rendezvous.replica();
             Examples heldOut = setup.heldOut().value();

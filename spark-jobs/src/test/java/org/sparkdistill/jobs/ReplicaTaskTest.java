@@ -29,7 +29,8 @@ class ReplicaTaskTest {
         DistillSetup setup = new DistillSetup(new DatasetInfo(new int[] {1, 28, 28}, 10, 100),
                 TrainingPlan.supervised(2, 16, 3L),
                 new StudentSpec(List.of(8), UpdaterKind.ADAM, 0.01, UpdaterKind.LearningRateSchedule.CONSTANT),
-                new TeacherSpecs(List.of(), new double[0], EnsembleWeighting.UNIFORM), false, null, null);
+                new TeacherSpecs(List.of(), new double[0], EnsembleWeighting.UNIFORM), false,
+                new ExchangeSpec("fixed:25", 40), null, null);
         ReplicaTask task = new ReplicaTask(setup, HadoopCheckpointStore.of(dir.toUri().toString(), new Configuration()),
                 new Checkpoints.Checkpoint("step-000000000020", new TrainingState(20, 1, 4), 3L),
                 TcpEndpoint.newSecret(), null);

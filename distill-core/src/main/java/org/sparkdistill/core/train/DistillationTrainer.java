@@ -79,21 +79,26 @@ public final class DistillationTrainer {
         Networks.requireShape(student, "student", data.featureCount(), data.numClasses());
         List<EpochMetrics> history = new ArrayList<>();
         Collection<TrainingListener> ownListeners = new ArrayList<>(student.getListeners());
+        BucketedGradientAverager averager = null;
         if (replica.group() != null) {
             synchronize(student, replica.group(), from);
-            student.addListeners(new GradientAverager(replica.group()));
+            averager = BucketedGradientAverager.attach(student, replica.group(), replica.exchange());
+            student.addListeners(averager);
         }
         try {
-            trainEpochs(student, data, from, checkpoints, replica, history);
+            trainEpochs(student, data, from, checkpoints, replica, averager, history);
         } finally {
             student.setListeners(ownListeners);
+            if (averager != null) {
+                averager.close();
+            }
         }
         Networks.setLoss(student, HARD_LABEL_LOSS);
         return history;
     }
 
     private void trainEpochs(MultiLayerNetwork student, Examples data, TrainingState from, Checkpoints checkpoints,
-            Replica replica, List<EpochMetrics> history) {
+            Replica replica, BucketedGradientAverager averager, List<EpochMetrics> history) {
         int stepsPerEpoch = plan.stepsPerEpoch(replica.largestShard());
         long totalSteps = (long) stepsPerEpoch * plan.epochs();
         long started = System.nanoTime();
@@ -105,7 +110,7 @@ public final class DistillationTrainer {
             for (int batch = firstBatch; batch < stepsPerEpoch; batch++) {
                 int[] rows = batchRows(order, batch, replica.largestShard());
                 lossSum += step(student, Batches.features(data, rows, 0, rows.length),
-                        Batches.oneHot(data, rows, 0, rows.length), step, totalSteps, replica.rank());
+                        Batches.oneHot(data, rows, 0, rows.length), step, totalSteps, replica.rank(), averager);
                 step++;
                 if (replica.leads() && checkpoints != null && plan.checkpointEvery() > 0
                         && step % plan.checkpointEvery() == 0) {
@@ -114,8 +119,10 @@ public final class DistillationTrainer {
             }
             if (replica.leads()) {
                 double meanLoss = lossSum / Math.max(1, stepsPerEpoch - firstBatch);
-                EpochMetrics metrics = evaluator.evaluate(student, epoch + 1, step, meanLoss,
+                EpochMetrics evaluated = evaluator.evaluate(student, epoch + 1, step, meanLoss,
                         (System.nanoTime() - started) / 1e9);
+                EpochMetrics metrics = averager == null ? evaluated
+                        : evaluated.withCommunication(averager.takeEpochMetrics());
                 history.add(metrics);
                 listeners.forEach(listener -> listener.onEpoch(metrics));
             }
@@ -151,20 +158,25 @@ public final class DistillationTrainer {
 
     /** One optimizer step: soft targets from the teachers, then forward, KD loss, backward and update. */
     private double step(MultiLayerNetwork student, INDArray features, INDArray hardLabels, long step, long totalSteps,
-            int rank) {
+            int rank, BucketedGradientAverager averager) {
         double temperature = plan.temperature().valueAt(step, totalSteps);
         double alpha = plan.alpha().valueAt(step, totalSteps);
         // Reseeding per step makes stochastic layers (dropout, noise) independent of where a run was resumed.
         Nd4j.getRandom().setSeed(plan.seed() * 1_000_003L + step + SHARD_SEED_STRIDE * rank);
+        DataSet batch;
         if (alpha == 0) {
             // The KD loss at α = 0 is the hard-label cross-entropy; skipping the teachers and the soft term saves both.
             Networks.setLoss(student, HARD_LABEL_LOSS);
-            student.fit(new DataSet(features, hardLabels));
+            batch = new DataSet(features, hardLabels);
         } else {
             INDArray soft = targets.softTargets(features, hardLabels, temperature);
             Networks.setLoss(student, new KnowledgeDistillationLoss(temperature, alpha));
-            student.fit(new DataSet(features, SoftTargets.pack(hardLabels, soft)));
+            batch = new DataSet(features, SoftTargets.pack(hardLabels, soft));
         }
+        if (averager != null) {
+            averager.beginStep(step);
+        }
+        student.fit(batch);
         return student.score();
     }
 

@@ -2,6 +2,7 @@ package org.sparkdistill.core.train;
 
 import org.sparkdistill.core.InvalidInputException;
 import org.sparkdistill.gradients.collective.Communicator;
+import org.sparkdistill.gradients.overlap.OverlapSettings;
 
 /**
  * One worker's place among synchronous data-parallel replicas of a student: the group it averages
@@ -13,12 +14,21 @@ import org.sparkdistill.gradients.collective.Communicator;
  *
  * @param group the communicator of all replicas, or null for a worker training alone
  * @param largestShard the number of examples of the largest shard in the group
+ * @param exchange how the replicas cut their gradients into all-reduce buckets
  */
-public record Replica(Communicator group, int largestShard) {
+public record Replica(Communicator group, int largestShard, OverlapSettings exchange) {
     public Replica {
         if (largestShard < 1) {
             throw new InvalidInputException("the largest shard must hold at least one example, got " + largestShard);
         }
+        if (exchange == null) {
+            throw new IllegalArgumentException("a replica needs gradient exchange settings");
+        }
+    }
+
+    /** A replica of {@code group} exchanging gradients in adaptive buckets. */
+    public Replica(Communicator group, int largestShard) {
+        this(group, largestShard, OverlapSettings.DEFAULT);
     }
 
     /** A worker training alone on {@code examples} examples. */

@@ -18,6 +18,9 @@ import org.sparkdistill.gradients.collective.Communicator;
 import org.sparkdistill.gradients.collective.InProcessTransport;
 import org.sparkdistill.gradients.collective.Ranks;
 import org.sparkdistill.gradients.collective.Transport;
+import org.sparkdistill.gradients.overlap.OverlapSettings;
+import org.sparkdistill.gradients.partition.PartitionPolicies;
+import org.sparkdistill.gradients.partition.ReplanConfig;
 
 /** Synchronous data parallelism: N replicas averaging gradients take the steps of one worker on N times the batch. */
 class DataParallelTest {
@@ -36,8 +39,25 @@ class DataParallelTest {
         assertReplicasMatchOneWorker(workers, UpdaterKind.ADAM.withLearningRate(0.01));
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"per-layer", "fixed:0.0001", "mgwfbp", "adaptive"})
+    void everyBucketPolicyTakesTheStepsOfFusedBuckets(String policy) {
+        IUpdater updater = UpdaterKind.ADAM.withLearningRate(0.01);
+        List<INDArray> fused = replicaParams(2, updater, settings("fused"));
+        List<INDArray> bucketed = replicaParams(2, updater, settings(policy));
+        for (int rank = 0; rank < 2; rank++) {
+            // With two ranks each element's sum has one order whatever the buckets, so the results are identical.
+            assertEquals(fused.get(rank), bucketed.get(rank), policy + ", rank " + rank);
+        }
+        List<INDArray> threeFused = replicaParams(3, updater, settings("fused"));
+        List<INDArray> threeBucketed = replicaParams(3, updater, settings(policy));
+        for (int rank = 0; rank < 3; rank++) {
+            assertTrue(relativeError(threeBucketed.get(rank), threeFused.get(rank)) <= 1e-6, policy + ", rank " + rank);
+        }
+    }
+
     private static void assertReplicasMatchOneWorker(int workers, IUpdater updater) {
-        Examples data = CheckpointsTest.randomExamples("train", workers * BATCH_PER_WORKER * STEPS, 3L);
+        Examples data = data(workers);
         int[] order = Batches.inOrder(data.size());
         int global = workers * BATCH_PER_WORKER;
 
@@ -46,23 +66,45 @@ class DataParallelTest {
             single.fit(batch(data, order, step * global, (step + 1) * global));
         }
 
+        List<INDArray> replicas = replicaParams(workers, updater, OverlapSettings.DEFAULT);
+        for (int rank = 0; rank < workers; rank++) {
+            double relativeError = relativeError(replicas.get(rank), single.params());
+            assertTrue(relativeError <= 1e-5, "rank " + rank + " of " + workers + ": relative error " + relativeError);
+        }
+    }
+
+    /** Trains {@code workers} replicas for {@link #STEPS} steps, each on its slice of every global batch. */
+    private static List<INDArray> replicaParams(int workers, IUpdater updater, OverlapSettings settings) {
+        Examples data = data(workers);
+        int[] order = Batches.inOrder(data.size());
+        int global = workers * BATCH_PER_WORKER;
         List<Transport> transports = InProcessTransport.group(workers, Duration.ofMinutes(1), 1 << 20);
-        List<INDArray> replicas = Ranks.all(workers, rank -> {
+        return Ranks.all(workers, rank -> {
             MultiLayerNetwork replica = network(updater);
-            try (Communicator group = Communicator.of(transports.get(rank))) {
-                replica.addListeners(new GradientAverager(group));
+            try (Communicator group = Communicator.of(transports.get(rank));
+                 BucketedGradientAverager averager = BucketedGradientAverager.attach(replica, group, settings)) {
+                replica.addListeners(averager);
                 for (int step = 0; step < STEPS; step++) {
                     int start = step * global + rank * BATCH_PER_WORKER;
+                    averager.beginStep(step);
                     replica.fit(batch(data, order, start, start + BATCH_PER_WORKER));
                 }
             }
             return replica.params();
         });
-        for (int rank = 0; rank < workers; rank++) {
-            double relativeError = replicas.get(rank).sub(single.params()).norm2Number().doubleValue()
-                    / single.params().norm2Number().doubleValue();
-            assertTrue(relativeError <= 1e-5, "rank " + rank + " of " + workers + ": relative error " + relativeError);
-        }
+    }
+
+    private static Examples data(int workers) {
+        return CheckpointsTest.randomExamples("train", workers * BATCH_PER_WORKER * STEPS, 3L);
+    }
+
+    /** Re-plans every 3 steps, so measured policies change plans during the run. */
+    private static OverlapSettings settings(String policy) {
+        return new OverlapSettings(PartitionPolicies.parse(policy), new ReplanConfig(3, 0, 0));
+    }
+
+    private static double relativeError(INDArray actual, INDArray expected) {
+        return actual.sub(expected).norm2Number().doubleValue() / expected.norm2Number().doubleValue();
     }
 
     @ParameterizedTest

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -49,6 +50,23 @@ final class Field<T> {
     /** Non-blank text, {@code fallback} (possibly null) when not given. */
     static Field<String> text(String key, String fallback) {
         return new Field<>(key, fallback, false, Field::text, text -> text, YamlText::quote);
+    }
+
+    /**
+     * Non-blank text that {@code check} accepts: it throws {@link IllegalArgumentException} with the reason, which
+     * then names the valid forms.
+     */
+    static Field<String> textAccepted(String key, String fallback, Consumer<String> check) {
+        Function<Object, String> rule = raw -> {
+            String value = text(raw);
+            try {
+                check.accept(value);
+            } catch (IllegalArgumentException e) {
+                throw new Problem(e.getMessage());
+            }
+            return value;
+        };
+        return new Field<>(key, fallback, false, rule, text -> text, YamlText::quote);
     }
 
     /** An {@code int} in {@code range}, which must lie within the {@code int} values. */

@@ -43,6 +43,8 @@ final class Schema {
             new Binding<>(TrainingConfig.CHECKPOINT_EVERY, c -> c.training().checkpointEvery()),
             new Binding<>(TrainingConfig.CHECKPOINT_DIRECTORY, c -> c.training().checkpointDirectory()),
             new Binding<>(TrainingConfig.ATTEMPTS, c -> c.training().attempts()),
+            new Binding<>(TrainingConfig.GRADIENT_BUCKETS, c -> c.training().gradientBuckets()),
+            new Binding<>(TrainingConfig.REPLAN_EVERY, c -> c.training().replanEvery()),
             new Binding<>(DistillConfig.OUTPUT, DistillConfig::output),
             new Binding<>(DistillConfig.MASTER, DistillConfig::master));
     private static final List<Field<?>> TEACHER_FIELDS = List.of(TeacherConfig.PATH, TeacherConfig.WEIGHT);
@@ -127,7 +129,8 @@ final class Schema {
                         DistillationConfig.ALPHA.in(v), DistillationConfig.ALPHA_END.in(v)),
                 new TrainingConfig(TrainingConfig.EPOCHS.in(v), TrainingConfig.BATCH_SIZE.in(v),
                         TrainingConfig.SEED.in(v), TrainingConfig.WORKERS.in(v), TrainingConfig.CHECKPOINT_EVERY.in(v),
-                        TrainingConfig.CHECKPOINT_DIRECTORY.in(v), TrainingConfig.ATTEMPTS.in(v)),
+                        TrainingConfig.CHECKPOINT_DIRECTORY.in(v), TrainingConfig.ATTEMPTS.in(v),
+                        TrainingConfig.GRADIENT_BUCKETS.in(v), TrainingConfig.REPLAN_EVERY.in(v)),
                 DistillConfig.OUTPUT.in(v),
                 DistillConfig.MASTER.in(v));
     }

@@ -1,5 +1,8 @@
 package org.sparkdistill.jobs.config;
 
+import org.sparkdistill.gradients.partition.AdaptivePolicy;
+import org.sparkdistill.gradients.partition.PartitionPolicies;
+
 /**
  * Length, batch size, seed, parallelism and recovery of a run.
  *
@@ -10,9 +13,12 @@ package org.sparkdistill.jobs.config;
  * @param checkpointDirectory a Hadoop file-system URI or path for checkpoints (HDFS, S3A, local); null means the
  *     output directory's sibling {@code <output>.checkpoints}
  * @param attempts how many times the driver runs the training stage, resuming from the last checkpoint after a failure
+ * @param gradientBuckets how the replicas cut their gradients into all-reduce buckets: {@code adaptive},
+ *     {@code fused}, {@code per-layer}, {@code fixed:<MiB>} or {@code mgwfbp}
+ * @param replanEvery steps between reconsiderations of a measured bucket plan ({@code adaptive}, {@code mgwfbp})
  */
 public record TrainingConfig(int epochs, int batchSize, long seed, int workers, int checkpointEvery,
-                             String checkpointDirectory, int attempts) {
+                             String checkpointDirectory, int attempts, String gradientBuckets, int replanEvery) {
     static final Field<Integer> EPOCHS = Field.integer("training.epochs", 10, Range.closed(1, 100_000));
     static final Field<Integer> BATCH_SIZE = Field.integer("training.batchSize", 64, Range.closed(1, 65_536));
     static final Field<Long> SEED = Field.anyLong("training.seed", 42L);
@@ -21,11 +27,14 @@ public record TrainingConfig(int epochs, int batchSize, long seed, int workers, 
             Range.closed(0, Integer.MAX_VALUE));
     static final Field<String> CHECKPOINT_DIRECTORY = Field.text("training.checkpointDirectory", null);
     static final Field<Integer> ATTEMPTS = Field.integer("training.attempts", 3, Range.closed(1, 100));
+    static final Field<String> GRADIENT_BUCKETS = Field.textAccepted("training.gradientBuckets",
+            AdaptivePolicy.NAME, PartitionPolicies::parse);
+    static final Field<Integer> REPLAN_EVERY = Field.integer("training.replanEvery", 20, Range.closed(1, 1_000_000));
 
     /** Every setting at its default. */
     public static final TrainingConfig DEFAULT = new TrainingConfig(EPOCHS.fallback(), BATCH_SIZE.fallback(),
             SEED.fallback(), WORKERS.fallback(), CHECKPOINT_EVERY.fallback(), CHECKPOINT_DIRECTORY.fallback(),
-            ATTEMPTS.fallback());
+            ATTEMPTS.fallback(), GRADIENT_BUCKETS.fallback(), REPLAN_EVERY.fallback());
 
     /** Checks every component; throws {@link org.sparkdistill.core.InvalidInputException} naming the key. */
     public TrainingConfig {
@@ -36,5 +45,7 @@ public record TrainingConfig(int epochs, int batchSize, long seed, int workers, 
         checkpointEvery = CHECKPOINT_EVERY.require(checkpointEvery);
         checkpointDirectory = CHECKPOINT_DIRECTORY.require(checkpointDirectory);
         attempts = ATTEMPTS.require(attempts);
+        gradientBuckets = GRADIENT_BUCKETS.require(gradientBuckets);
+        replanEvery = REPLAN_EVERY.require(replanEvery);
     }
 }

@@ -20,6 +20,7 @@ import org.sparkdistill.core.train.Schedule;
 import org.sparkdistill.core.train.TrainingPlan;
 import org.sparkdistill.core.train.TrainingState;
 import org.sparkdistill.core.train.UpdaterKind;
+import org.sparkdistill.jobs.ExchangeSpec;
 import org.sparkdistill.jobs.StudentSpec;
 import org.sparkdistill.jobs.TeacherSpecs;
 import org.sparkdistill.jobs.TrainedStudent;
@@ -97,7 +98,8 @@ public final class DistillKryoRegistrator implements KryoRegistrator {
                 DatasetInfo.class,
                 Checkpoints.Checkpoint.class,
                 TrainedStudent[].class,
-                CommunicationMetrics.class));
+                CommunicationMetrics.class,
+                ExchangeSpec.class));
         return classes;
     }
 

@@ -13,6 +13,7 @@ import org.sparkdistill.core.train.Replica;
 import org.sparkdistill.gradients.collective.Communicator;
 import org.sparkdistill.gradients.collective.TcpEndpoint;
 import org.sparkdistill.gradients.collective.TcpOptions;
+import org.sparkdistill.gradients.overlap.OverlapSettings;
 
 /**
  * Connects the tasks of a barrier stage into a group: each task listens on its executor's host, the tasks exchange
@@ -28,12 +29,17 @@ public final class Rendezvous implements AutoCloseable {
         this.replica = replica;
     }
 
-    /** Joins the group of the current barrier task, announcing this task's shard size. */
-    public static Rendezvous join(BarrierTaskContext context, int shardSize, byte[] secret, TcpOptions options) {
+    /**
+     * Joins the group of the current barrier task, announcing this task's shard size.
+     *
+     * @param exchange how the group will exchange gradients
+     */
+    public static Rendezvous join(BarrierTaskContext context, int shardSize, byte[] secret, TcpOptions options,
+            OverlapSettings exchange) {
         int rank = context.partitionId();
         int size = context.getTaskInfos().length;
         if (size == 1) {
-            return new Rendezvous(null, new Replica(null, Math.max(1, shardSize)));
+            return new Rendezvous(null, new Replica(null, Math.max(1, shardSize), exchange));
         }
         String host = hostOf(context.getTaskInfos()[rank].address());
         TcpEndpoint endpoint = TcpEndpoint.listen(address(host), options);
@@ -54,7 +60,7 @@ public final class Rendezvous implements AutoCloseable {
                     + " rows; use fewer workers (training.workers) than there are rows");
         }
         Communicator group = Communicator.of(endpoint.connect(rank, new ArrayList<>(List.of(addresses)), secret));
-        return new Rendezvous(group, new Replica(group, Arrays.stream(shards).max().orElseThrow()));
+        return new Rendezvous(group, new Replica(group, Arrays.stream(shards).max().orElseThrow(), exchange));
     }
 
     /** This task's place among the replicas. */

@@ -17,6 +17,7 @@ import org.sparkdistill.core.InvalidInputException;
 import org.sparkdistill.core.teacher.EnsembleWeighting;
 import org.sparkdistill.core.train.UpdaterKind;
 import org.sparkdistill.core.train.UpdaterKind.LearningRateSchedule;
+import org.sparkdistill.gradients.partition.PartitionPolicies;
 
 class ConfigLoaderTest {
     private static final String MINIMAL = "data: {train: x}\noutput: out\n";
@@ -45,7 +46,7 @@ class ConfigLoaderTest {
         assertEquals(new StudentConfig(List.of(128), UpdaterKind.ADAM, 0.001, LearningRateSchedule.LINEAR),
                 config.student());
         assertEquals(new DistillationConfig(4.0, null, 0.9, null), config.distillation());
-        assertEquals(new TrainingConfig(10, 64, 42L, 1, 0, null, 3), config.training());
+        assertEquals(new TrainingConfig(10, 64, 42L, 1, 0, null, 3, "adaptive", 20), config.training());
         assertEquals("out", config.output());
         assertEquals("local[*]", config.master());
         assertEquals(ConfigLoader.defaults("x", "out"), config);
@@ -67,15 +68,17 @@ class ConfigLoaderTest {
         ConfigException e = invalid("""
                 data: {train: x, limit: -3}
                 distillation: {temperature: -1, alpha: 1.5}
-                training: {epochs: ten}
+                training: {epochs: ten, gradientBuckets: ddp}
                 output: out
                 """);
         assertEquals(List.of("data.limit = -3: must be in [0, 2147483647]",
                 "distillation.temperature = -1: must be in (0, 100]",
                 "distillation.alpha = 1.5: must be in [0, 1]",
-                "training.epochs = \"ten\": must be an integer"), e.violations());
-        assertTrue(e.getMessage().startsWith("test.yaml: invalid configuration, 4 problems:\n"), e.getMessage());
-        assertEquals(5, e.getMessage().lines().count(), "a header and one line per violation: " + e.getMessage());
+                "training.epochs = \"ten\": must be an integer",
+                "training.gradientBuckets = \"ddp\": " + assertThrows(IllegalArgumentException.class,
+                        () -> PartitionPolicies.parse("ddp")).getMessage()), e.violations());
+        assertTrue(e.getMessage().startsWith("test.yaml: invalid configuration, 5 problems:\n"), e.getMessage());
+        assertEquals(6, e.getMessage().lines().count(), "a header and one line per violation: " + e.getMessage());
     }
 
     @Test
@@ -239,7 +242,7 @@ class ConfigLoaderTest {
 
     @Test
     void keysListEveryOverridableSetting() {
-        assertEquals(22, ConfigLoader.KEYS.size(), ConfigLoader.KEYS.toString());
+        assertEquals(24, ConfigLoader.KEYS.size(), ConfigLoader.KEYS.toString());
         assertTrue(ConfigLoader.KEYS.contains("teachers") && ConfigLoader.KEYS.contains("spark.master"));
         for (String key : ConfigLoader.KEYS) {
             assertTrue(key.equals("teachers") || key.equals("output") || key.contains("."), key);

@@ -32,11 +32,32 @@ class ConfigRecordsTest {
 
     @Test
     void trainingChecksItsRanges() {
-        refused("training.epochs = 0: must be in [1, 100000]", () -> new TrainingConfig(0, 64, 1, 1, 0, null, 3));
-        refused("training.epochs = 100001: must be in [1, 100000]", () -> new TrainingConfig(100_001, 64, 1, 1, 0, null, 3));
-        refused("training.batchSize = 65537: must be in [1, 65536]", () -> new TrainingConfig(1, 65_537, 1, 1, 0, null, 3));
-        refused("training.checkpointEvery = -1: must be in [0, 2147483647]", () -> new TrainingConfig(1, 1, 1, 1, -1, null, 3));
-        assertEquals(new TrainingConfig(10, 64, 42L, 1, 0, null, 3), TrainingConfig.DEFAULT);
+        refused("training.epochs = 0: must be in [1, 100000]", () -> training(0, 64, -1, 3, "adaptive", 20));
+        refused("training.epochs = 100001: must be in [1, 100000]",
+                () -> training(100_001, 64, 0, 3, "adaptive", 20));
+        refused("training.batchSize = 65537: must be in [1, 65536]", () -> training(1, 65_537, 0, 3, "adaptive", 20));
+        refused("training.checkpointEvery = -1: must be in [0, 2147483647]",
+                () -> training(1, 1, -1, 3, "adaptive", 20));
+        refused("training.replanEvery = 0: must be in [1, 1000000]", () -> training(1, 1, 0, 3, "adaptive", 0));
+        assertEquals(new TrainingConfig(10, 64, 42L, 1, 0, null, 3, "adaptive", 20), TrainingConfig.DEFAULT);
+    }
+
+    @Test
+    void trainingAcceptsOnlyKnownBucketPolicies() {
+        for (String policy : List.of("adaptive", "fused", "per-layer", "fixed:25", "fixed:0.5", "mgwfbp")) {
+            assertEquals(policy, training(1, 1, 0, 3, policy, 20).gradientBuckets());
+        }
+        for (String policy : List.of("fixed", "fixed:0", "fixed:-1", "fixed:x", "ddp", "Adaptive ")) {
+            InvalidInputException e = assertThrows(InvalidInputException.class,
+                    () -> training(1, 1, 0, 3, policy, 20));
+            assertTrue(e.getMessage().startsWith("training.gradientBuckets = \"" + policy + "\": "), e.getMessage());
+            assertTrue(e.getMessage().contains("adaptive"), e.getMessage());
+        }
+    }
+
+    private static TrainingConfig training(int epochs, int batchSize, int checkpointEvery, int attempts, String buckets,
+            int replanEvery) {
+        return new TrainingConfig(epochs, batchSize, 1, 1, checkpointEvery, null, attempts, buckets, replanEvery);
     }
 
     @Test

@@ -37,7 +37,7 @@ class DistillConfigTest {
                 EnsembleWeighting.FIXED,
                 new StudentConfig(List.of(256, 64), UpdaterKind.NESTEROVS, 0.05, LearningRateSchedule.CONSTANT),
                 new DistillationConfig(6.0, 2.0, 1.0, 0.0),
-                new TrainingConfig(30, 128, 7L, 3, 500, "hdfs://namenode/ckpt", 5),
+                new TrainingConfig(30, 128, 7L, 3, 500, "hdfs://namenode/ckpt", 5, "fixed:25", 40),
                 "runs/student", "spark://head:7077");
         assertEquals(expected, ConfigLoader.parse(resource("golden-distill.yaml"), "golden-distill.yaml", Map.of()));
     }
@@ -65,11 +65,11 @@ class DistillConfigTest {
                 EnsembleWeighting.CONFIDENCE,
                 new StudentConfig(List.of(1, 65536), UpdaterKind.SGD, 1e-4, LearningRateSchedule.LINEAR),
                 new DistillationConfig(100, 1e-9, -0.0, 1.0),
-                new TrainingConfig(100_000, 1, Long.MIN_VALUE, 4_096, Integer.MAX_VALUE, null, 100),
+                new TrainingConfig(100_000, 1, Long.MIN_VALUE, 4_096, Integer.MAX_VALUE, null, 100, "fixed:0.5", 1_000_000),
                 "null", "~");
         assertEquals(config, roundTrip(config), config.toYaml());
         DistillConfig seeded = new DistillConfig(config.data(), List.of(), config.weighting(), config.student(),
-                config.distillation(), new TrainingConfig(1, 1, Long.MAX_VALUE, 1, 0, null, 1), "{}", "[]");
+                config.distillation(), new TrainingConfig(1, 1, Long.MAX_VALUE, 1, 0, null, 1, "per-layer", 1), "{}", "[]");
         assertEquals(seeded, roundTrip(seeded), seeded.toYaml());
     }
 

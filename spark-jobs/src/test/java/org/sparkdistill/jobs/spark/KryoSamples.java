@@ -23,6 +23,7 @@ import org.sparkdistill.core.train.TrainingPlan;
 import org.sparkdistill.core.train.Checkpoints;
 import org.sparkdistill.core.train.TrainingState;
 import org.sparkdistill.core.train.UpdaterKind;
+import org.sparkdistill.jobs.ExchangeSpec;
 import org.sparkdistill.jobs.StudentSpec;
 import org.sparkdistill.jobs.TeacherSpecs;
 import org.sparkdistill.jobs.TrainedStudent;
@@ -95,7 +96,8 @@ final class KryoSamples {
                         EnsembleWeighting.FIXED),
                 new DatasetInfo(new int[] {1, 28, 28}, 10, 60000),
                 new Checkpoints.Checkpoint("step-000000000020", new TrainingState(20, 1, 4), 7L),
-                communication);
+                communication,
+                new ExchangeSpec("fixed:2.5", 30));
     }
 
     /** Equal class and contents: records component by component, arrays element by element. */

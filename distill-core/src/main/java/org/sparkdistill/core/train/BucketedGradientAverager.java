@@ -1,0 +1,92 @@
+package org.sparkdistill.core.train;
+
+import org.deeplearning4j.nn.api.Model;
+import org.deeplearning4j.optimize.api.BaseTrainingListener;
+import org.sparkdistill.core.metrics.CommunicationMeter;
+import org.sparkdistill.core.metrics.CommunicationMetrics;
+import org.sparkdistill.gradients.collective.Communicator;
+import org.sparkdistill.gradients.overlap.BucketedAllReduce;
+import org.sparkdistill.gradients.overlap.OverlapSettings;
+import org.sparkdistill.gradients.overlap.StepReport;
+
+/**
+ * Replaces each replica's gradient by the mean over all replicas before the updater, sending it in buckets while the
+ * backward pass still runs, so the replicas stay identical (synchronous data parallelism) and communication hides
+ * behind computation.
+ *
+ * <p>A {@link BackwardObserver} reports each layer's gradient as final; {@link BucketedAllReduce} sends the buckets
+ * and adapts their boundaries. DL4J calls {@link #onGradientCalculation} between the backward pass and the updater;
+ * there the step waits for the last bucket. Each step's report, with the updater's time, goes into a
+ * {@link CommunicationMeter}.
+ */
+final class BucketedGradientAverager extends BaseTrainingListener implements BackwardListener, AutoCloseable {
+    private final BackwardObserver observer;
+    private final BucketedAllReduce exchange;
+    private final CommunicationMeter meter;
+    private StepReport lastStep;
+    private long averagedNanos;
+
+    private BucketedGradientAverager(Model student, Communicator group, OverlapSettings settings) {
+        this.observer = BackwardObserver.attach(student, this);
+        BucketedAllReduce started;
+        try {
+            started = BucketedAllReduce.start(group, observer.layout(), observer.flatGradient(), settings);
+        } catch (RuntimeException e) {
+            observer.close();
+            throw e;
+        }
+        this.exchange = started;
+        this.meter = new CommunicationMeter(group.size());
+    }
+
+    /** Attaches to {@code student}; every replica of {@code group} must attach at the same point. */
+    static BucketedGradientAverager attach(Model student, Communicator group, OverlapSettings settings) {
+        return new BucketedGradientAverager(student, group, settings);
+    }
+
+    /** Call before each optimizer step. */
+    void beginStep(long step) {
+        exchange.beginStep(step);
+    }
+
+    @Override
+    public void backwardStarted(long nanoTime) {
+        exchange.backwardStarted(nanoTime);
+    }
+
+    @Override
+    public void layerReady(int k, long nanoTime) {
+        exchange.layerReady(k, nanoTime);
+    }
+
+    @Override
+    public void onGradientCalculation(Model model) {
+        lastStep = exchange.finishStep();
+        averagedNanos = System.nanoTime();
+    }
+
+    @Override
+    public void iterationDone(Model model, int iteration, int epoch) {
+        if (lastStep != null) {
+            meter.add(lastStep, (System.nanoTime() - averagedNanos) / 1e9);
+            lastStep = null;
+        }
+    }
+
+    /** The steps since the last call, summed; null if there were none. */
+    CommunicationMetrics takeEpochMetrics() {
+        CommunicationMetrics metrics = meter.summary();
+        meter.reset();
+        return metrics;
+    }
+
+    /** Detaches from the student and stops the communication thread. */
+    @Override
+    public void close() {
+        try {
+            exchange.close();
+        } finally {
+            observer.close();
+        }
+    }
+}

@@ -21,6 +21,7 @@ import org.sparkdistill.core.train.TrainingPlan;
 import org.sparkdistill.core.train.UpdaterKind;
 import org.sparkdistill.jobs.DataParallelTraining;
 import org.sparkdistill.jobs.DistillSetup;
+import org.sparkdistill.jobs.ExchangeSpec;
 import org.sparkdistill.jobs.StudentSpec;
 import org.sparkdistill.jobs.TeacherSpecs;
 import org.sparkdistill.jobs.spark.DatasetInfo;
@@ -95,7 +96,8 @@ public final class SparkDistillDataParallel implements Contender {
         DistillSetup setup = new DistillSetup(new DatasetInfo(train.shape(), train.numClasses(), train.size()), plan,
                 new StudentSpec(workload.hidden(), workload.updater(), workload.learningRate(),
                         UpdaterKind.LearningRateSchedule.CONSTANT),
-                new TeacherSpecs(List.of(), new double[0], EnsembleWeighting.UNIFORM), false, heldOut, noTeachers);
+                new TeacherSpecs(List.of(), new double[0], EnsembleWeighting.UNIFORM), false, ExchangeSpec.DEFAULT, heldOut,
+                noTeachers);
         context.setJobDescription("bench " + NAME + ": epoch " + epochs);
         try {
             byte[] model = DataParallelTraining.run(context, shards, setup,

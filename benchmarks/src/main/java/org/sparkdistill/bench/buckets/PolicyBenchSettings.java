@@ -1,0 +1,117 @@
+package org.sparkdistill.bench.buckets;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.sparkdistill.gradients.partition.PartitionPolicies;
+
+/**
+ * The settings of one bucket-policy benchmark run, parsed from {@code --name value} arguments, which the driver
+ * passes on to every rank unchanged.
+ *
+ * @param ranks rank processes
+ * @param link {@code loopback} or {@code shaped:<rate>:<delay>}
+ * @param batchSize examples per rank and step
+ * @param width the width of each hidden layer
+ * @param depth the number of hidden layers
+ * @param policies the policies compared, in the order of the first round
+ * @param rounds how many times every policy runs; the order rotates by one policy per round
+ * @param steps measured steps per run, after as many warm-up steps
+ * @param replanEvery steps between re-plans of measured policies
+ * @param output where rank 0 writes the summary
+ */
+record PolicyBenchSettings(int ranks, String link, int batchSize, int width, int depth, List<String> policies,
+                           int rounds, int steps, int replanEvery, String output) {
+    static final String USAGE = """
+            options (all optional):
+              --ranks N            rank processes (2)
+              --link L             loopback | shaped:<rate>:<delay>, e.g. shaped:1gbit (shaped:1gbit)
+              --batch-size B       examples per rank and step (512)
+              --width W            hidden layer width (1024)
+              --depth D            hidden layers (10)
+              --policies P,...     policies to compare (fused,per-layer,fixed:25,mgwfbp,adaptive)
+              --rounds R           runs of every policy, order rotated each round (3)
+              --steps S            measured steps per run, after S warm-up steps (24)
+              --replan-every M     steps between re-plans (8)
+              --output DIR         summary directory (runs/bucket-policies)""";
+
+    PolicyBenchSettings {
+        List<String> problems = new ArrayList<>();
+        require(problems, ranks >= 1 && ranks <= 16, "--ranks " + ranks + ": must be in [1, 16]");
+        require(problems, batchSize >= 1, "--batch-size " + batchSize + ": must be >= 1");
+        require(problems, width >= 1 && depth >= 1, "--width and --depth must be >= 1");
+        require(problems, rounds >= 1, "--rounds " + rounds + ": must be >= 1");
+        require(problems, steps >= 2, "--steps " + steps + ": must be >= 2");
+        require(problems, replanEvery >= 1, "--replan-every " + replanEvery + ": must be >= 1");
+        require(problems, !policies.isEmpty(), "--policies: name at least one");
+        for (String policy : policies) {
+            try {
+                PartitionPolicies.parse(policy);
+            } catch (IllegalArgumentException e) {
+                problems.add("--policies: " + e.getMessage());
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new IllegalArgumentException(String.join("\n", problems));
+        }
+        policies = List.copyOf(policies);
+    }
+
+    static PolicyBenchSettings parse(String[] args) {
+        int ranks = 2;
+        String link = "shaped:1gbit";
+        int batchSize = 512;
+        int width = 1024;
+        int depth = 10;
+        List<String> policies = List.of("fused", "per-layer", "fixed:25", "mgwfbp", "adaptive");
+        int rounds = 3;
+        int steps = 24;
+        int replanEvery = 8;
+        String output = "runs/bucket-policies";
+        for (int i = 0; i < args.length; i++) {
+            String name = args[i];
+            if (i + 1 >= args.length) {
+                throw new IllegalArgumentException(name + ": missing value\n" + USAGE);
+            }
+            String value = args[++i];
+            try {
+                switch (name) {
+                    case "--ranks" -> ranks = Integer.parseInt(value);
+                    case "--link" -> link = value;
+                    case "--batch-size" -> batchSize = Integer.parseInt(value);
+                    case "--width" -> width = Integer.parseInt(value);
+                    case "--depth" -> depth = Integer.parseInt(value);
+                    case "--policies" -> policies = Arrays.asList(value.split(","));
+                    case "--rounds" -> rounds = Integer.parseInt(value);
+                    case "--steps" -> steps = Integer.parseInt(value);
+                    case "--replan-every" -> replanEvery = Integer.parseInt(value);
+                    case "--output" -> output = value;
+                    default -> throw new IllegalArgumentException("unknown option " + name + "\n" + USAGE);
+                }
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException(name + " " + value + ": not an integer");
+            }
+        }
+        return new PolicyBenchSettings(ranks, link, batchSize, width, depth, policies, rounds, steps, replanEvery,
+                output);
+    }
+
+    /** The arguments that parse back into these settings. */
+    List<String> toArgs() {
+        return List.of("--ranks", String.valueOf(ranks), "--link", link, "--batch-size", String.valueOf(batchSize),
+                "--width", String.valueOf(width), "--depth", String.valueOf(depth), "--policies",
+                String.join(",", policies), "--rounds", String.valueOf(rounds), "--steps", String.valueOf(steps),
+                "--replan-every", String.valueOf(replanEvery), "--output", output);
+    }
+
+    /** The hidden layer widths of the student. */
+    List<Integer> hidden() {
+        return java.util.Collections.nCopies(depth, width);
+    }
+
+    private static void require(List<String> problems, boolean ok, String problem) {
+        if (!ok) {
+            problems.add(problem);
+        }
+    }
+}

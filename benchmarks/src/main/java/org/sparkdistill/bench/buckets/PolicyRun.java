@@ -1,0 +1,11 @@
+package org.sparkdistill.bench.buckets;
+
+import org.sparkdistill.core.metrics.CommunicationMetrics;
+
+/**
+ * One measured run of one policy: rank 0's step breakdown over the measured steps, and the wall time per step.
+ *
+ * @param wallStepSeconds the measured steps' wall time divided by their number
+ */
+record PolicyRun(String policy, int round, CommunicationMetrics metrics, double wallStepSeconds) {
+}

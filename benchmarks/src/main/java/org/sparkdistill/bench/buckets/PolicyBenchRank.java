@@ -57,7 +57,8 @@ public final class PolicyBenchRank {
             String[] fields = announced.split(" ");
             addresses.add(new InetSocketAddress(InetAddress.getByName(fields[0]), Integer.parseInt(fields[1])));
         }
-        try (Communicator group = Communicator.of(endpoint.connect(context.rank(), addresses, context.secret()))) {
+        try (Communicator group = Communicator.of(endpoint.connect(context.rank(), addresses, context.secret()),
+                settings.segmentKiB() << 10)) {
             List<PolicyRun> runs = runAll(settings, group);
             if (group.rank() == 0) {
                 report(settings, runs, group.size());
@@ -130,10 +131,11 @@ public final class PolicyBenchRank {
         String header = String.format(Locale.ROOT, "# Bucket policies%n%n%d ranks over %s; student MLP %d-%s-%d "
                         + "(%,d parameters, %d layers, %.1f MB of gradient), Adam, batch %d per rank; %d rounds of "
                         + "%d warm-up and %d measured steps per policy, order rotated each round; re-planning every "
-                        + "%d steps. Medians over rounds; times per step on rank 0.", ranks, settings.link(),
+                        + "%d steps; %d KiB all-reduce segments. Medians over rounds; times per step on rank 0.", ranks,
+                settings.link(),
                 FEATURES, settings.depth() + "x" + settings.width(), CLASSES, parameters, settings.depth() + 1,
                 parameters * 4 / 1e6, settings.batchSize(), settings.rounds(), settings.steps(), settings.steps(),
-                settings.replanEvery());
+                settings.replanEvery(), settings.segmentKiB());
         PolicyTable table = new PolicyTable(runs);
         String markdown = table.markdown(header);
         System.out.println();

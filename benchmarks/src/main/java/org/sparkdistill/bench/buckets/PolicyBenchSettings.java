@@ -18,10 +18,11 @@ import org.sparkdistill.gradients.partition.PartitionPolicies;
  * @param rounds how many times every policy runs; the order rotates by one policy per round
  * @param steps measured steps per run, after as many warm-up steps
  * @param replanEvery steps between re-plans of measured policies
+ * @param segmentKiB the all-reduce's segment size
  * @param output where rank 0 writes the summary
  */
 record PolicyBenchSettings(int ranks, String link, int batchSize, int width, int depth, List<String> policies,
-                           int rounds, int steps, int replanEvery, String output) {
+                           int rounds, int steps, int replanEvery, int segmentKiB, String output) {
     static final String USAGE = """
             options (all optional):
               --ranks N            rank processes (2)
@@ -33,6 +34,7 @@ record PolicyBenchSettings(int ranks, String link, int batchSize, int width, int
               --rounds R           runs of every policy, order rotated each round (3)
               --steps S            measured steps per run, after S warm-up steps (24)
               --replan-every M     steps between re-plans (8)
+              --segment-kib K      all-reduce segment size in KiB (256)
               --output DIR         summary directory (runs/bucket-policies)""";
 
     PolicyBenchSettings {
@@ -43,6 +45,8 @@ record PolicyBenchSettings(int ranks, String link, int batchSize, int width, int
         require(problems, rounds >= 1, "--rounds " + rounds + ": must be >= 1");
         require(problems, steps >= 2, "--steps " + steps + ": must be >= 2");
         require(problems, replanEvery >= 1, "--replan-every " + replanEvery + ": must be >= 1");
+        require(problems, segmentKiB >= 1 && segmentKiB <= 65_536, "--segment-kib " + segmentKiB
+                + ": must be in [1, 65536]");
         require(problems, !policies.isEmpty(), "--policies: name at least one");
         for (String policy : policies) {
             try {
@@ -67,6 +71,7 @@ record PolicyBenchSettings(int ranks, String link, int batchSize, int width, int
         int rounds = 3;
         int steps = 24;
         int replanEvery = 8;
+        int segmentKiB = 256;
         String output = "runs/bucket-policies";
         for (int i = 0; i < args.length; i++) {
             String name = args[i];
@@ -85,6 +90,7 @@ record PolicyBenchSettings(int ranks, String link, int batchSize, int width, int
                     case "--rounds" -> rounds = Integer.parseInt(value);
                     case "--steps" -> steps = Integer.parseInt(value);
                     case "--replan-every" -> replanEvery = Integer.parseInt(value);
+                    case "--segment-kib" -> segmentKiB = Integer.parseInt(value);
                     case "--output" -> output = value;
                     default -> throw new IllegalArgumentException("unknown option " + name + "\n" + USAGE);
                 }
@@ -93,7 +99,7 @@ record PolicyBenchSettings(int ranks, String link, int batchSize, int width, int
             }
         }
         return new PolicyBenchSettings(ranks, link, batchSize, width, depth, policies, rounds, steps, replanEvery,
-                output);
+                segmentKiB, output);
     }
 
     /** The arguments that parse back into these settings. */
@@ -101,7 +107,8 @@ record PolicyBenchSettings(int ranks, String link, int batchSize, int width, int
         return List.of("--ranks", String.valueOf(ranks), "--link", link, "--batch-size", String.valueOf(batchSize),
                 "--width", String.valueOf(width), "--depth", String.valueOf(depth), "--policies",
                 String.join(",", policies), "--rounds", String.valueOf(rounds), "--steps", String.valueOf(steps),
-                "--replan-every", String.valueOf(replanEvery), "--output", output);
+                "--replan-every", String.valueOf(replanEvery), "--segment-kib", String.valueOf(segmentKiB),
+                "--output", output);
     }
 
     /** The hidden layer widths of the student. */

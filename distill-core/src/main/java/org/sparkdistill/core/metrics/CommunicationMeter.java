@@ -10,6 +10,7 @@ public final class CommunicationMeter {
     private double backward;
     private double optimizer;
     private double communication;
+    private double communicationCpu;
     private double exposed;
     private double tail;
     private double bytes;
@@ -36,6 +37,7 @@ public final class CommunicationMeter {
         backward += report.backwardSeconds();
         optimizer += optimizerSeconds;
         communication += report.communicationSeconds();
+        communicationCpu += report.communicationCpuSeconds();
         exposed += report.exposedSeconds();
         tail += report.tailSeconds();
         bytes += report.bytes();
@@ -54,7 +56,7 @@ public final class CommunicationMeter {
         }
         double busFactor = 2.0 * (ranks - 1) / ranks;
         return new CommunicationMetrics(steps, forward / steps, backward / steps, optimizer / steps,
-                communication / steps, exposed / steps, tail / steps,
+                communication / steps, communicationCpu / steps, exposed / steps, tail / steps,
                 communication > 0 ? 1 - exposed / communication : Double.NaN,
                 communication > 0 ? busFactor * bytes / communication : Double.NaN, plan, planChanges,
                 predictedTail / steps, predictionErrors > 0 ? predictionError / predictionErrors : Double.NaN);
@@ -63,7 +65,8 @@ public final class CommunicationMeter {
     /** Starts a new epoch; the plan in force is remembered so a change at the epoch's first step still counts. */
     public void reset() {
         steps = 0;
-        forward = backward = optimizer = communication = exposed = tail = bytes = predictedTail = predictionError = 0;
+        forward = backward = optimizer = communication = communicationCpu = exposed = tail = bytes = predictedTail = 0;
+        predictionError = 0;
         predictionErrors = 0;
         planChanges = 0;
     }

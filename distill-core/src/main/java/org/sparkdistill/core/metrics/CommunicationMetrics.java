@@ -10,6 +10,7 @@ import java.io.Serializable;
  * @param backwardSeconds backward pass
  * @param optimizerSeconds updater, after the gradient was averaged
  * @param communicationSeconds all-reduce time of all buckets
+ * @param communicationCpuSeconds processor time the communication thread spent on them, NaN if not measured
  * @param exposedSeconds communication that ran after the backward pass, which the step waited for
  * @param tailSeconds end of the backward pass to end of the last all-reduce
  * @param overlapRatio communication hidden under the backward pass ÷ all communication, over the epoch
@@ -20,7 +21,8 @@ import java.io.Serializable;
  * @param communicationPredictionError the cost model's mean relative error on a step's communication time
  */
 public record CommunicationMetrics(long steps, double forwardSeconds, double backwardSeconds, double optimizerSeconds,
-                                   double communicationSeconds, double exposedSeconds, double tailSeconds,
+                                   double communicationSeconds, double communicationCpuSeconds,
+                                   double exposedSeconds, double tailSeconds,
                                    double overlapRatio, double busBandwidthBytesPerSecond, String plan,
                                    int planChanges, double predictedTailSeconds,
                                    double communicationPredictionError) implements Serializable {

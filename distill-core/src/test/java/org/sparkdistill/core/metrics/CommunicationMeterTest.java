@@ -15,8 +15,8 @@ class CommunicationMeterTest {
     @Test
     void summaryAveragesStepsAndWeighsOverlapAndBandwidthByTime() {
         CommunicationMeter meter = new CommunicationMeter(4);
-        meter.add(new StepReport(0.1, 0.2, 0.3, 0.1, 0.12, 3_000, 7, TWO, 0.1, 0.33), 0.05);
-        meter.add(new StepReport(0.3, 0.4, 0.1, 0.0, 0.0, 1_000, 7, TWO, 0.0, 0.09), 0.15);
+        meter.add(new StepReport(0.1, 0.2, 0.3, 0.05, 0.1, 0.12, 3_000, 7, TWO, 0.1, 0.33), 0.05);
+        meter.add(new StepReport(0.3, 0.4, 0.1, 0.03, 0.0, 0.0, 1_000, 7, TWO, 0.0, 0.09), 0.15);
 
         CommunicationMetrics metrics = meter.summary();
 
@@ -25,6 +25,7 @@ class CommunicationMeterTest {
         assertEquals(0.3, metrics.backwardSeconds(), 1e-12);
         assertEquals(0.1, metrics.optimizerSeconds(), 1e-12);
         assertEquals(0.2, metrics.communicationSeconds(), 1e-12);
+        assertEquals(0.04, metrics.communicationCpuSeconds(), 1e-12);
         assertEquals(0.05, metrics.exposedSeconds(), 1e-12);
         assertEquals(0.06, metrics.tailSeconds(), 1e-12);
         assertEquals(1 - 0.1 / 0.4, metrics.overlapRatio(), 1e-12);
@@ -55,14 +56,15 @@ class CommunicationMeterTest {
     void withoutStepsThereIsNoSummaryAndWithoutCommunicationNoRatios() {
         CommunicationMeter meter = new CommunicationMeter(1);
         assertNull(meter.summary());
-        meter.add(new StepReport(0.1, 0.1, 0, 0, 0, 0, Double.NaN, ONE, 0, 0), 0.01);
+        meter.add(new StepReport(0.1, 0.1, 0, Double.NaN, 0, 0, 0, Double.NaN, ONE, 0, 0), 0.01);
         CommunicationMetrics metrics = meter.summary();
         assertTrue(Double.isNaN(metrics.overlapRatio()));
         assertTrue(Double.isNaN(metrics.busBandwidthBytesPerSecond()));
         assertTrue(Double.isNaN(metrics.communicationPredictionError()));
+        assertTrue(Double.isNaN(metrics.communicationCpuSeconds()));
     }
 
     private static StepReport report(BucketPlan plan) {
-        return new StepReport(0.1, 0.1, 0.1, 0.01, 0.01, 100, 1000, plan, 0.01, 0.1);
+        return new StepReport(0.1, 0.1, 0.1, 0.01, 0.01, 0.01, 100, 1000, plan, 0.01, 0.1);
     }
 }

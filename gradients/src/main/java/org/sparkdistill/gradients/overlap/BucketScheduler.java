@@ -1,5 +1,7 @@
 package org.sparkdistill.gradients.overlap;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
@@ -25,6 +27,7 @@ import org.sparkdistill.gradients.partition.GradientLayout;
  * communication thread.
  */
 public final class BucketScheduler implements AutoCloseable {
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
     private final Communicator group;
     private final GradientLayout layout;
     private final INDArray gradient;
@@ -36,6 +39,7 @@ public final class BucketScheduler implements AutoCloseable {
     private long[] bytes;
     private long[] startNanos;
     private long[] endNanos;
+    private long[] cpuNanos;
     private boolean inStep;
     private int nextLayer;
     private int nextBucket;
@@ -98,6 +102,7 @@ public final class BucketScheduler implements AutoCloseable {
         sent.clear();
         startNanos = new long[plan.buckets()];
         endNanos = new long[plan.buckets()];
+        cpuNanos = new long[plan.buckets()];
     }
 
     /** Layer {@code k} (backward order) is final; sends its bucket if it was the bucket's last layer. */
@@ -146,17 +151,20 @@ public final class BucketScheduler implements AutoCloseable {
         if (group.size() > 1 && gradient.length() > 0) {
             gradient.divi(group.size());
         }
-        return new BucketTimes(plan, bytes.clone(), startNanos, endNanos);
+        return new BucketTimes(plan, bytes.clone(), startNanos, endNanos, cpuNanos);
     }
 
     private void send(int b) {
         INDArray view = views[b];
         long[] starts = startNanos;
         long[] ends = endNanos;
+        long[] cpu = cpuNanos;
         sent.add(communication.submit(() -> {
+            long cpuBefore = THREADS.getCurrentThreadCpuTime();
             starts[b] = System.nanoTime();
             group.allReduceSum(view);
             ends[b] = System.nanoTime();
+            cpu[b] = cpuBefore < 0 ? -1 : THREADS.getCurrentThreadCpuTime() - cpuBefore;
         }));
     }
 

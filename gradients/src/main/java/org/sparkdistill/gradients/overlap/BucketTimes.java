@@ -3,10 +3,24 @@ package org.sparkdistill.gradients.overlap;
 import org.sparkdistill.gradients.partition.BucketPlan;
 
 /**
- * When each bucket of one step's all-reduce ran on the communication thread, in {@link System#nanoTime()} units, and
- * how many bytes it carried.
+ * When each bucket of one step's all-reduce ran on the communication thread, in {@link System#nanoTime()} units, how
+ * many bytes it carried, and how much processor time the thread spent on it.
+ *
+ * @param cpuNanos the communication thread's CPU time per bucket, or -1 where the JVM cannot measure it
  */
-public record BucketTimes(BucketPlan plan, long[] bytes, long[] startNanos, long[] endNanos) {
+public record BucketTimes(BucketPlan plan, long[] bytes, long[] startNanos, long[] endNanos, long[] cpuNanos) {
+
+    /** The communication thread's CPU seconds over all buckets, or NaN if they were not measured. */
+    public double cpuSeconds() {
+        long total = 0;
+        for (long cpu : cpuNanos) {
+            if (cpu < 0) {
+                return Double.NaN;
+            }
+            total += cpu;
+        }
+        return total / 1e9;
+    }
 
     /** The seconds bucket {@code b} took. */
     public double seconds(int b) {

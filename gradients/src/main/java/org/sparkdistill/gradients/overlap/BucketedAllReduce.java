@@ -128,7 +128,7 @@ public final class BucketedAllReduce implements AutoCloseable {
         double communication = times.totalSeconds();
         double busFactor = group.size() > 1 ? 2.0 * (group.size() - 1) / group.size() : 0;
         return new StepReport((backwardStart - stepStartNanos) / 1e9, (backwardEnd - backwardStart) / 1e9,
-                communication, times.secondsAfter(backwardEnd),
+                communication, times.cpuSeconds(), times.secondsAfter(backwardEnd),
                 Math.max(0, times.lastEndNanos() - backwardEnd) / 1e9, times.totalBytes(),
                 communication > 0 ? busFactor * times.totalBytes() / communication : Double.NaN, plan,
                 predicted.tailSeconds(), predicted.communicationSeconds());

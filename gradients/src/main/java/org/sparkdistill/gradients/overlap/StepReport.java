@@ -8,6 +8,8 @@ import org.sparkdistill.gradients.partition.BucketPlan;
  * @param forwardSeconds from the start of the step to the start of the backward pass
  * @param backwardSeconds the backward pass, from its start to the moment the last layer's gradient was final
  * @param communicationSeconds the time all buckets' all-reduces took, summed
+ * @param communicationCpuSeconds the processor time the communication thread spent on them, NaN if not measured;
+ *     while it overlaps the backward pass, this is time the backward pass may lose on a busy machine
  * @param exposedSeconds the part of the communication that ran after the backward pass ended
  * @param tailSeconds from the end of the backward pass to the end of the last all-reduce (0 if it ended earlier)
  * @param bytes the bytes of gradient all-reduced
@@ -17,7 +19,7 @@ import org.sparkdistill.gradients.partition.BucketPlan;
  * @param predictedCommunicationSeconds the communication time the cost model predicted for this step's buckets
  */
 public record StepReport(double forwardSeconds, double backwardSeconds, double communicationSeconds,
-                         double exposedSeconds, double tailSeconds, long bytes, double busBytesPerSecond,
+                         double communicationCpuSeconds, double exposedSeconds, double tailSeconds, long bytes, double busBytesPerSecond,
                          BucketPlan plan, double predictedTailSeconds, double predictedCommunicationSeconds) {
 
     /** The share of communication hidden under the backward pass: {@code 1 − exposed / communication}. */

@@ -82,6 +82,9 @@ class BucketedAllReduceTest {
             assertTrue(report.forwardSeconds() > 0);
             assertEquals(LAYOUT.rangeBytes(0, 3), report.bytes());
             assertTrue(report.communicationSeconds() > 0);
+            assertTrue(report.communicationCpuSeconds() > 0
+                    && report.communicationCpuSeconds() <= report.communicationSeconds() + 1e-3,
+                    "communication CPU " + report.communicationCpuSeconds());
             assertTrue(report.exposedSeconds() <= report.communicationSeconds() + 1e-12);
             assertTrue(report.overlapRatio() >= 0 && report.overlapRatio() <= 1, "overlap " + report.overlapRatio());
             assertEquals(BucketPlan.perLayer(4), report.plan());

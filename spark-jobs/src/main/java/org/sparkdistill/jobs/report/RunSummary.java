@@ -56,6 +56,7 @@ public record RunSummary(String name, List<EpochMetrics> epochs, double seconds)
         tree.put("backwardSeconds", c.backwardSeconds());
         tree.put("optimizerSeconds", c.optimizerSeconds());
         tree.put("communicationSeconds", c.communicationSeconds());
+        tree.put("communicationCpuSeconds", c.communicationCpuSeconds());
         tree.put("exposedSeconds", c.exposedSeconds());
         tree.put("tailSeconds", c.tailSeconds());
         tree.put("overlapRatio", c.overlapRatio());

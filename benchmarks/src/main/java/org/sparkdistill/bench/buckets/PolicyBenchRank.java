@@ -78,8 +78,9 @@ public final class PolicyBenchRank {
                 PolicyRun run = runOnce(settings, group, shard, heldOut, policy, round);
                 if (run != null) {
                     runs.add(run);
-                    System.out.printf(Locale.ROOT, "round %d, %-10s step %.1f ms, tail %.1f ms, overlap %.0f%%, plan %s%n",
-                            round + 1, policy, 1e3 * run.wallStepSeconds(), 1e3 * run.metrics().tailSeconds(),
+                    System.out.printf(Locale.ROOT,
+                            "round %d, %-10s step %.1f ms, group tail %.1f ms, overlap %.0f%%, plan %s%n",
+                            round + 1, policy, 1e3 * run.wallStepSeconds(), 1e3 * run.metrics().groupTailSeconds(),
                             100 * run.metrics().overlapRatio(), run.metrics().plan());
                 }
             }

@@ -13,6 +13,7 @@ public final class CommunicationMeter {
     private double communicationCpu;
     private double exposed;
     private double tail;
+    private double groupTail;
     private double bytes;
     private double predictedTail;
     private double predictionError;
@@ -40,6 +41,7 @@ public final class CommunicationMeter {
         communicationCpu += report.communicationCpuSeconds();
         exposed += report.exposedSeconds();
         tail += report.tailSeconds();
+        groupTail += report.groupTailSeconds();
         bytes += report.bytes();
         predictedTail += report.predictedTailSeconds();
         double error = report.communicationPredictionError();
@@ -56,7 +58,7 @@ public final class CommunicationMeter {
         }
         double busFactor = 2.0 * (ranks - 1) / ranks;
         return new CommunicationMetrics(steps, forward / steps, backward / steps, optimizer / steps,
-                communication / steps, communicationCpu / steps, exposed / steps, tail / steps,
+                communication / steps, communicationCpu / steps, exposed / steps, tail / steps, groupTail / steps,
                 communication > 0 ? 1 - exposed / communication : Double.NaN,
                 communication > 0 ? busFactor * bytes / communication : Double.NaN, plan, planChanges,
                 predictedTail / steps, predictionErrors > 0 ? predictionError / predictionErrors : Double.NaN);
@@ -66,7 +68,7 @@ public final class CommunicationMeter {
     public void reset() {
         steps = 0;
         forward = backward = optimizer = communication = communicationCpu = exposed = tail = bytes = predictedTail = 0;
-        predictionError = 0;
+        predictionError = groupTail = 0;
         predictionErrors = 0;
         planChanges = 0;
     }

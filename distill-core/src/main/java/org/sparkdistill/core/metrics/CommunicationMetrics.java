@@ -12,7 +12,8 @@ import java.io.Serializable;
  * @param communicationSeconds all-reduce time of all buckets
  * @param communicationCpuSeconds processor time the communication thread spent on them, NaN if not measured
  * @param exposedSeconds communication that ran after the backward pass, which the step waited for
- * @param tailSeconds end of the backward pass to end of the last all-reduce
+ * @param tailSeconds end of this rank's backward pass to end of the last all-reduce
+ * @param groupTailSeconds end of the last rank's backward pass to end of the last all-reduce: what no rank hid
  * @param overlapRatio communication hidden under the backward pass ÷ all communication, over the epoch
  * @param busBandwidthBytesPerSecond the all-reduce's bus bandwidth over the epoch, {@code 2(N−1)/N · bytes / time}
  * @param plan the bucket plan in force at the end of the epoch, bucket ranges of layers in backward order
@@ -22,7 +23,7 @@ import java.io.Serializable;
  */
 public record CommunicationMetrics(long steps, double forwardSeconds, double backwardSeconds, double optimizerSeconds,
                                    double communicationSeconds, double communicationCpuSeconds,
-                                   double exposedSeconds, double tailSeconds,
+                                   double exposedSeconds, double tailSeconds, double groupTailSeconds,
                                    double overlapRatio, double busBandwidthBytesPerSecond, String plan,
                                    int planChanges, double predictedTailSeconds,
                                    double communicationPredictionError) implements Serializable {

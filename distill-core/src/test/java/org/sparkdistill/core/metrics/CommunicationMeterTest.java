@@ -15,8 +15,8 @@ class CommunicationMeterTest {
     @Test
     void summaryAveragesStepsAndWeighsOverlapAndBandwidthByTime() {
         CommunicationMeter meter = new CommunicationMeter(4);
-        meter.add(new StepReport(0.1, 0.2, 0.3, 0.05, 0.1, 0.12, 3_000, 7, TWO, 0.1, 0.33), 0.05);
-        meter.add(new StepReport(0.3, 0.4, 0.1, 0.03, 0.0, 0.0, 1_000, 7, TWO, 0.0, 0.09), 0.15);
+        meter.add(new StepReport(0.1, 0.2, 0.3, 0.05, 0.1, 0.12, 0.1, 3_000, 7, TWO, 0.1, 0.33), 0.05);
+        meter.add(new StepReport(0.3, 0.4, 0.1, 0.03, 0.0, 0.0, 0.0, 1_000, 7, TWO, 0.0, 0.09), 0.15);
 
         CommunicationMetrics metrics = meter.summary();
 
@@ -28,6 +28,7 @@ class CommunicationMeterTest {
         assertEquals(0.04, metrics.communicationCpuSeconds(), 1e-12);
         assertEquals(0.05, metrics.exposedSeconds(), 1e-12);
         assertEquals(0.06, metrics.tailSeconds(), 1e-12);
+        assertEquals(0.05, metrics.groupTailSeconds(), 1e-12);
         assertEquals(1 - 0.1 / 0.4, metrics.overlapRatio(), 1e-12);
         assertEquals(1.5 * 4_000 / 0.4, metrics.busBandwidthBytesPerSecond(), 1e-6);
         assertEquals(0.05, metrics.predictedTailSeconds(), 1e-12);
@@ -56,7 +57,7 @@ class CommunicationMeterTest {
     void withoutStepsThereIsNoSummaryAndWithoutCommunicationNoRatios() {
         CommunicationMeter meter = new CommunicationMeter(1);
         assertNull(meter.summary());
-        meter.add(new StepReport(0.1, 0.1, 0, Double.NaN, 0, 0, 0, Double.NaN, ONE, 0, 0), 0.01);
+        meter.add(new StepReport(0.1, 0.1, 0, Double.NaN, 0, 0, 0, 0, Double.NaN, ONE, 0, 0), 0.01);
         CommunicationMetrics metrics = meter.summary();
         assertTrue(Double.isNaN(metrics.overlapRatio()));
         assertTrue(Double.isNaN(metrics.busBandwidthBytesPerSecond()));
@@ -65,6 +66,6 @@ class CommunicationMeterTest {
     }
 
     private static StepReport report(BucketPlan plan) {
-        return new StepReport(0.1, 0.1, 0.1, 0.01, 0.01, 0.01, 100, 1000, plan, 0.01, 0.1);
+        return new StepReport(0.1, 0.1, 0.1, 0.01, 0.01, 0.01, 0.01, 100, 1000, plan, 0.01, 0.1);
     }
 }

@@ -2,7 +2,9 @@ package org.sparkdistill.gradients.overlap;
 
 import java.util.Arrays;
 import java.util.Optional;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 import org.sparkdistill.gradients.collective.Communicator;
 import org.sparkdistill.gradients.partition.BackwardProfile;
 import org.sparkdistill.gradients.partition.BucketPlan;
@@ -32,6 +34,8 @@ public final class BucketedAllReduce implements AutoCloseable {
     private final CostModelFit costFit;
     private final Replanner replanner;
     private final long[] readyNanos;
+    private final INDArray localTail;
+    private final INDArray allTails;
     private CostModel cost;
     private long stepStartNanos;
     private long backwardStartNanos;
@@ -48,6 +52,8 @@ public final class BucketedAllReduce implements AutoCloseable {
         this.replanner = new Replanner(settings.policy(), layout, first, settings.replan());
         this.scheduler = new BucketScheduler(group, layout, gradient, first);
         this.readyNanos = new long[layout.layers()];
+        this.localTail = Nd4j.zeros(DataType.DOUBLE, 1);
+        this.allTails = Nd4j.zeros(DataType.DOUBLE, group.size());
     }
 
     /**
@@ -125,13 +131,24 @@ public final class BucketedAllReduce implements AutoCloseable {
         }
         Optional<CostModel> refit = costFit.fit();
         refit.ifPresent(model -> cost = model);
+        double tail = Math.max(0, times.lastEndNanos() - backwardEnd) / 1e9;
         double communication = times.totalSeconds();
         double busFactor = group.size() > 1 ? 2.0 * (group.size() - 1) / group.size() : 0;
         return new StepReport((backwardStart - stepStartNanos) / 1e9, (backwardEnd - backwardStart) / 1e9,
-                communication, times.cpuSeconds(), times.secondsAfter(backwardEnd),
-                Math.max(0, times.lastEndNanos() - backwardEnd) / 1e9, times.totalBytes(),
+                communication, times.cpuSeconds(), times.secondsAfter(backwardEnd), tail, groupTail(tail),
+                times.totalBytes(),
                 communication > 0 ? busFactor * times.totalBytes() / communication : Double.NaN, plan,
                 predicted.tailSeconds(), predicted.communicationSeconds());
+    }
+
+    /** The smallest of all ranks' tails: every rank's, once the last rank has finished its backward pass. */
+    private double groupTail(double tail) {
+        if (group.size() == 1) {
+            return tail;
+        }
+        localTail.putScalar(0, tail);
+        group.allGather(localTail, allTails);
+        return allTails.minNumber().doubleValue();
     }
 
     private double[] layerSeconds() {
@@ -148,5 +165,7 @@ public final class BucketedAllReduce implements AutoCloseable {
     @Override
     public void close() {
         scheduler.close();
+        localTail.close();
+        allTails.close();
     }
 }

@@ -11,7 +11,10 @@ import org.sparkdistill.gradients.partition.BucketPlan;
  * @param communicationCpuSeconds the processor time the communication thread spent on them, NaN if not measured;
  *     while it overlaps the backward pass, this is time the backward pass may lose on a busy machine
  * @param exposedSeconds the part of the communication that ran after the backward pass ended
- * @param tailSeconds from the end of the backward pass to the end of the last all-reduce (0 if it ended earlier)
+ * @param tailSeconds from the end of this rank's backward pass to the end of the last all-reduce (0 if it ended
+ *     earlier); on a rank that finished its backward pass before the others, this includes waiting for them
+ * @param groupTailSeconds the smallest tail of all ranks: from the end of the last rank's backward pass to the end of
+ *     the last all-reduce, the communication no rank could hide
  * @param bytes the bytes of gradient all-reduced
  * @param busBytesPerSecond the all-reduce's bus bandwidth, {@code 2(N−1)/N · bytes / communicationSeconds}
  * @param plan the bucket plan in force
@@ -19,7 +22,7 @@ import org.sparkdistill.gradients.partition.BucketPlan;
  * @param predictedCommunicationSeconds the communication time the cost model predicted for this step's buckets
  */
 public record StepReport(double forwardSeconds, double backwardSeconds, double communicationSeconds,
-                         double communicationCpuSeconds, double exposedSeconds, double tailSeconds, long bytes, double busBytesPerSecond,
+                         double communicationCpuSeconds, double exposedSeconds, double tailSeconds, double groupTailSeconds, long bytes, double busBytesPerSecond,
                          BucketPlan plan, double predictedTailSeconds, double predictedCommunicationSeconds) {
 
     /** The share of communication hidden under the backward pass: {@code 1 − exposed / communication}. */

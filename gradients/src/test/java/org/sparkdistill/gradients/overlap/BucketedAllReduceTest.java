@@ -86,6 +86,7 @@ class BucketedAllReduceTest {
                     && report.communicationCpuSeconds() <= report.communicationSeconds() + 1e-3,
                     "communication CPU " + report.communicationCpuSeconds());
             assertTrue(report.exposedSeconds() <= report.communicationSeconds() + 1e-12);
+            assertTrue(report.groupTailSeconds() <= report.tailSeconds(), "the group's tail is the smallest");
             assertTrue(report.overlapRatio() >= 0 && report.overlapRatio() <= 1, "overlap " + report.overlapRatio());
             assertEquals(BucketPlan.perLayer(4), report.plan());
             assertTrue(report.busBytesPerSecond() > 0);

@@ -59,6 +59,7 @@ public record RunSummary(String name, List<EpochMetrics> epochs, double seconds)
         tree.put("communicationCpuSeconds", c.communicationCpuSeconds());
         tree.put("exposedSeconds", c.exposedSeconds());
         tree.put("tailSeconds", c.tailSeconds());
+        tree.put("groupTailSeconds", c.groupTailSeconds());
         tree.put("overlapRatio", c.overlapRatio());
         tree.put("busBandwidthBytesPerSecond", c.busBandwidthBytesPerSecond());
         tree.put("plan", c.plan());

@@ -70,7 +70,7 @@ final class KryoSamples {
     /** One value of each project class the registrator lists. */
     static List<Object> projectValues(Random random) {
         EpochMetrics first = new EpochMetrics(1, 40, 0.93, 0.71, 0.8, 0.25, 0.04, 12.5);
-        CommunicationMetrics communication = new CommunicationMetrics(40, 0.01, 0.02, 0.004, 0.018, 0.003, 0.002, 0.0025,
+        CommunicationMetrics communication = new CommunicationMetrics(40, 0.01, 0.02, 0.004, 0.018, 0.003, 0.002, 0.0025, 0.0021,
                 0.89, 1.1e8, "[0-1|2-5|6]", 2, 0.0021, 0.07);
         EpochMetrics second = new EpochMetrics(2, 80, 0.61, 0.78, Double.NaN, Double.NaN, 0.03, 24.0)
                 .withCommunication(communication);

@@ -21,6 +21,7 @@ public final class BucketPolicies {
             settings = PolicyBenchSettings.parse(args);
         } catch (IllegalArgumentException e) {
             System.err.println(e.getMessage());
+            System.err.println(PolicyBenchSettings.USAGE);
             System.exit(2);
             return;
         }

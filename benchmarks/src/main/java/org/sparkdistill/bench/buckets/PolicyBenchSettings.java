@@ -26,13 +26,13 @@ record PolicyBenchSettings(int ranks, String link, int batchSize, int width, int
     static final String USAGE = """
             options (all optional):
               --ranks N            rank processes (2)
-              --link L             loopback | shaped:<rate>:<delay>, e.g. shaped:1gbit (shaped:1gbit)
-              --batch-size B       examples per rank and step (512)
+              --link L             loopback | shaped:<rate>[:<delay>] (shaped:1gbit)
+              --batch-size B       examples per rank and step (144)
               --width W            hidden layer width (1024)
               --depth D            hidden layers (10)
               --policies P,...     policies to compare (fused,per-layer,fixed:25,mgwfbp,adaptive)
-              --rounds R           runs of every policy, order rotated each round (3)
-              --steps S            measured steps per run, after S warm-up steps (24)
+              --rounds R           runs of every policy, order rotated each round (5)
+              --steps S            measured steps per run, after S warm-up steps (16)
               --replan-every M     steps between re-plans (8)
               --segment-kib K      all-reduce segment size in KiB (256)
               --output DIR         summary directory (runs/bucket-policies)""";
@@ -64,19 +64,19 @@ record PolicyBenchSettings(int ranks, String link, int batchSize, int width, int
     static PolicyBenchSettings parse(String[] args) {
         int ranks = 2;
         String link = "shaped:1gbit";
-        int batchSize = 512;
+        int batchSize = 144;
         int width = 1024;
         int depth = 10;
         List<String> policies = List.of("fused", "per-layer", "fixed:25", "mgwfbp", "adaptive");
-        int rounds = 3;
-        int steps = 24;
+        int rounds = 5;
+        int steps = 16;
         int replanEvery = 8;
         int segmentKiB = 256;
         String output = "runs/bucket-policies";
         for (int i = 0; i < args.length; i++) {
             String name = args[i];
             if (i + 1 >= args.length) {
-                throw new IllegalArgumentException(name + ": missing value\n" + USAGE);
+                throw new IllegalArgumentException(name + ": missing value");
             }
             String value = args[++i];
             try {
@@ -92,7 +92,7 @@ record PolicyBenchSettings(int ranks, String link, int batchSize, int width, int
                     case "--replan-every" -> replanEvery = Integer.parseInt(value);
                     case "--segment-kib" -> segmentKiB = Integer.parseInt(value);
                     case "--output" -> output = value;
-                    default -> throw new IllegalArgumentException("unknown option " + name + "\n" + USAGE);
+                    default -> throw new IllegalArgumentException("unknown option " + name);
                 }
             } catch (NumberFormatException e) {
                 throw new IllegalArgumentException(name + " " + value + ": not an integer");

@@ -57,11 +57,15 @@ class DistillIT {
         Fixtures.Run run = Fixtures.cli("distill", "--data", Fixtures.fashionMnist().toString(), "--limit", "2000",
                 "--teacher", teacher.toString(), "--epochs", "2", "--seed", "5", "--output", out.toString(),
                 "--master", "local[2]", "--set", "student.hidden=32", "--set", "training.workers=2",
-                "--set", "training.batchSize=32", "--set", "training.checkpointEvery=20");
+                "--set", "training.batchSize=32", "--set", "training.checkpointEvery=20",
+                "--set", "training.gradientBuckets=per-layer");
         assertEquals(0, run.status(), run.err());
         String metrics = Files.readString(out.resolve(ComparisonReport.JSON_FILE));
-        // 2000 rows in two shards of about 1000: 32 steps per epoch, each on 2 × 32 rows.
+        // 2000 rows in two shards of about 1000: 32 or 33 steps per epoch, each on 2 × 32 rows.
         assertTrue(metrics.contains("\"epoch\": 2"), metrics);
+        // Each epoch reports how rank 0 exchanged its gradients: one bucket per layer of the 2-layer student.
+        assertTrue(metrics.contains("\"communication\": {") && metrics.contains("\"plan\": \"[0|1]\"")
+                && metrics.contains("\"overlapRatio\"") && metrics.contains("\"groupTailSeconds\""), metrics);
         double accuracy = Fixtures.finalAccuracy(out);
         assertTrue(accuracy > 0.6, "two replicas of a 784-32-10 student on 2000 rows reach > 60%, got " + accuracy);
         assertTrue(Fixtures.listing(dir).stream().noneMatch(n -> n.startsWith("two-workers.checkpoints")),

@@ -8,7 +8,6 @@ import java.nio.ByteBuffer;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -37,16 +36,10 @@ public final class AllReduceBandwidthRank {
         InetAddress bind = context.bindAddress();
         TcpEndpoint endpoint = TcpEndpoint.listen(bind, OPTIONS);
         ServerSocketChannel rawServer = ServerSocketChannel.open().bind(new InetSocketAddress(bind, 0));
-        context.announce(bind.getHostAddress() + " " + endpoint.address().getPort() + " "
-                + ((InetSocketAddress) rawServer.getLocalAddress()).getPort());
-        List<InetSocketAddress> addresses = new ArrayList<>();
-        List<InetSocketAddress> raw = new ArrayList<>();
-        for (String announced : context.awaitAll()) {
-            String[] fields = announced.split(" ");
-            InetAddress host = InetAddress.getByName(fields[0]);
-            addresses.add(new InetSocketAddress(host, Integer.parseInt(fields[1])));
-            raw.add(new InetSocketAddress(host, Integer.parseInt(fields[2])));
-        }
+        List<List<InetSocketAddress>> ranks = context.exchangePorts(endpoint.address().getPort(),
+                ((InetSocketAddress) rawServer.getLocalAddress()).getPort());
+        List<InetSocketAddress> addresses = ranks.stream().map(ports -> ports.get(0)).toList();
+        List<InetSocketAddress> raw = ranks.stream().map(ports -> ports.get(1)).toList();
         try (Communicator group = Communicator.of(endpoint.connect(context.rank(), addresses, context.secret()),
                 segmentBytes);
              SocketChannel rawLink = rawLink(context.rank(), rawServer, raw)) {

@@ -2,8 +2,8 @@ package org.sparkdistill.jobs;
 
 import java.io.Serializable;
 import org.sparkdistill.gradients.overlap.OverlapSettings;
+import org.sparkdistill.gradients.partition.AdaptivePolicy;
 import org.sparkdistill.gradients.partition.PartitionPolicies;
-import org.sparkdistill.gradients.partition.ReplanConfig;
 
 /**
  * How the replicas of a job exchange gradients, as the configuration says it: the bucket policy's name and the steps
@@ -13,8 +13,9 @@ import org.sparkdistill.gradients.partition.ReplanConfig;
  * @param replanEvery steps between reconsiderations of a measured plan
  */
 public record ExchangeSpec(String buckets, int replanEvery) implements Serializable {
-    /** Adaptive buckets, re-planned every 20 steps. */
-    public static final ExchangeSpec DEFAULT = new ExchangeSpec("adaptive", 20);
+    /** Adaptive buckets, re-planned every {@value OverlapSettings#DEFAULT_REPLAN_EVERY} steps. */
+    public static final ExchangeSpec DEFAULT = new ExchangeSpec(AdaptivePolicy.NAME,
+            OverlapSettings.DEFAULT_REPLAN_EVERY);
 
     public ExchangeSpec {
         PartitionPolicies.parse(buckets);
@@ -25,7 +26,6 @@ public record ExchangeSpec(String buckets, int replanEvery) implements Serializa
 
     /** The settings the replicas train with. */
     public OverlapSettings settings() {
-        return new OverlapSettings(PartitionPolicies.parse(buckets), new ReplanConfig(replanEvery,
-                ReplanConfig.DEFAULTS.minGainFraction(), ReplanConfig.DEFAULTS.minGainSeconds()));
+        return OverlapSettings.of(PartitionPolicies.parse(buckets), replanEvery);
     }
 }

@@ -1,6 +1,5 @@
 package org.sparkdistill.bench.buckets;
 
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -29,7 +28,6 @@ import org.sparkdistill.gradients.collective.TcpEndpoint;
 import org.sparkdistill.gradients.collective.TcpOptions;
 import org.sparkdistill.gradients.overlap.OverlapSettings;
 import org.sparkdistill.gradients.partition.PartitionPolicies;
-import org.sparkdistill.gradients.partition.ReplanConfig;
 
 /**
  * One rank of the bucket-policy benchmark: trains the same large MLP student with each policy in turn through
@@ -49,14 +47,9 @@ public final class PolicyBenchRank {
     public static void main(String[] args) throws Exception {
         RankContext context = RankContext.fromEnvironment();
         PolicyBenchSettings settings = PolicyBenchSettings.parse(args);
-        InetAddress bind = context.bindAddress();
-        TcpEndpoint endpoint = TcpEndpoint.listen(bind, OPTIONS);
-        context.announce(bind.getHostAddress() + " " + endpoint.address().getPort());
-        List<InetSocketAddress> addresses = new ArrayList<>();
-        for (String announced : context.awaitAll()) {
-            String[] fields = announced.split(" ");
-            addresses.add(new InetSocketAddress(InetAddress.getByName(fields[0]), Integer.parseInt(fields[1])));
-        }
+        TcpEndpoint endpoint = TcpEndpoint.listen(context.bindAddress(), OPTIONS);
+        List<InetSocketAddress> addresses = context.exchangePorts(endpoint.address().getPort()).stream()
+                .map(ports -> ports.get(0)).toList();
         try (Communicator group = Communicator.of(endpoint.connect(context.rank(), addresses, context.secret()),
                 settings.segmentKiB() << 10)) {
             List<PolicyRun> runs = runAll(settings, group);
@@ -94,9 +87,7 @@ public final class PolicyBenchRank {
         MultiLayerNetwork student = Networks.mlp(FEATURES, settings.hidden(), CLASSES,
                 UpdaterKind.ADAM.withLearningRate(1e-3), SEED);
         try {
-            OverlapSettings exchange = new OverlapSettings(PartitionPolicies.parse(policy),
-                    new ReplanConfig(settings.replanEvery(), ReplanConfig.DEFAULTS.minGainFraction(),
-                            ReplanConfig.DEFAULTS.minGainSeconds()));
+            OverlapSettings exchange = OverlapSettings.of(PartitionPolicies.parse(policy), settings.replanEvery());
             List<EpochMetrics> history = new DistillationTrainer(
                     TrainingPlan.supervised(2, settings.batchSize(), SEED), SoftTargetSource.HARD_LABELS,
                     Evaluator.labelsOnly(heldOut))

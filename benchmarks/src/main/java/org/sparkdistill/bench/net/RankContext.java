@@ -2,7 +2,9 @@ package org.sparkdistill.bench.net;
 
 import java.io.IOException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -70,6 +72,29 @@ public record RankContext(int rank, int ranks, InetAddress bindAddress, Path ren
     /** What every rank announced, indexed by rank; waits until all have, for at most two minutes. */
     public List<String> awaitAll() throws IOException, InterruptedException {
         return Rendezvous.awaitAll(rendezvous, ranks);
+    }
+
+    /**
+     * Announces this rank's listening {@code ports} on its bind address and returns every rank's, indexed by rank,
+     * then by the position of the port in {@code ports}.
+     */
+    public List<List<InetSocketAddress>> exchangePorts(int... ports) throws IOException, InterruptedException {
+        StringBuilder mine = new StringBuilder(bindAddress.getHostAddress());
+        for (int port : ports) {
+            mine.append(' ').append(port);
+        }
+        announce(mine.toString());
+        List<List<InetSocketAddress>> all = new ArrayList<>();
+        for (String announced : awaitAll()) {
+            String[] fields = announced.split(" ");
+            InetAddress host = InetAddress.getByName(fields[0]);
+            List<InetSocketAddress> addresses = new ArrayList<>();
+            for (int i = 1; i < fields.length; i++) {
+                addresses.add(new InetSocketAddress(host, Integer.parseInt(fields[i])));
+            }
+            all.add(addresses);
+        }
+        return all;
     }
 
     /** The environment variables that carry this context. */

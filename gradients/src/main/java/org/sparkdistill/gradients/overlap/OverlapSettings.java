@@ -11,7 +11,13 @@ import org.sparkdistill.gradients.partition.ReplanConfig;
  * @param replan when and on what predicted gain a measured policy's plan is replaced
  */
 public record OverlapSettings(PartitionPolicy policy, ReplanConfig replan) {
-    /** Adaptive buckets, reconsidered every 20 steps. */
-    public static final OverlapSettings DEFAULT = new OverlapSettings(new AdaptivePolicy(),
-            new ReplanConfig(20, ReplanConfig.DEFAULTS.minGainFraction(), ReplanConfig.DEFAULTS.minGainSeconds()));
+    /** Steps between reconsiderations of a measured plan, unless configured otherwise. */
+    public static final int DEFAULT_REPLAN_EVERY = 20;
+    /** Adaptive buckets, reconsidered every {@value #DEFAULT_REPLAN_EVERY} steps. */
+    public static final OverlapSettings DEFAULT = of(new AdaptivePolicy(), DEFAULT_REPLAN_EVERY);
+
+    /** {@code policy}, reconsidered every {@code replanEvery} steps with the default gain threshold. */
+    public static OverlapSettings of(PartitionPolicy policy, int replanEvery) {
+        return new OverlapSettings(policy, ReplanConfig.DEFAULTS.withIntervalSteps(replanEvery));
+    }
 }

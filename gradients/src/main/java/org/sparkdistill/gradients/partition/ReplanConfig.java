@@ -28,6 +28,11 @@ public record ReplanConfig(int intervalSteps, double minGainFraction, double min
         requireFiniteNonNegative("minGainSeconds", minGainSeconds);
     }
 
+    /** These settings with re-planning every {@code steps} steps. */
+    public ReplanConfig withIntervalSteps(int steps) {
+        return new ReplanConfig(steps, minGainFraction, minGainSeconds);
+    }
+
     /**
      * The predicted gain a new plan must exceed to replace a plan whose predicted communication takes
      * {@code communicationSeconds}.

@@ -1,5 +1,6 @@
 package org.sparkdistill.jobs.config;
 
+import org.sparkdistill.gradients.overlap.OverlapSettings;
 import org.sparkdistill.gradients.partition.AdaptivePolicy;
 import org.sparkdistill.gradients.partition.PartitionPolicies;
 
@@ -29,7 +30,8 @@ public record TrainingConfig(int epochs, int batchSize, long seed, int workers, 
     static final Field<Integer> ATTEMPTS = Field.integer("training.attempts", 3, Range.closed(1, 100));
     static final Field<String> GRADIENT_BUCKETS = Field.textAccepted("training.gradientBuckets",
             AdaptivePolicy.NAME, PartitionPolicies::parse);
-    static final Field<Integer> REPLAN_EVERY = Field.integer("training.replanEvery", 20, Range.closed(1, 1_000_000));
+    static final Field<Integer> REPLAN_EVERY = Field.integer("training.replanEvery",
+            OverlapSettings.DEFAULT_REPLAN_EVERY, Range.closed(1, 1_000_000));
 
     /** Every setting at its default. */
     public static final TrainingConfig DEFAULT = new TrainingConfig(EPOCHS.fallback(), BATCH_SIZE.fallback(),

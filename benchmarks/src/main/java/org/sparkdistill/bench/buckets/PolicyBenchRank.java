@@ -88,16 +88,24 @@ public final class PolicyBenchRank {
                 UpdaterKind.ADAM.withLearningRate(1e-3), SEED);
         try {
             OverlapSettings exchange = OverlapSettings.of(PartitionPolicies.parse(policy), settings.replanEvery());
+            List<ProcessorTime> processor = new ArrayList<>();
+            List<Long> marks = new ArrayList<>();
             List<EpochMetrics> history = new DistillationTrainer(
                     TrainingPlan.supervised(2, settings.batchSize(), SEED), SoftTargetSource.HARD_LABELS,
                     Evaluator.labelsOnly(heldOut))
+                    .addListener(epoch -> {
+                        marks.add(System.nanoTime());
+                        processor.add(ProcessorTime.available() ? ProcessorTime.now() : null);
+                    })
                     .train(student, shard, TrainingState.START, null, new Replica(group, shard.size(), exchange));
             if (history.isEmpty()) {
                 return null;
             }
             EpochMetrics measured = history.get(1);
             double wall = (measured.seconds() - history.get(0).seconds()) / settings.steps();
-            return new PolicyRun(policy, round, measured.communication(), wall);
+            double busy = processor.get(0) == null ? Double.NaN : processor.get(1).busySecondsSince(processor.get(0),
+                    (marks.get(1) - marks.get(0)) / 1e9, Runtime.getRuntime().availableProcessors()) / settings.steps();
+            return new PolicyRun(policy, round, measured.communication(), wall, busy);
         } finally {
             NetworkMemory.release(student);
         }
@@ -128,7 +136,7 @@ public final class PolicyBenchRank {
                 FEATURES, settings.depth() + "x" + settings.width(), CLASSES, parameters, settings.depth() + 1,
                 parameters * 4 / 1e6, settings.batchSize(), settings.rounds(), settings.steps(), settings.steps(),
                 settings.replanEvery(), settings.segmentKiB());
-        PolicyTable table = new PolicyTable(runs);
+        PolicyTable table = new PolicyTable(runs, Runtime.getRuntime().availableProcessors());
         String markdown = table.markdown(header);
         System.out.println();
         System.out.println(markdown);

@@ -17,11 +17,29 @@ public final class SoftTargets {
 
     /** Places hard labels {@code [N, C]} and soft targets {@code [N, C]} side by side as {@code [N, 2C]}. */
     public static INDArray pack(INDArray hardLabels, INDArray softTargets) {
+        requireSameShape(hardLabels, softTargets);
+        return packInto(Nd4j.create(hardLabels.dataType(), hardLabels.size(0), 2 * hardLabels.size(1)), hardLabels,
+                softTargets);
+    }
+
+    /** Writes hard labels {@code [N, C]} and soft targets {@code [N, C]} side by side into {@code packed}, {@code [N, 2C]}. */
+    public static INDArray packInto(INDArray packed, INDArray hardLabels, INDArray softTargets) {
+        requireSameShape(hardLabels, softTargets);
+        long classes = hardLabels.size(1);
+        if (packed.rank() != 2 || packed.size(0) != hardLabels.size(0) || packed.size(1) != 2 * classes) {
+            throw new InvalidInputException("cannot pack labels of shape " + shape(hardLabels) + " into an array of shape "
+                    + shape(packed) + "; it must be [" + hardLabels.size(0) + ", " + 2 * classes + "]");
+        }
+        hard(packed, classes).assign(hardLabels);
+        soft(packed, classes).assign(softTargets);
+        return packed;
+    }
+
+    private static void requireSameShape(INDArray hardLabels, INDArray softTargets) {
         if (!hardLabels.equalShapes(softTargets)) {
             throw new InvalidInputException("hard labels have shape " + shape(hardLabels)
                     + " but soft targets have shape " + shape(softTargets) + "; they must be equal");
         }
-        return Nd4j.hstack(hardLabels, softTargets.castTo(hardLabels.dataType()));
     }
 
     /** A view of the hard-label half of a packed labels array. */

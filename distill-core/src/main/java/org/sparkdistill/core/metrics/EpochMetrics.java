@@ -14,18 +14,26 @@ import java.io.Serializable;
  * @param ece held-out expected calibration error
  * @param seconds wall time since the run started
  * @param communication where rank 0's steps spent their time exchanging gradients, or null for a single replica
+ * @param pipeline where rank 0's input stages and student step spent the epoch, or null when not measured
  */
 public record EpochMetrics(int epoch, long step, double trainLoss, double accuracy, double agreement, double teacherKl,
-                           double ece, double seconds, CommunicationMetrics communication) implements Serializable {
+                           double ece, double seconds, CommunicationMetrics communication, PipelineMetrics pipeline)
+        implements Serializable {
 
-    /** The metrics of an epoch trained without exchanging gradients. */
+    /** The metrics of an epoch trained without exchanging gradients or measuring the input pipeline. */
     public EpochMetrics(int epoch, long step, double trainLoss, double accuracy, double agreement, double teacherKl,
             double ece, double seconds) {
-        this(epoch, step, trainLoss, accuracy, agreement, teacherKl, ece, seconds, null);
+        this(epoch, step, trainLoss, accuracy, agreement, teacherKl, ece, seconds, null, null);
     }
 
     /** These metrics with {@code metrics} as the epoch's communication. */
     public EpochMetrics withCommunication(CommunicationMetrics metrics) {
-        return new EpochMetrics(epoch, step, trainLoss, accuracy, agreement, teacherKl, ece, seconds, metrics);
+        return new EpochMetrics(epoch, step, trainLoss, accuracy, agreement, teacherKl, ece, seconds, metrics, pipeline);
+    }
+
+    /** These metrics with {@code metrics} as the epoch's input pipeline times. */
+    public EpochMetrics withPipeline(PipelineMetrics metrics) {
+        return new EpochMetrics(epoch, step, trainLoss, accuracy, agreement, teacherKl, ece, seconds, communication,
+                metrics);
     }
 }

@@ -10,10 +10,13 @@ import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.lossfunctions.impl.LossMCXENT;
 import org.sparkdistill.core.InvalidInputException;
+import org.sparkdistill.core.data.BatchBuffers;
 import org.sparkdistill.core.data.Examples;
+import org.sparkdistill.core.data.MiniBatch;
+import org.sparkdistill.core.data.Pipeline;
 import org.sparkdistill.core.loss.KnowledgeDistillationLoss;
-import org.sparkdistill.core.loss.SoftTargets;
 import org.sparkdistill.core.metrics.EpochMetrics;
+import org.sparkdistill.core.metrics.PipelineMetrics;
 import org.sparkdistill.core.metrics.Evaluator;
 import org.sparkdistill.core.teacher.SoftTargetSource;
 import org.sparkdistill.gradients.collective.Communicator;
@@ -103,28 +106,40 @@ public final class DistillationTrainer {
         long totalSteps = (long) stepsPerEpoch * plan.epochs();
         long started = System.nanoTime();
         long step = from.step();
-        for (int epoch = from.epoch(); epoch < plan.epochs(); epoch++) {
-            int[] order = Batches.epochOrder(plan.seed() + SHARD_SEED_STRIDE * replica.rank(), epoch, data.size());
-            double lossSum = 0;
-            int firstBatch = epoch == from.epoch() ? from.batch() : 0;
-            for (int batch = firstBatch; batch < stepsPerEpoch; batch++) {
-                int[] rows = batchRows(order, batch, replica.largestShard());
-                lossSum += step(student, Batches.features(data, rows, 0, rows.length),
-                        Batches.oneHot(data, rows, 0, rows.length), step, totalSteps, replica.rank(), averager);
-                step++;
-                if (replica.leads() && checkpoints != null && plan.checkpointEvery() > 0
-                        && step % plan.checkpointEvery() == 0) {
-                    checkpoints.save(student, nextPosition(step, epoch, batch + 1, stepsPerEpoch), plan.seed());
+        try (BatchBuffers buffers = new BatchBuffers(data.featureCount(), data.numClasses())) {
+            StudentInputs inputs = new StudentInputs(data, plan, totalSteps, targets, buffers);
+            for (int epoch = from.epoch(); epoch < plan.epochs(); epoch++) {
+                int[] order = Batches.epochOrder(plan.seed() + SHARD_SEED_STRIDE * replica.rank(), epoch, data.size());
+                double lossSum = 0;
+                int firstBatch = epoch == from.epoch() ? from.batch() : 0;
+                PipelineMetrics pipelineTimes;
+                // One pipeline per epoch: it has drained before the evaluation below uses the teachers.
+                try (Pipeline<MiniBatch> batches = inputs.pipeline(StudentInputs.requests(order, epoch, firstBatch,
+                        stepsPerEpoch, step, plan.batchSize(), replica.largestShard()))) {
+                    for (MiniBatch batch = batches.next(); batch != null; batch = batches.next()) {
+                        try {
+                            lossSum += step(student, batch, replica.rank(), averager);
+                        } finally {
+                            batch.release();
+                        }
+                        step++;
+                        if (replica.leads() && checkpoints != null && plan.checkpointEvery() > 0
+                                && step % plan.checkpointEvery() == 0) {
+                            checkpoints.save(student,
+                                    nextPosition(step, epoch, batch.request().batch() + 1, stepsPerEpoch), plan.seed());
+                        }
+                    }
+                    pipelineTimes = new PipelineMetrics(plan.pipelineDepth(), batches.times());
                 }
-            }
-            if (replica.leads()) {
-                double meanLoss = lossSum / Math.max(1, stepsPerEpoch - firstBatch);
-                EpochMetrics evaluated = evaluator.evaluate(student, epoch + 1, step, meanLoss,
-                        (System.nanoTime() - started) / 1e9);
-                EpochMetrics metrics = averager == null ? evaluated
-                        : evaluated.withCommunication(averager.takeEpochMetrics());
-                history.add(metrics);
-                listeners.forEach(listener -> listener.onEpoch(metrics));
+                if (replica.leads()) {
+                    double meanLoss = lossSum / Math.max(1, stepsPerEpoch - firstBatch);
+                    EpochMetrics evaluated = evaluator.evaluate(student, epoch + 1, step, meanLoss,
+                            (System.nanoTime() - started) / 1e9);
+                    EpochMetrics metrics = (averager == null ? evaluated
+                            : evaluated.withCommunication(averager.takeEpochMetrics())).withPipeline(pipelineTimes);
+                    history.add(metrics);
+                    listeners.forEach(listener -> listener.onEpoch(metrics));
+                }
             }
         }
     }
@@ -142,41 +157,17 @@ public final class DistillationTrainer {
         }
     }
 
-    /**
-     * The rows of batch {@code batch}: positions {@code [batch·b, min((batch+1)·b, largestShard))} of this shard's
-     * order, wrapping around a shard smaller than the largest one so every replica's batch has the same size.
-     */
-    private int[] batchRows(int[] order, int batch, int largestShard) {
-        int start = batch * plan.batchSize();
-        int end = Math.min(largestShard, start + plan.batchSize());
-        int[] rows = new int[end - start];
-        for (int i = 0; i < rows.length; i++) {
-            rows[i] = order[(start + i) % order.length];
-        }
-        return rows;
-    }
-
-    /** One optimizer step: soft targets from the teachers, then forward, KD loss, backward and update. */
-    private double step(MultiLayerNetwork student, INDArray features, INDArray hardLabels, long step, long totalSteps,
-            int rank, BucketedGradientAverager averager) {
-        double temperature = plan.temperature().valueAt(step, totalSteps);
-        double alpha = plan.alpha().valueAt(step, totalSteps);
+    /** One optimizer step on a prepared batch: forward, KD loss at the batch's T and α, backward and update. */
+    private double step(MultiLayerNetwork student, MiniBatch batch, int rank, BucketedGradientAverager averager) {
+        long step = batch.request().step();
         // Reseeding per step makes stochastic layers (dropout, noise) independent of where a run was resumed.
         Nd4j.getRandom().setSeed(plan.seed() * 1_000_003L + step + SHARD_SEED_STRIDE * rank);
-        DataSet batch;
-        if (alpha == 0) {
-            // The KD loss at α = 0 is the hard-label cross-entropy; skipping the teachers and the soft term saves both.
-            Networks.setLoss(student, HARD_LABEL_LOSS);
-            batch = new DataSet(features, hardLabels);
-        } else {
-            INDArray soft = targets.softTargets(features, hardLabels, temperature);
-            Networks.setLoss(student, new KnowledgeDistillationLoss(temperature, alpha));
-            batch = new DataSet(features, SoftTargets.pack(hardLabels, soft));
-        }
+        Networks.setLoss(student, batch.alpha() == 0 ? HARD_LABEL_LOSS
+                : new KnowledgeDistillationLoss(batch.temperature(), batch.alpha()));
         if (averager != null) {
             averager.beginStep(step);
         }
-        student.fit(batch);
+        student.fit(new DataSet(batch.features(), batch.targets()));
         return student.score();
     }
 

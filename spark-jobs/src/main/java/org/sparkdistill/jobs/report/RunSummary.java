@@ -4,6 +4,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.sparkdistill.core.metrics.CommunicationMetrics;
+import org.sparkdistill.core.metrics.PipelineMetrics;
+import org.sparkdistill.core.metrics.StageTimes;
 import org.sparkdistill.core.metrics.EpochMetrics;
 
 /**
@@ -45,6 +47,26 @@ public record RunSummary(String name, List<EpochMetrics> epochs, double seconds)
         if (m.communication() != null) {
             tree.put("communication", communicationTree(m.communication()));
         }
+        if (m.pipeline() != null) {
+            tree.put("pipeline", pipelineTree(m.pipeline()));
+        }
+        return tree;
+    }
+
+    private static Map<String, Object> pipelineTree(PipelineMetrics p) {
+        Map<String, Object> tree = new LinkedHashMap<>();
+        tree.put("depth", p.depth());
+        tree.put("dataStallFraction", p.dataStallFraction());
+        Map<String, Object> stages = new LinkedHashMap<>();
+        for (StageTimes stage : p.stages()) {
+            Map<String, Object> times = new LinkedHashMap<>();
+            times.put("items", stage.items());
+            times.put("busySeconds", stage.busySeconds());
+            times.put("inputStallSeconds", stage.inputStallSeconds());
+            times.put("outputStallSeconds", stage.outputStallSeconds());
+            stages.put(stage.stage(), times);
+        }
+        tree.put("stages", stages);
         return tree;
     }
 

@@ -13,6 +13,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.sparkdistill.core.data.Examples;
 import org.sparkdistill.core.metrics.CommunicationMetrics;
+import org.sparkdistill.core.metrics.PipelineMetrics;
+import org.sparkdistill.core.metrics.StageTimes;
 import org.sparkdistill.core.metrics.EpochMetrics;
 import org.sparkdistill.core.teacher.EnsembleWeighting;
 import org.sparkdistill.core.train.Checkpoints;
@@ -99,6 +101,8 @@ public final class DistillKryoRegistrator implements KryoRegistrator {
                 Checkpoints.Checkpoint.class,
                 TrainedStudent[].class,
                 CommunicationMetrics.class,
+                PipelineMetrics.class,
+                StageTimes.class,
                 ExchangeSpec.class));
         return classes;
     }

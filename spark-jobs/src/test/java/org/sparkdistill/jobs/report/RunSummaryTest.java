@@ -9,6 +9,8 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.sparkdistill.core.metrics.CommunicationMetrics;
 import org.sparkdistill.core.metrics.EpochMetrics;
+import org.sparkdistill.core.metrics.PipelineMetrics;
+import org.sparkdistill.core.metrics.StageTimes;
 
 class RunSummaryTest {
     private static final CommunicationMetrics COMMUNICATION = new CommunicationMetrics(32, 0.01, 0.02, 0.003, 0.015,
@@ -32,6 +34,23 @@ class RunSummaryTest {
         assertEquals(1, communication.get("planChanges"));
         assertEquals(0.12, communication.get("communicationPredictionError"));
         assertEquals(16, communication.size(), communication.keySet().toString());
+    }
+
+    @Test
+    void anEpochCarriesItsPipelineBlockWithEveryStage() {
+        PipelineMetrics pipeline = new PipelineMetrics(2, List.of(new StageTimes("decode", 10, 0.1, 0.5, 0.3),
+                new StageTimes("teacher", 10, 0.4, 0.1, 0.2), new StageTimes("student", 10, 0.9, 0.1, 0)));
+        RunSummary summary = new RunSummary("piped", List.of(
+                new EpochMetrics(1, 10, 0.9, 0.8, 0.7, 0.2, 0.05, 1.0).withPipeline(pipeline)), 1.5);
+        Map<?, ?> epoch = (Map<?, ?>) ((List<?>) summary.toJsonTree().get("epochs")).get(0);
+        Map<?, ?> block = (Map<?, ?>) epoch.get("pipeline");
+        assertEquals(2, block.get("depth"));
+        assertEquals(0.1, (double) block.get("dataStallFraction"), 1e-12);
+        Map<?, ?> stages = (Map<?, ?>) block.get("stages");
+        assertEquals(List.of("decode", "teacher", "student"), List.copyOf(stages.keySet()));
+        Map<?, ?> teacher = (Map<?, ?>) stages.get("teacher");
+        assertEquals(Map.of("items", 10L, "busySeconds", 0.4, "inputStallSeconds", 0.1, "outputStallSeconds", 0.2),
+                teacher);
     }
 
     @Test

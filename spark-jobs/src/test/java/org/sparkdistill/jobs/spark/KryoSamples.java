@@ -17,6 +17,8 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.sparkdistill.core.data.Examples;
 import org.sparkdistill.core.metrics.CommunicationMetrics;
 import org.sparkdistill.core.metrics.EpochMetrics;
+import org.sparkdistill.core.metrics.PipelineMetrics;
+import org.sparkdistill.core.metrics.StageTimes;
 import org.sparkdistill.core.teacher.EnsembleWeighting;
 import org.sparkdistill.core.train.Schedule;
 import org.sparkdistill.core.train.TrainingPlan;
@@ -72,8 +74,10 @@ final class KryoSamples {
         EpochMetrics first = new EpochMetrics(1, 40, 0.93, 0.71, 0.8, 0.25, 0.04, 12.5);
         CommunicationMetrics communication = new CommunicationMetrics(40, 0.01, 0.02, 0.004, 0.018, 0.003, 0.002, 0.0025, 0.0021,
                 0.89, 1.1e8, "[0-1|2-5|6]", 2, 0.0021, 0.07);
+        PipelineMetrics pipeline = new PipelineMetrics(2, List.of(new StageTimes("decode", 40, 0.01, 0.2, 0.3),
+                new StageTimes("student", 40, 0.5, 0.004, 0)));
         EpochMetrics second = new EpochMetrics(2, 80, 0.61, 0.78, Double.NaN, Double.NaN, 0.03, 24.0)
-                .withCommunication(communication);
+                .withCommunication(communication).withPipeline(pipeline);
         byte[] zip = new byte[300];
         random.nextBytes(zip);
         float[] features = new float[12];
@@ -87,6 +91,8 @@ final class KryoSamples {
                 Schedule.linear(1.0, 0.0),
                 new TrainingState(81, 2, 1),
                 first,
+                pipeline,
+                pipeline.student(),
                 UpdaterKind.NESTEROVS,
                 UpdaterKind.LearningRateSchedule.LINEAR,
                 EnsembleWeighting.CONFIDENCE,

@@ -97,7 +97,7 @@ public final class SparkDistillDataParallel implements Contender {
                 new StudentSpec(workload.hidden(), workload.updater(), workload.learningRate(),
                         UpdaterKind.LearningRateSchedule.CONSTANT),
                 new TeacherSpecs(List.of(), new double[0], EnsembleWeighting.UNIFORM), false, ExchangeSpec.DEFAULT, heldOut,
-                noTeachers);
+                noTeachers, null);
         context.setJobDescription("bench " + NAME + ": epoch " + epochs);
         try {
             byte[] model = DataParallelTraining.run(context, shards, setup,

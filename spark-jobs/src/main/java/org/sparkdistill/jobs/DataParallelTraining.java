@@ -13,6 +13,7 @@ import org.sparkdistill.core.train.Checkpoints;
 import org.sparkdistill.gradients.collective.TcpEndpoint;
 import org.sparkdistill.jobs.spark.BarrierStage;
 import org.sparkdistill.jobs.spark.StepProgress;
+import org.sparkdistill.jobs.spark.TaskFailures;
 
 /**
  * Runs the replicas of one {@code distill} as a barrier stage, one task per shard, and runs it again from the last
@@ -69,7 +70,7 @@ public final class DataParallelTraining {
                 }
                 return new Result(results.get(0), attempt, redone);
             } catch (Exception e) {
-                InvalidInputException badInput = badInput(e);
+                InvalidInputException badInput = TaskFailures.badInput(e);
                 if (badInput != null) {
                     throw badInput;
                 }
@@ -91,26 +92,5 @@ public final class DataParallelTraining {
                     + resume.seed() + ", not " + setup.plan().seed()
                     + "; set training.checkpointDirectory to an empty directory for a new run");
         }
-    }
-
-    /**
-     * The bad-input error behind a failed stage, if that is what failed it. Spark passes a task's exception on as
-     * the cause when it can; when it aborts a barrier stage it passes only the text, whose lines then include
-     * {@code <class>: <message>}.
-     */
-    private static InvalidInputException badInput(Throwable e) {
-        String marker = InvalidInputException.class.getName() + ": ";
-        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
-            if (cause instanceof InvalidInputException invalid) {
-                return invalid;
-            }
-            String message = cause.getMessage() == null ? "" : cause.getMessage();
-            int at = message.indexOf(marker);
-            if (at >= 0) {
-                int end = message.indexOf('\n', at);
-                return new InvalidInputException(message.substring(at + marker.length(), end < 0 ? message.length() : end));
-            }
-        }
-        return null;
     }
 }

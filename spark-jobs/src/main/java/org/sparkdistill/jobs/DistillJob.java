@@ -1,7 +1,5 @@
 package org.sparkdistill.jobs;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,14 +8,18 @@ import java.util.List;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.sparkdistill.core.InvalidInputException;
 import org.sparkdistill.core.io.AtomicDirectory;
 import org.sparkdistill.core.data.Examples;
-import org.sparkdistill.core.teacher.TeacherEnsemble;
 import org.sparkdistill.core.train.Schedule;
 import org.sparkdistill.core.train.TrainingPlan;
+import org.sparkdistill.jobs.cache.DatasetFingerprint;
+import org.sparkdistill.jobs.cache.SoftLabelCache;
+import org.sparkdistill.jobs.config.DataConfig;
 import org.sparkdistill.jobs.config.DistillConfig;
 import org.sparkdistill.jobs.config.DistillationConfig;
 import org.sparkdistill.jobs.config.TeacherConfig;
@@ -34,6 +36,10 @@ import org.sparkdistill.jobs.spark.InputData;
  * <p>Everything that can be checked on the driver is checked before the Spark job starts: the configuration, the
  * teacher files, the data's schema and shape, and each teacher against the data. The output directory appears
  * complete or not at all. Teachers given with α = 0 throughout are used only to measure agreement and KL.
+ *
+ * <p>With {@code cache.path} set, the soft targets come from the soft-label cache {@code teacher-infer} wrote: its
+ * manifest must name the same teachers (file hashes) and the same training rows (fingerprint), and its logits are
+ * joined to the training rows by id. The teachers then run only on the held-out set, for the metrics.
  */
 public final class DistillJob {
     public static final String MODEL_FILE = "student.zip";
@@ -52,13 +58,20 @@ public final class DistillJob {
                     + " needs at least one teacher, but 'teachers' is empty; add a teacher or set alpha to 0");
         }
         TeacherSpecs teachers = teacherSpecs(config);
-        List<byte[]> teacherZips = readAll(teachers.paths());
+        List<byte[]> teacherZips = teachers.readZips();
+        SoftLabelCache cache = config.cache().path() == null ? null : SoftLabelCache.open(config.cache().path());
 
         InputData.Table train = InputData.train(spark, config.data().train(), config.data().limit());
         Examples heldOut = InputData.test(spark, config.data().train(), config.data().test());
-        requireTeachersFit(teachers, teacherZips, train.info().featureCount(), train.info().numClasses());
+        teachers.requireFit(teacherZips, train.info().featureCount(), train.info().numClasses());
         if (heldOut.featureCount() != train.info().featureCount() || heldOut.numClasses() != train.info().numClasses()) {
             throw new InvalidInputException("test data " + heldOut + " does not match training data " + train.info());
+        }
+        Dataset<Row> trainRows = train.rows();
+        if (cache != null) {
+            cache.requireTeachers(teachers.paths(), teacherZips);
+            cache.requireDataset(train.info(), DatasetFingerprint.of(train.rows()), describe(config.data()));
+            trainRows = cache.joinTo(spark, train.rows());
         }
 
         TrainingPlan plan = planOf(config);
@@ -76,11 +89,12 @@ public final class DistillJob {
         try {
             context.setJobDescription("spark-distill distill " + runName + ": " + plan.epochs() + " epochs on "
                     + train.info().rows() + " rows, " + workers + " worker(s)");
-            JavaRDD<InternalRow> shards = ExampleFrames.shards(train.rows(), workers);
+            JavaRDD<InternalRow> shards = ExampleFrames.shards(trainRows, workers,
+                    cache == null ? List.of() : cache.layout().columns());
             ExchangeSpec exchange = new ExchangeSpec(config.training().gradientBuckets(),
                     config.training().replanEvery());
             DistillSetup setup = new DistillSetup(train.info(), plan, student, teachers, distils, exchange,
-                    heldOutBroadcast, teacherBroadcast);
+                    heldOutBroadcast, teacherBroadcast, cache == null ? null : cache.layout());
             result = DataParallelTraining.run(context, shards, setup, checkpoints, config.training().attempts());
         } finally {
             context.setJobDescription(null);
@@ -147,29 +161,8 @@ public final class DistillJob {
         return new TeacherSpecs(paths, weights, config.weighting());
     }
 
-    private static List<byte[]> readAll(List<String> paths) {
-        List<byte[]> zips = new ArrayList<>();
-        for (String path : paths) {
-            Path file = Path.of(path);
-            if (!Files.isRegularFile(file)) {
-                throw new InvalidInputException("teacher model file " + file + " does not exist");
-            }
-            try {
-                zips.add(Files.readAllBytes(file));
-            } catch (IOException e) {
-                throw new UncheckedIOException("could not read teacher model file " + file, e);
-            }
-        }
-        return zips;
-    }
-
-    /** Loads every teacher once on the driver to refuse a corrupt file or a shape mismatch before Spark runs. */
-    private static void requireTeachersFit(TeacherSpecs specs, List<byte[]> zips, int featureCount, int classes) {
-        if (specs.paths().isEmpty()) {
-            return;
-        }
-        try (TeacherEnsemble ensemble = specs.load(zips)) {
-            ensemble.requireCompatible(featureCount, classes);
-        }
+    /** The training data as the configuration gives it, for messages. */
+    static String describe(DataConfig data) {
+        return "data.train = " + data.train() + (data.limit() > 0 ? ", data.limit = " + data.limit() : "");
     }
 }

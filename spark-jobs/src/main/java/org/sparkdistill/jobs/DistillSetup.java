@@ -5,16 +5,20 @@ import java.util.List;
 import org.apache.spark.broadcast.Broadcast;
 import org.sparkdistill.core.data.Examples;
 import org.sparkdistill.core.train.TrainingPlan;
+import org.sparkdistill.jobs.cache.CachedRows;
 import org.sparkdistill.jobs.spark.DatasetInfo;
 
 /**
  * What the driver prepared for every replica of one {@code distill} run: the data's shape, the plan, the student and
- * teachers to build, and the broadcast held-out set and teacher files.
+ * teachers to build, the broadcast held-out set and teacher files, and the soft-label cache columns if any.
  *
  * @param distils false when α is zero throughout: teachers then only measure agreement
  * @param exchange how the replicas exchange gradients
+ * @param cache the layout of the cached logits each shard row carries after id, features and label; null when the
+ *     teachers run on the training data instead
  */
 public record DistillSetup(DatasetInfo info, TrainingPlan plan, StudentSpec student, TeacherSpecs teachers, boolean distils,
-                    ExchangeSpec exchange, Broadcast<Examples> heldOut, Broadcast<List<byte[]>> teacherZips)
+                    ExchangeSpec exchange, Broadcast<Examples> heldOut, Broadcast<List<byte[]>> teacherZips,
+                    CachedRows.Layout cache)
         implements Serializable {
 }

@@ -23,6 +23,7 @@ import org.sparkdistill.core.train.Replica;
 import org.sparkdistill.core.train.TrainingPlan;
 import org.sparkdistill.core.train.TrainingState;
 import org.sparkdistill.gradients.collective.TcpOptions;
+import org.sparkdistill.jobs.cache.CachedRows;
 import org.sparkdistill.jobs.spark.DatasetInfo;
 import org.sparkdistill.jobs.spark.ExampleFrames;
 import org.sparkdistill.jobs.spark.Rendezvous;
@@ -32,7 +33,9 @@ import org.sparkdistill.jobs.spark.Rendezvous;
  * replicas, loads the teachers, trains, and (rank 0 only) sends the student back.
  *
  * <p>Rank 0 starts from the resume checkpoint when there is one; the trainer then hands its parameters and updater
- * state to every rank. Teachers listed while α is zero throughout are loaded for evaluation only.
+ * state to every rank. Teachers listed while α is zero throughout are loaded for evaluation only. With a soft-label
+ * cache, the soft targets come from the logits each shard row carries, and the teachers run only on the held-out set
+ * for evaluation.
  */
 final class ReplicaTask implements FlatMapFunction<Iterator<InternalRow>, TrainedStudent> {
     private static final long serialVersionUID = 1L;
@@ -60,15 +63,17 @@ final class ReplicaTask implements FlatMapFunction<Iterator<InternalRow>, Traine
         DatasetInfo info = setup.info();
         TrainingPlan plan = setup.plan();
         TeacherSpecs teachers = setup.teachers();
+        CachedRows cached = setup.cache() == null ? null : new CachedRows(setup.cache());
         Examples shard = ExampleFrames.fromInternalRows("training shard " + context.partitionId(), rows, info.shape(),
-                info.numClasses());
+                info.numClasses(), cached == null ? ExampleFrames.ExtraColumns.NONE : cached);
         try (Rendezvous rendezvous = Rendezvous.join(context, shard.size(), secret, TRANSPORT,
                 setup.exchange().settings());
              TeacherEnsemble ensemble = teachers.paths().isEmpty() ? null : teachers.load(setup.teacherZips().value())) {
             Replica replica = rendezvous.replica();
             Examples heldOut = setup.heldOut().value();
             Evaluator evaluator = ensemble == null ? Evaluator.labelsOnly(heldOut) : Evaluator.withTeacher(heldOut, ensemble);
-            SoftTargetSource targets = setup.distils() ? ensemble : SoftTargetSource.HARD_LABELS;
+            SoftTargetSource targets = !setup.distils() ? SoftTargetSource.HARD_LABELS
+                    : cached != null ? cached.softLabels(ensemble.mixture(), shard) : ensemble;
             Checkpoints checkpoints = checkpointStore == null ? null : new Checkpoints(checkpointStore);
             MultiLayerNetwork network = resume != null && replica.leads() ? checkpoints.restore(resume)
                     : setup.student().build(info.featureCount(), info.numClasses(), plan.seed(),

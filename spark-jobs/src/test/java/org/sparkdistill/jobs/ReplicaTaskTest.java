@@ -16,6 +16,7 @@ import org.sparkdistill.core.train.TrainingPlan;
 import org.sparkdistill.core.train.TrainingState;
 import org.sparkdistill.core.train.UpdaterKind;
 import org.sparkdistill.gradients.collective.TcpEndpoint;
+import org.sparkdistill.jobs.cache.CachedRows;
 import org.sparkdistill.jobs.spark.DatasetInfo;
 import org.sparkdistill.jobs.spark.HadoopCheckpointStore;
 
@@ -30,7 +31,8 @@ class ReplicaTaskTest {
                 TrainingPlan.supervised(2, 16, 3L),
                 new StudentSpec(List.of(8), UpdaterKind.ADAM, 0.01, UpdaterKind.LearningRateSchedule.CONSTANT),
                 new TeacherSpecs(List.of(), new double[0], EnsembleWeighting.UNIFORM), false,
-                new ExchangeSpec("fixed:25", 40), null, null);
+                new ExchangeSpec("fixed:25", 40), null, null,
+                new CachedRows.Layout("/cache/fashion", 2, 10));
         ReplicaTask task = new ReplicaTask(setup, HadoopCheckpointStore.of(dir.toUri().toString(), new Configuration()),
                 new Checkpoints.Checkpoint("step-000000000020", new TrainingState(20, 1, 4), 3L),
                 TcpEndpoint.newSecret(), null);

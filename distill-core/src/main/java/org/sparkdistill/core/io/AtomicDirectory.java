@@ -30,6 +30,7 @@ public final class AtomicDirectory {
         String token = UUID.randomUUID().toString().substring(0, 8);
         Path staging = parent.resolve("." + absolute.getFileName() + ".writing-" + token);
         Path previous = parent.resolve("." + absolute.getFileName() + ".replaced-" + token);
+        boolean published = false;
         try {
             Files.createDirectories(staging);
             writer.writeInto(staging);
@@ -37,13 +38,16 @@ public final class AtomicDirectory {
                 Files.move(absolute, previous, StandardCopyOption.ATOMIC_MOVE);
             }
             Files.move(staging, absolute, StandardCopyOption.ATOMIC_MOVE);
+            published = true;
             deleteRecursively(previous);
         } catch (IOException e) {
-            deleteQuietly(staging);
             throw new UncheckedIOException("could not write output directory " + absolute, e);
-        } catch (RuntimeException e) {
-            deleteQuietly(staging);
-            throw e;
+        } finally {
+            // Whatever stopped the writer, including an exception Scala code throws undeclared (Spark's), the
+            // half-written directory goes.
+            if (!published) {
+                deleteQuietly(staging);
+            }
         }
     }
 

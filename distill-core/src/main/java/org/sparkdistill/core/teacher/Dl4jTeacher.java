@@ -5,6 +5,10 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
 import org.deeplearning4j.nn.api.Layer;
@@ -16,6 +20,7 @@ import org.deeplearning4j.util.ModelSerializer;
 import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.activations.impl.ActivationIdentity;
 import org.nd4j.linalg.activations.impl.ActivationSoftmax;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.ops.transforms.Transforms;
 import org.sparkdistill.core.InvalidInputException;
@@ -25,7 +30,9 @@ import org.sparkdistill.core.NetworkMemory;
  * A teacher backed by a DL4J {@link MultiLayerNetwork} or single-output {@link ComputationGraph}.
  *
  * <p>A softmax output is turned back into logits as log-probabilities (equal to the raw logits up to a per-row
- * constant); an identity output is taken as logits already. Not thread-safe, like the network it wraps.
+ * constant); an identity output is taken as logits already. A MultiLayerNetwork's layers are named by index ("0") or by
+ * name (DL4J names an unnamed layer "layer0", "layer1", …); a ComputationGraph's by vertex name. Not thread-safe, like
+ * the network it wraps.
  */
 public final class Dl4jTeacher implements Teacher {
     private static final double MIN_PROBABILITY = 1e-30;
@@ -119,6 +126,77 @@ public final class Dl4jTeacher implements Teacher {
                 ? network.output(features, false)
                 : ((ComputationGraph) model).outputSingle(false, features);
         return outputsProbabilities ? Transforms.log(Transforms.max(output, MIN_PROBABILITY, false), false) : output;
+    }
+
+    @Override
+    public List<String> layerNames() {
+        if (model instanceof MultiLayerNetwork network) {
+            List<String> names = new ArrayList<>();
+            for (int i = 0; i < network.getnLayers(); i++) {
+                names.add(network.getLayerWiseConfigurations().getConf(i).getLayer().getLayerName());
+            }
+            return names;
+        }
+        ComputationGraph graph = (ComputationGraph) model;
+        List<String> inputs = graph.getConfiguration().getNetworkInputs();
+        return graph.getConfiguration().getTopologicalOrderStr().stream().filter(v -> !inputs.contains(v)).toList();
+    }
+
+    @Override
+    public void requireLayers(List<String> layers) {
+        layers.forEach(this::resolve);
+    }
+
+    @Override
+    public List<INDArray> activations(INDArray features, List<String> layers) {
+        if (layers.isEmpty()) {
+            return List.of();
+        }
+        List<INDArray> flat = new ArrayList<>(layers.size());
+        if (model instanceof MultiLayerNetwork network) {
+            int[] indices = layers.stream().mapToInt(layer -> (Integer) resolve(layer)).toArray();
+            // Element 0 is the input, element i + 1 the activations of layer i.
+            List<INDArray> all = network.feedForwardToLayer(Arrays.stream(indices).max().getAsInt(), features, false);
+            for (int index : indices) {
+                flat.add(flatten(all.get(index + 1)));
+            }
+        } else {
+            layers.forEach(this::resolve);
+            Map<String, INDArray> all = ((ComputationGraph) model).feedForward(features, false);
+            for (String layer : layers) {
+                flat.add(flatten(all.get(layer)));
+            }
+        }
+        return flat;
+    }
+
+    /** The layer's index in a MultiLayerNetwork, or the vertex name in a ComputationGraph. */
+    private Object resolve(String layer) {
+        List<String> names = layerNames();
+        if (model instanceof MultiLayerNetwork) {
+            int byName = names.indexOf(layer);
+            if (byName >= 0) {
+                return byName;
+            }
+            if (layer.matches("[0-9]{1,9}") && Integer.parseInt(layer) < names.size()) {
+                return Integer.parseInt(layer);
+            }
+        } else if (names.contains(layer)) {
+            return layer;
+        }
+        List<String> listed = new ArrayList<>();
+        for (int i = 0; i < names.size(); i++) {
+            listed.add(model instanceof MultiLayerNetwork ? i + " '" + names.get(i) + "'" : "'" + names.get(i) + "'");
+        }
+        throw new InvalidInputException("teacher '" + name + "' has no layer '" + layer + "'; its layers"
+                + (model instanceof MultiLayerNetwork ? " (by index or name)" : " (graph vertices)") + ": "
+                + String.join(", ", listed));
+    }
+
+    /** Activations of any rank as {@code [N, everything else]}, row-major. */
+    private static INDArray flatten(INDArray activations) {
+        long rows = activations.size(0);
+        return activations.castTo(DataType.FLOAT).dup('c').reshape('c', rows, activations.length() / rows);
     }
 
     @Override

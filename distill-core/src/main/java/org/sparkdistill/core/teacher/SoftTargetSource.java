@@ -5,7 +5,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 /**
  * Produces the soft targets a student is trained towards for one batch.
  *
- * <p>Implementations: a {@link TeacherEnsemble}, and {@link #HARD_LABELS} for a student trained on its labels alone.
+ * <p>Implementations: a {@link TeacherEnsemble}, which runs its teachers on the batch; {@link CachedSoftLabels}, which
+ * reads logits computed ahead of training; and {@link #HARD_LABELS} for a student trained on its labels alone.
  */
 @FunctionalInterface
 public interface SoftTargetSource {
@@ -22,4 +23,21 @@ public interface SoftTargetSource {
      * @return row-stochastic targets, {@code [N, C]}
      */
     INDArray softTargets(INDArray features, INDArray hardLabels, double temperature);
+
+    /**
+     * The target distribution for each row of a batch whose rows' positions in the training shard are known.
+     *
+     * <p>A source that keeps something per training row, such as cached logits, reads it by these positions; the
+     * default ignores them and calls {@link #softTargets(INDArray, INDArray, double)}.
+     *
+     * @param features the batch's flat features, {@code [N, D]}
+     * @param hardLabels the batch's one-hot labels, {@code [N, C]}
+     * @param rows for each of the N batch rows, its position in the shard being trained on (the
+     *     {@link org.sparkdistill.core.data.Examples} the trainer was given)
+     * @param temperature the softening temperature, &gt; 0
+     * @return row-stochastic targets, {@code [N, C]}
+     */
+    default INDArray softTargets(INDArray features, INDArray hardLabels, int[] rows, double temperature) {
+        return softTargets(features, hardLabels, temperature);
+    }
 }

@@ -6,61 +6,45 @@ import java.util.List;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.ops.transforms.Transforms;
 import org.sparkdistill.core.InvalidInputException;
 
 /**
- * Several teachers combined in probability space: {@code q = Σ_k w_k · softmax(z_k / T)}.
+ * Several teachers run on each batch and combined in probability space by an {@link EnsembleMixture}:
+ * {@code q = Σ_k w_k · softmax(z_k / T)}.
  *
- * <p>Averaging probabilities rather than logits keeps the ensemble a proper mixture at any temperature. Weights are
- * {@link EnsembleWeighting uniform, fixed or per-example confidence}. Not thread-safe, like its teachers.
+ * <p>Weights are {@link EnsembleWeighting uniform, fixed or per-example confidence}. Not thread-safe, like its
+ * teachers.
  */
 public final class TeacherEnsemble implements SoftTargetSource, AutoCloseable {
     private final List<Teacher> teachers;
-    private final EnsembleWeighting weighting;
-    private final double[] fixedWeights;
+    private final EnsembleMixture mixture;
 
-    private TeacherEnsemble(List<Teacher> teachers, EnsembleWeighting weighting, double[] fixedWeights) {
+    private TeacherEnsemble(List<? extends Teacher> teachers, EnsembleMixture mixture) {
         this.teachers = List.copyOf(teachers);
-        this.weighting = weighting;
-        this.fixedWeights = fixedWeights;
+        this.mixture = mixture;
     }
 
     /** An ensemble that weighs its teachers equally or by confidence; use {@link #fixed} for given weights. */
     public static TeacherEnsemble of(List<? extends Teacher> teachers, EnsembleWeighting weighting) {
-        if (weighting == EnsembleWeighting.FIXED) {
-            throw new InvalidInputException("ensemble weighting 'fixed' needs one weight per teacher; use fixed(...)");
-        }
-        requireTeachers(teachers);
-        return new TeacherEnsemble(new ArrayList<>(teachers), weighting, null);
+        return new TeacherEnsemble(teachers, EnsembleMixture.of(weighting, teachers.size()));
     }
 
     /** An ensemble with fixed weights, one per teacher, each finite and &gt; 0; they are normalised to sum to one. */
     public static TeacherEnsemble fixed(List<? extends Teacher> teachers, double... weights) {
-        requireTeachers(teachers);
-        if (weights.length != teachers.size()) {
-            throw new InvalidInputException("ensemble has " + teachers.size() + " teachers but " + weights.length
-                    + " weights " + Arrays.toString(weights) + "; give one weight per teacher");
-        }
-        double total = 0;
-        for (int k = 0; k < weights.length; k++) {
-            if (!(weights[k] > 0) || Double.isInfinite(weights[k])) {
-                throw new InvalidInputException("weight of teacher '" + teachers.get(k).name() + "' = " + weights[k]
-                        + ": must be finite and > 0");
-            }
-            total += weights[k];
-        }
-        double[] normalized = new double[weights.length];
-        for (int k = 0; k < weights.length; k++) {
-            normalized[k] = weights[k] / total;
-        }
-        return new TeacherEnsemble(new ArrayList<>(teachers), EnsembleWeighting.FIXED, normalized);
+        return new TeacherEnsemble(teachers, EnsembleMixture.fixed(names(teachers), weights));
     }
 
-    private static void requireTeachers(List<? extends Teacher> teachers) {
-        if (teachers.isEmpty()) {
-            throw new InvalidInputException("a teacher ensemble needs at least one teacher, but none was given");
+    /** An ensemble that combines its teachers as {@code mixture} says; it must be a mixture of as many teachers. */
+    public static TeacherEnsemble of(List<? extends Teacher> teachers, EnsembleMixture mixture) {
+        if (teachers.size() != mixture.teachers()) {
+            throw new InvalidInputException("ensemble of " + teachers.size() + " teachers " + names(teachers)
+                    + " cannot use " + mixture);
         }
+        return new TeacherEnsemble(teachers, mixture);
+    }
+
+    private static List<String> names(List<? extends Teacher> teachers) {
+        return teachers.stream().map(Teacher::name).toList();
     }
 
     public List<Teacher> teachers() {
@@ -68,7 +52,11 @@ public final class TeacherEnsemble implements SoftTargetSource, AutoCloseable {
     }
 
     public EnsembleWeighting weighting() {
-        return weighting;
+        return mixture.weighting();
+    }
+
+    public EnsembleMixture mixture() {
+        return mixture;
     }
 
     /**
@@ -101,41 +89,11 @@ public final class TeacherEnsemble implements SoftTargetSource, AutoCloseable {
         if (!(temperature > 0)) {
             throw new InvalidInputException("temperature = " + temperature + ": must be > 0");
         }
-        INDArray mixture = null;
-        List<INDArray> softened = new ArrayList<>(teachers.size());
         List<INDArray> logits = new ArrayList<>(teachers.size());
         for (Teacher teacher : teachers) {
-            INDArray z = teacher.logits(features).castTo(DataType.FLOAT);
-            logits.add(z);
-            softened.add(Transforms.softmax(z.div(temperature), false));
+            logits.add(teacher.logits(features));
         }
-        INDArray weights = weights(logits, hardLabels);
-        for (int k = 0; k < teachers.size(); k++) {
-            INDArray term = softened.get(k).muliColumnVector(weights.getColumn(k, true));
-            mixture = mixture == null ? term : mixture.addi(term);
-        }
-        return mixture;
-    }
-
-    /** Per-example teacher weights, {@code [N, K]}, each row summing to one. */
-    INDArray weights(List<INDArray> logits, INDArray hardLabels) {
-        long rows = logits.get(0).size(0);
-        int k = teachers.size();
-        return switch (weighting) {
-            case UNIFORM -> Nd4j.valueArrayOf(new long[] {rows, k}, 1.0 / k, DataType.FLOAT);
-            case FIXED -> Nd4j.create(fixedWeights, new long[] {1, k}, DataType.FLOAT).repeat(0, rows);
-            case CONFIDENCE -> confidenceWeights(logits, hardLabels);
-        };
-    }
-
-    private static INDArray confidenceWeights(List<INDArray> logits, INDArray hardLabels) {
-        INDArray labels = hardLabels.castTo(DataType.FLOAT);
-        INDArray confidence = Nd4j.create(DataType.FLOAT, logits.get(0).size(0), logits.size());
-        for (int k = 0; k < logits.size(); k++) {
-            INDArray trueLabelProbability = Transforms.softmax(logits.get(k), true).muli(labels).sum(true, 1);
-            confidence.getColumn(k, true).assign(trueLabelProbability);
-        }
-        return confidence.diviColumnVector(confidence.sum(true, 1));
+        return mixture.combine(logits, hardLabels, temperature);
     }
 
     @Override

@@ -46,4 +46,21 @@ class AtomicDirectoryTest {
         }));
         assertEquals(List.of("out"), listing(), "a failed first write leaves nothing");
     }
+
+    @Test
+    void aCheckedExceptionThrownUndeclaredAlsoLeavesNoStaging() throws IOException {
+        // Scala code, Spark's included, throws checked exceptions that no Java signature declares.
+        Path out = dir.resolve("out");
+        Exception thrown = assertThrows(Exception.class, () -> AtomicDirectory.publish(out, d -> {
+            Files.writeString(d.resolve("half.txt"), "partial");
+            throw AtomicDirectoryTest.<RuntimeException>undeclared(new Exception("job aborted"));
+        }));
+        assertEquals("job aborted", thrown.getMessage());
+        assertEquals(List.of(), listing());
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <E extends Exception> E undeclared(Exception e) throws E {
+        throw (E) e;
+    }
 }

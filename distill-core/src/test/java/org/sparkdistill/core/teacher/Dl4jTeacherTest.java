@@ -55,13 +55,7 @@ class Dl4jTeacherTest {
 
     @Test
     void computationGraphZipLoadsToo() throws IOException {
-        ComputationGraph graph = new ComputationGraph(new NeuralNetConfiguration.Builder().seed(3).dataType(DataType.FLOAT)
-                .graphBuilder().addInputs("in")
-                .addLayer("hidden", new DenseLayer.Builder().nIn(6).nOut(4).activation(Activation.TANH).build(), "in")
-                .addLayer("out", new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nIn(4).nOut(3)
-                        .activation(Activation.SOFTMAX).build(), "hidden")
-                .setOutputs("out").build());
-        graph.init();
+        ComputationGraph graph = graph();
         Path file = dir.resolve("graph.zip");
         ModelSerializer.writeModel(graph, file.toFile(), false);
         INDArray x = features();
@@ -69,6 +63,62 @@ class Dl4jTeacherTest {
             INDArray recovered = Transforms.softmax(teacher.logits(x), false);
             assertEquals(0.0, graph.outputSingle(x).sub(recovered).amaxNumber().doubleValue(), 1e-6);
         }
+    }
+
+    @Test
+    void aNetworksLayerActivationsComeByIndexOrNameFlattenedPerRow() {
+        MultiLayerNetwork network = network();
+        INDArray x = features();
+        Dl4jTeacher teacher = Dl4jTeacher.of("mlp", network);
+        assertEquals(List.of("layer0", "layer1"), teacher.layerNames());
+        List<INDArray> activations = teacher.activations(x, List.of("0", "layer0", "1"));
+        INDArray hidden = network.feedForward(x, false).get(1);
+        assertEquals(List.of(4L, 5L), List.of(activations.get(0).size(0), activations.get(0).size(1)));
+        assertEquals(hidden, activations.get(0));
+        assertEquals(hidden, activations.get(1));
+        assertEquals(network.output(x, false), activations.get(2));
+        assertEquals(List.of(), teacher.activations(x, List.of()));
+
+        MultiLayerNetwork cnn = Networks.cnn(20, 20, 3, new Sgd(0.1), 2L);
+        INDArray images = Nd4j.rand(DataType.FLOAT, 2, 400);
+        INDArray conv = Dl4jTeacher.of("cnn", cnn).activations(images, List.of("0")).get(0);
+        assertEquals(List.of(2L, 16L * 16 * 16), List.of(conv.size(0), conv.size(1)), "[N, channels, 16, 16] per row");
+        INDArray direct = cnn.feedForwardToLayer(0, images, false).get(1);
+        assertEquals(direct.getDouble(1, 3, 2, 5), conv.getDouble(1, 3 * 256 + 2 * 16 + 5), 0.0, "row-major flattening");
+    }
+
+    @Test
+    void anUnknownLayerIsRefusedNamingTheTeacherAndItsLayers() {
+        Dl4jTeacher teacher = Dl4jTeacher.of("mlp.zip", network());
+        for (String layer : List.of("fc9", "2", "-1")) {
+            InvalidInputException e = assertThrows(InvalidInputException.class, () -> teacher.requireLayers(List.of(layer)));
+            assertEquals("teacher 'mlp.zip' has no layer '" + layer + "'; its layers (by index or name): 0 'layer0', "
+                    + "1 'layer1'", e.getMessage());
+        }
+        assertThrows(InvalidInputException.class, () -> teacher.activations(features(), List.of("layer0", "fc9")));
+    }
+
+    @Test
+    void aGraphsLayerActivationsComeByVertexName() {
+        ComputationGraph graph = graph();
+        Dl4jTeacher teacher = Dl4jTeacher.of("graph.zip", graph);
+        assertEquals(List.of("hidden", "out"), teacher.layerNames());
+        INDArray x = features();
+        INDArray hidden = teacher.activations(x, List.of("hidden")).get(0);
+        assertEquals(graph.feedForward(x, false).get("hidden"), hidden);
+        InvalidInputException e = assertThrows(InvalidInputException.class, () -> teacher.requireLayers(List.of("in")));
+        assertEquals("teacher 'graph.zip' has no layer 'in'; its layers (graph vertices): 'hidden', 'out'", e.getMessage());
+    }
+
+    static ComputationGraph graph() {
+        ComputationGraph graph = new ComputationGraph(new NeuralNetConfiguration.Builder().seed(3).dataType(DataType.FLOAT)
+                .graphBuilder().addInputs("in")
+                .addLayer("hidden", new DenseLayer.Builder().nIn(6).nOut(4).activation(Activation.TANH).build(), "in")
+                .addLayer("out", new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nIn(4).nOut(3)
+                        .activation(Activation.SOFTMAX).build(), "hidden")
+                .setOutputs("out").build());
+        graph.init();
+        return graph;
     }
 
     @Test

@@ -19,6 +19,12 @@ class TeacherEnsembleTest {
     static final Teacher WRONG = fixedLogits("wrong", new float[][] {{0, 4, 0}, {4, 0, 0}});
 
     static Teacher fixedLogits(String name, float[][] logits) {
+        return teacher(name, features -> Nd4j.createFromArray(logits)
+                .getRows(java.util.stream.IntStream.range(0, (int) features.size(0)).toArray()));
+    }
+
+    /** A teacher named {@code name} whose logits {@code logits} computes. */
+    static Teacher teacher(String name, java.util.function.UnaryOperator<INDArray> logits) {
         return new Teacher() {
             @Override
             public String name() {
@@ -27,7 +33,7 @@ class TeacherEnsembleTest {
 
             @Override
             public INDArray logits(INDArray features) {
-                return Nd4j.createFromArray(logits).getRows(java.util.stream.IntStream.range(0, (int) features.size(0)).toArray());
+                return logits.apply(features);
             }
         };
     }

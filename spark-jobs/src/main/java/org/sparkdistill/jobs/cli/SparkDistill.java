@@ -8,8 +8,8 @@ import picocli.CommandLine.Command;
 /** The command-line entry point: {@code spark-distill <command> [options]}. */
 @Command(name = "spark-distill", mixinStandardHelpOptions = true, versionProvider = SparkDistill.Version.class,
         description = "Distributed knowledge distillation on Apache Spark with Deeplearning4j.",
-        subcommands = {PrepareCommand.class, TrainTeacherCommand.class, DistillCommand.class, EvaluateCommand.class,
-            QuickstartCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {PrepareCommand.class, TrainTeacherCommand.class, TeacherInferCommand.class, DistillCommand.class,
+            EvaluateCommand.class, QuickstartCommand.class, CommandLine.HelpCommand.class})
 public final class SparkDistill implements Runnable {
     /** Exit status of a run refused for bad input. */
     public static final int INVALID_INPUT = 2;

@@ -11,12 +11,13 @@ import org.sparkdistill.core.teacher.EnsembleWeighting;
  *
  * @param teachers the teachers, possibly none; an unmodifiable copy
  * @param weighting how the teacher ensemble weighs its members (key {@code ensemble.weighting})
+ * @param cache the soft-label cache {@code teacher-infer} writes and {@code distill} reads, if {@code cache.path} is set
  * @param output the output directory
  * @param master the Spark master used when not run through spark-submit (key {@code spark.master})
  */
 public record DistillConfig(DataConfig data, List<TeacherConfig> teachers, EnsembleWeighting weighting,
                             StudentConfig student, DistillationConfig distillation, TrainingConfig training,
-                            String output, String master) {
+                            CacheConfig cache, String output, String master) {
     static final Field<EnsembleWeighting> WEIGHTING = Field.choice("ensemble.weighting", EnsembleWeighting.class,
             EnsembleWeighting.UNIFORM);
     static final Field<String> OUTPUT = Field.requiredText("output");
@@ -32,6 +33,7 @@ public record DistillConfig(DataConfig data, List<TeacherConfig> teachers, Ensem
         present("student", student);
         present("distillation", distillation);
         present("training", training);
+        present("cache", cache);
         output = OUTPUT.require(output);
         master = MASTER.require(master);
     }

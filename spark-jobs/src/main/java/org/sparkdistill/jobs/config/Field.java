@@ -93,11 +93,25 @@ final class Field<T> {
 
     /** A {@code double} in {@code range}; a null fallback makes the setting optional. */
     static Field<Double> number(String key, Double fallback, Range range) {
+        return numberAccepted(key, fallback, range, value -> { });
+    }
+
+    /**
+     * A {@code double} in {@code range} that {@code check} also accepts: it throws {@link IllegalArgumentException}
+     * with the reason, which then names the valid values.
+     */
+    static Field<Double> numberAccepted(String key, Double fallback, Range range, Consumer<Double> check) {
         Function<Object, Double> rule = raw -> {
             if (!(raw instanceof Number n)) {
                 throw new Problem("must be a number");
             }
-            return inRange(n.doubleValue(), range);
+            double value = inRange(n.doubleValue(), range);
+            try {
+                check.accept(value);
+            } catch (IllegalArgumentException e) {
+                throw new Problem(e.getMessage());
+            }
+            return value;
         };
         return new Field<>(key, fallback, false, rule, Field::scalar, String::valueOf);
     }
@@ -142,6 +156,34 @@ final class Field<T> {
                 : Stream.of(text.split(",", -1)).map(item -> scalar(item.strip())).toList();
         return new Field<>(key, fallback, false, rule, fromText,
                 list -> list.stream().map(String::valueOf).collect(Collectors.joining(", ", "[", "]")));
+    }
+
+    /**
+     * A list of names, possibly empty; a YAML integer is taken as its decimal text (a layer index). As text,
+     * {@code [a, b]} or {@code a,b}.
+     */
+    static Field<List<String>> names(String key, List<String> fallback) {
+        Function<Object, List<String>> rule = raw -> {
+            if (!(raw instanceof List<?> list)) {
+                throw new Problem("must be a list of names, e.g. [fc1, 2]");
+            }
+            List<String> values = new ArrayList<>(list.size());
+            for (int i = 0; i < list.size(); i++) {
+                Object item = list.get(i);
+                if (item instanceof Integer || item instanceof Long) {
+                    values.add(String.valueOf(item));
+                } else if (item instanceof String s && !s.isBlank()) {
+                    values.add(s);
+                } else {
+                    throw new Problem("element [" + i + "] = " + show(item) + " is not a name or an index");
+                }
+            }
+            return List.copyOf(values);
+        };
+        Function<String, Object> fromText = text -> text.strip().startsWith("[") ? scalar(text)
+                : Stream.of(text.split(",", -1)).map(item -> (Object) item.strip()).toList();
+        return new Field<>(key, fallback, false, rule, fromText,
+                list -> list.stream().map(YamlText::quote).collect(Collectors.joining(", ", "[", "]")));
     }
 
     String key() {

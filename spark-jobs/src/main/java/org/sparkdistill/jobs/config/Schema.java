@@ -45,6 +45,12 @@ final class Schema {
             new Binding<>(TrainingConfig.ATTEMPTS, c -> c.training().attempts()),
             new Binding<>(TrainingConfig.GRADIENT_BUCKETS, c -> c.training().gradientBuckets()),
             new Binding<>(TrainingConfig.REPLAN_EVERY, c -> c.training().replanEvery()),
+            new Binding<>(TrainingConfig.PIPELINE_DEPTH, c -> c.training().pipelineDepth()),
+            new Binding<>(CacheConfig.PATH, c -> c.cache().path()),
+            new Binding<>(CacheConfig.TOP_K, c -> c.cache().topK()),
+            new Binding<>(CacheConfig.HINT_LAYERS, c -> c.cache().hintLayers()),
+            new Binding<>(CacheConfig.TASK_CPUS, c -> c.cache().taskCpus()),
+            new Binding<>(CacheConfig.TASK_GPUS, c -> c.cache().taskGpus()),
             new Binding<>(DistillConfig.OUTPUT, DistillConfig::output),
             new Binding<>(DistillConfig.MASTER, DistillConfig::master));
     private static final List<Field<?>> TEACHER_FIELDS = List.of(TeacherConfig.PATH, TeacherConfig.WEIGHT);
@@ -130,7 +136,10 @@ final class Schema {
                 new TrainingConfig(TrainingConfig.EPOCHS.in(v), TrainingConfig.BATCH_SIZE.in(v),
                         TrainingConfig.SEED.in(v), TrainingConfig.WORKERS.in(v), TrainingConfig.CHECKPOINT_EVERY.in(v),
                         TrainingConfig.CHECKPOINT_DIRECTORY.in(v), TrainingConfig.ATTEMPTS.in(v),
-                        TrainingConfig.GRADIENT_BUCKETS.in(v), TrainingConfig.REPLAN_EVERY.in(v)),
+                        TrainingConfig.GRADIENT_BUCKETS.in(v), TrainingConfig.REPLAN_EVERY.in(v),
+                        TrainingConfig.PIPELINE_DEPTH.in(v)),
+                new CacheConfig(CacheConfig.PATH.in(v), CacheConfig.TOP_K.in(v), CacheConfig.HINT_LAYERS.in(v),
+                        CacheConfig.TASK_CPUS.in(v), CacheConfig.TASK_GPUS.in(v)),
                 DistillConfig.OUTPUT.in(v),
                 DistillConfig.MASTER.in(v));
     }

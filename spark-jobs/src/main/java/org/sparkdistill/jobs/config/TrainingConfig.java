@@ -17,9 +17,12 @@ import org.sparkdistill.gradients.partition.PartitionPolicies;
  * @param gradientBuckets how the replicas cut their gradients into all-reduce buckets: {@code adaptive},
  *     {@code fused}, {@code per-layer}, {@code fixed:<MiB>} or {@code mgwfbp}
  * @param replanEvery steps between reconsiderations of a measured bucket plan ({@code adaptive}, {@code mgwfbp})
+ * @param pipelineDepth batches each stage of the executor pipeline (decode, batch, teacher inference) may hold ready
+ *     ahead of the student step; 0 runs the stages one after another, without a pipeline
  */
 public record TrainingConfig(int epochs, int batchSize, long seed, int workers, int checkpointEvery,
-                             String checkpointDirectory, int attempts, String gradientBuckets, int replanEvery) {
+                             String checkpointDirectory, int attempts, String gradientBuckets, int replanEvery,
+                             int pipelineDepth) {
     static final Field<Integer> EPOCHS = Field.integer("training.epochs", 10, Range.closed(1, 100_000));
     static final Field<Integer> BATCH_SIZE = Field.integer("training.batchSize", 64, Range.closed(1, 65_536));
     static final Field<Long> SEED = Field.anyLong("training.seed", 42L);
@@ -32,11 +35,13 @@ public record TrainingConfig(int epochs, int batchSize, long seed, int workers, 
             AdaptivePolicy.NAME, PartitionPolicies::parse);
     static final Field<Integer> REPLAN_EVERY = Field.integer("training.replanEvery",
             OverlapSettings.DEFAULT_REPLAN_EVERY, Range.closed(1, 1_000_000));
+    static final Field<Integer> PIPELINE_DEPTH = Field.integer("training.pipelineDepth", 2,
+            Range.closed(0, Integer.MAX_VALUE));
 
     /** Every setting at its default. */
     public static final TrainingConfig DEFAULT = new TrainingConfig(EPOCHS.fallback(), BATCH_SIZE.fallback(),
             SEED.fallback(), WORKERS.fallback(), CHECKPOINT_EVERY.fallback(), CHECKPOINT_DIRECTORY.fallback(),
-            ATTEMPTS.fallback(), GRADIENT_BUCKETS.fallback(), REPLAN_EVERY.fallback());
+            ATTEMPTS.fallback(), GRADIENT_BUCKETS.fallback(), REPLAN_EVERY.fallback(), PIPELINE_DEPTH.fallback());
 
     /** Checks every component; throws {@link org.sparkdistill.core.InvalidInputException} naming the key. */
     public TrainingConfig {
@@ -49,5 +54,6 @@ public record TrainingConfig(int epochs, int batchSize, long seed, int workers, 
         attempts = ATTEMPTS.require(attempts);
         gradientBuckets = GRADIENT_BUCKETS.require(gradientBuckets);
         replanEvery = REPLAN_EVERY.require(replanEvery);
+        pipelineDepth = PIPELINE_DEPTH.require(pipelineDepth);
     }
 }

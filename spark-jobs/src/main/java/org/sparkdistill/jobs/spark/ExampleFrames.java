@@ -3,6 +3,7 @@ package org.sparkdistill.jobs.spark;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.Row;
@@ -32,7 +33,27 @@ public final class ExampleFrames {
         DataTypes.createStructField(FEATURES, DataTypes.createArrayType(DataTypes.FloatType, false), false),
         DataTypes.createStructField(LABEL, DataTypes.IntegerType, false)});
 
+    /** The ordinal of the first column after id, features and label in the rows {@link #shards} yields. */
+    public static final int FIRST_EXTRA_COLUMN = 3;
+
     private ExampleFrames() {}
+
+    /**
+     * Reads, row by row, the columns a shard carries after id, features and label, such as a soft-label cache's.
+     * {@link #fromInternalRows} calls it once per row, in shard order, before reading the next row.
+     */
+    @FunctionalInterface
+    public interface ExtraColumns {
+        /** For shards without extra columns. */
+        ExtraColumns NONE = (id, row, first) -> { };
+
+        /**
+         * @param id the row's id, for messages
+         * @param row the row, valid only during the call
+         * @param first the ordinal of the row's first extra column
+         */
+        void read(long id, InternalRow row, int first);
+    }
 
     /** The examples as rows, {@code id} being the row's index in {@code examples}. */
     public static Dataset<Row> toFrame(SparkSession spark, Examples examples) {
@@ -81,8 +102,19 @@ public final class ExampleFrames {
      * reads without converting each value to a Java object.
      */
     public static JavaRDD<InternalRow> shards(Dataset<Row> frame, int count) {
-        return frame.select(ID, FEATURES, LABEL).repartition(count, functions.col(ID)).sortWithinPartitions(ID)
-                .queryExecution().toRdd().toJavaRDD();
+        return shards(frame, count, List.of());
+    }
+
+    /**
+     * {@link #shards(Dataset, int)} with the columns {@code extra} after id, features and label, from
+     * {@link #FIRST_EXTRA_COLUMN} on, for an {@link ExtraColumns} to read.
+     */
+    public static JavaRDD<InternalRow> shards(Dataset<Row> frame, int count, List<String> extra) {
+        List<Column> columns = new ArrayList<>(List.of(functions.col(ID), functions.col(FEATURES),
+                functions.col(LABEL)));
+        extra.forEach(name -> columns.add(functions.col(name)));
+        return frame.select(columns.toArray(new Column[0])).repartition(count, functions.col(ID))
+                .sortWithinPartitions(ID).queryExecution().toRdd().toJavaRDD();
     }
 
     /**
@@ -92,6 +124,15 @@ public final class ExampleFrames {
      * @throws InvalidInputException naming the row id when a row's features are missing or of the wrong count
      */
     public static Examples fromInternalRows(String name, Iterator<InternalRow> rows, int[] shape, int numClasses) {
+        return fromInternalRows(name, rows, shape, numClasses, ExtraColumns.NONE);
+    }
+
+    /**
+     * {@link #fromInternalRows(String, Iterator, int[], int)} that hands each row to {@code extra} too, to read the
+     * columns after id, features and label.
+     */
+    public static Examples fromInternalRows(String name, Iterator<InternalRow> rows, int[] shape, int numClasses,
+            ExtraColumns extra) {
         int width = 1;
         for (int d : shape) {
             width *= d;
@@ -108,6 +149,7 @@ public final class ExampleFrames {
             }
             features.addAll(values.toFloatArray());
             labels.add(row.getInt(2));
+            extra.read(row.getLong(0), row, FIRST_EXTRA_COLUMN);
         }
         return new Examples(name, features.toArray(), labels.build().toArray(), shape, numClasses);
     }
@@ -143,7 +185,8 @@ public final class ExampleFrames {
         return null;
     }
 
-    private static boolean sameType(DataType expected, DataType found) {
+    /** Whether a column of type {@code found} can be read as {@code expected}: arrays compare element types only. */
+    public static boolean sameType(DataType expected, DataType found) {
         if (expected instanceof ArrayType e && found instanceof ArrayType f) {
             return e.elementType().equals(f.elementType());
         }

@@ -46,7 +46,9 @@ class ConfigLoaderTest {
         assertEquals(new StudentConfig(List.of(128), UpdaterKind.ADAM, 0.001, LearningRateSchedule.LINEAR),
                 config.student());
         assertEquals(new DistillationConfig(4.0, null, 0.9, null), config.distillation());
-        assertEquals(new TrainingConfig(10, 64, 42L, 1, 0, null, 3, "adaptive", 20), config.training());
+        assertEquals(new TrainingConfig(10, 64, 42L, 1, 0, null, 3, "adaptive", 20, 2), config.training());
+        assertEquals(new CacheConfig(null, 5, List.of(), 1, 0.0), config.cache());
+        assertEquals(CacheConfig.DEFAULT, config.cache());
         assertEquals("out", config.output());
         assertEquals("local[*]", config.master());
         assertEquals(ConfigLoader.defaults("x", "out"), config);
@@ -85,8 +87,8 @@ class ConfigLoaderTest {
     void unknownKeysAreNamedWithTheKnownOnes() {
         ConfigException e = invalid(MINIMAL + "outptu: typo\ndistillation: {temprature: 3}\n");
         assertEquals(List.of(
-                "outptu: unknown key; known keys: data, distillation, ensemble, output, spark, student, teachers, "
-                        + "training",
+                "outptu: unknown key; known keys: cache, data, distillation, ensemble, output, spark, student, "
+                        + "teachers, training",
                 "distillation.temprature: unknown key; known keys: alpha, alphaEnd, temperature, temperatureEnd"),
                 e.violations());
     }
@@ -106,6 +108,43 @@ class ConfigLoaderTest {
                 "student.hidden = [64, 0]: element [1] = 0 is not in [1, 65536]",
                 "student.updater = \"rmsprop\": must be one of adam, sgd, nesterovs",
                 "output: required but missing"), e.violations());
+    }
+
+    @Test
+    void cacheSettingsAndThePipelineDepthAreCheckedWithTheOthers() {
+        ConfigException e = invalid(MINIMAL + """
+                training: {pipelineDepth: -1}
+                cache: {path: "  ", topK: 0, hintLayers: [fc1, 2.5, ""], taskCpus: 0, taskGpus: 0.75}
+                """);
+        assertEquals(List.of("training.pipelineDepth = -1: must be in [0, 2147483647]",
+                "cache.path = \"  \": must not be blank",
+                "cache.topK = 0: must be in [1, 2147483647]",
+                "cache.hintLayers = [fc1, 2.5, ]: element [1] = 2.5 is not a name or an index",
+                "cache.taskCpus = 0: must be in [1, 1024]",
+                "cache.taskGpus = 0.75: must be at most 0.5 or a whole number (Spark shares one GPU among the tasks"
+                        + " that each take a fraction of it)"), e.violations());
+        assertEquals(List.of("cache.hintLayers = \"fc1\": must be a list of names, e.g. [fc1, 2]",
+                "cache.taskGpus = -1: must be in [0, 1024]"),
+                invalid(MINIMAL + "cache: {taskGpus: -1, hintLayers: fc1}\n").violations());
+    }
+
+    @Test
+    void cacheSettingsAreReadFromTheFileAndFromFlags() {
+        DistillConfig config = parse(MINIMAL + """
+                training: {pipelineDepth: 0}
+                cache: {path: /cache/fashion, topK: 3, hintLayers: [layer1, 2], taskCpus: 4, taskGpus: 0.25}
+                """, Map.of());
+        assertEquals(new CacheConfig("/cache/fashion", 3, List.of("layer1", "2"), 4, 0.25), config.cache());
+        assertEquals(0, config.training().pipelineDepth());
+        DistillConfig overridden = parse(MINIMAL, Map.of("cache.path", "c", "cache.hintLayers", "fc 1, 3",
+                "cache.taskGpus", "2", "training.pipelineDepth", "5"));
+        assertEquals(new CacheConfig("c", 5, List.of("fc 1", "3"), 1, 2.0), overridden.cache());
+        assertEquals(5, overridden.training().pipelineDepth());
+        assertEquals(List.of("x"), parse(MINIMAL, Map.of("cache.hintLayers", "[x]")).cache().hintLayers());
+        assertEquals(List.of(), parse(MINIMAL + "cache: {hintLayers: []}\n", Map.of("cache.hintLayers", ""))
+                .cache().hintLayers(), "an empty override unsets the key");
+        assertEquals(List.of("cache.hintLayers = [a, ]: element [1] = \"\" is not a name or an index"),
+                invalid(MINIMAL, Map.of("cache.hintLayers", "a,")).violations());
     }
 
     @Test
@@ -187,7 +226,7 @@ class ConfigLoaderTest {
     void overridesAreValidatedAndUnknownOverrideKeysNamed() {
         ConfigException e = invalid(MINIMAL, Map.of("training.epoch", "7"));
         assertEquals(1, e.violations().size(), e.getMessage());
-        assertTrue(e.violations().get(0).startsWith("override training.epoch: unknown key; known keys: data.limit, "),
+        assertTrue(e.violations().get(0).startsWith("override training.epoch: unknown key; known keys: cache.hintLayers, "),
                 e.getMessage());
         assertTrue(e.violations().get(0).contains("training.epochs"), e.getMessage());
 
@@ -242,7 +281,7 @@ class ConfigLoaderTest {
 
     @Test
     void keysListEveryOverridableSetting() {
-        assertEquals(24, ConfigLoader.KEYS.size(), ConfigLoader.KEYS.toString());
+        assertEquals(30, ConfigLoader.KEYS.size(), ConfigLoader.KEYS.toString());
         assertTrue(ConfigLoader.KEYS.contains("teachers") && ConfigLoader.KEYS.contains("spark.master"));
         for (String key : ConfigLoader.KEYS) {
             assertTrue(key.equals("teachers") || key.equals("output") || key.contains("."), key);

@@ -39,7 +39,10 @@ class ConfigRecordsTest {
         refused("training.checkpointEvery = -1: must be in [0, 2147483647]",
                 () -> training(1, 1, -1, 3, "adaptive", 20));
         refused("training.replanEvery = 0: must be in [1, 1000000]", () -> training(1, 1, 0, 3, "adaptive", 0));
-        assertEquals(new TrainingConfig(10, 64, 42L, 1, 0, null, 3, "adaptive", 20), TrainingConfig.DEFAULT);
+        refused("training.pipelineDepth = -1: must be in [0, 2147483647]",
+                () -> new TrainingConfig(1, 1, 1, 1, 0, null, 3, "adaptive", 20, -1));
+        assertEquals(0, new TrainingConfig(1, 1, 1, 1, 0, null, 3, "adaptive", 20, 0).pipelineDepth());
+        assertEquals(new TrainingConfig(10, 64, 42L, 1, 0, null, 3, "adaptive", 20, 2), TrainingConfig.DEFAULT);
     }
 
     @Test
@@ -57,7 +60,27 @@ class ConfigRecordsTest {
 
     private static TrainingConfig training(int epochs, int batchSize, int checkpointEvery, int attempts, String buckets,
             int replanEvery) {
-        return new TrainingConfig(epochs, batchSize, 1, 1, checkpointEvery, null, attempts, buckets, replanEvery);
+        return new TrainingConfig(epochs, batchSize, 1, 1, checkpointEvery, null, attempts, buckets, replanEvery, 2);
+    }
+
+    @Test
+    void cacheChecksItsRangesAndCopiesTheLayerList() {
+        refused("cache.path = \"\": must not be blank", () -> new CacheConfig("", 5, List.of(), 1, 0));
+        refused("cache.topK = 0: must be in [1, 2147483647]", () -> new CacheConfig(null, 0, List.of(), 1, 0));
+        refused("cache.hintLayers: required but missing", () -> new CacheConfig(null, 5, null, 1, 0));
+        refused("cache.taskCpus = 1025: must be in [1, 1024]", () -> new CacheConfig(null, 5, List.of(), 1025, 0));
+        refused("cache.taskGpus = NaN: must be in [0, 1024]", () -> new CacheConfig(null, 5, List.of(), 1, Double.NaN));
+        refused("cache.taskGpus = 1.5: must be at most 0.5 or a whole number (Spark shares one GPU among the tasks"
+                + " that each take a fraction of it)", () -> new CacheConfig(null, 5, List.of(), 1, 1.5));
+        for (double gpus : new double[] {0, 0.125, 0.5, 1, 2, 1024}) {
+            assertEquals(gpus, new CacheConfig(null, 5, List.of(), 1, gpus).taskGpus());
+        }
+        List<String> layers = new ArrayList<>(List.of("fc1"));
+        CacheConfig cache = new CacheConfig("c", 5, layers, 1, 0);
+        layers.add("fc2");
+        assertEquals(List.of("fc1"), cache.hintLayers());
+        assertThrows(UnsupportedOperationException.class, () -> cache.hintLayers().add("x"));
+        assertEquals(new CacheConfig(null, 5, List.of(), 1, 0.0), CacheConfig.DEFAULT);
     }
 
     @Test

@@ -1,0 +1,190 @@
+package org.sparkdistill.jobs;
+
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.sparkdistill.core.InvalidInputException;
+import org.sparkdistill.core.io.AtomicDirectory;
+import org.sparkdistill.core.teacher.Teacher;
+import org.sparkdistill.core.teacher.TeacherEnsemble;
+import org.sparkdistill.jobs.cache.CacheColumns;
+import org.sparkdistill.jobs.cache.CacheManifest;
+import org.sparkdistill.jobs.cache.DatasetFingerprint;
+import org.sparkdistill.jobs.cache.InferenceTask;
+import org.sparkdistill.jobs.config.CacheConfig;
+import org.sparkdistill.jobs.config.DistillConfig;
+import org.sparkdistill.jobs.spark.ExampleFrames;
+import org.sparkdistill.jobs.spark.InferenceResources;
+import org.sparkdistill.jobs.spark.InputData;
+import org.sparkdistill.jobs.spark.TaskFailures;
+
+/**
+ * Runs the configured teachers once over the training data and writes their logits to the soft-label cache at
+ * {@code cache.path}, for {@code distill} to read instead of running the teachers.
+ *
+ * <p>Inference runs as ordinary Spark tasks, one per partition, with the teachers' model files broadcast; the tasks
+ * ask for {@code cache.taskCpus} cores and {@code cache.taskGpus} GPUs through a stage-level resource profile where
+ * the cluster manager supports one ({@link InferenceResources}). Each row keeps every teacher's {@code cache.topK}
+ * largest logits and the log-sum-exp of the rest, or all logits when {@code topK} ≥ the class count, and the
+ * activations of the {@code cache.hintLayers}.
+ *
+ * <p>Spark writes the Parquet table ({@value CacheManifest#TABLE}) into a staging directory beside the target; the
+ * {@value CacheManifest#FILE_NAME} is written after it, and the staging directory is then renamed into place. A run
+ * that fails leaves no directory at {@code cache.path} (and any earlier cache there untouched); a directory without a
+ * manifest is never taken as a cache.
+ */
+public final class TeacherInferJob {
+    private static final Logger LOG = LoggerFactory.getLogger(TeacherInferJob.class);
+    /** Rows per teacher forward pass. */
+    static final int BATCH_SIZE = 256;
+
+    private TeacherInferJob() {}
+
+    /**
+     * What a run wrote.
+     *
+     * @param resources the resource profile the inference stage ran with, or why it had none
+     * @param resourceProfileId the id of that profile, or -1 when the stage kept the default one
+     */
+    public record Outcome(Path cache, CacheManifest manifest, String resources, int resourceProfileId) {}
+
+    public static Outcome run(SparkSession spark, DistillConfig config) {
+        CacheConfig settings = config.cache();
+        if (settings.path() == null) {
+            throw new InvalidInputException("cache.path is not set; teacher-infer writes the soft-label cache there");
+        }
+        if (config.teachers().isEmpty()) {
+            throw new InvalidInputException("teacher-infer needs at least one teacher, but 'teachers' is empty");
+        }
+        TeacherSpecs teachers = DistillJob.teacherSpecs(config);
+        List<byte[]> zips = teachers.readZips();
+        InputData.Table data = InputData.train(spark, config.data().train(), config.data().limit());
+        int featureCount = data.info().featureCount();
+        int classes = data.info().numClasses();
+        List<List<CacheManifest.HintColumn>> hints = probe(teachers, zips, featureCount, classes, settings.hintLayers());
+        InferenceResources.Plan resources = InferenceResources.plan(spark.sparkContext().getConf(),
+                settings.taskCpus(), settings.taskGpus());
+        if (resources.profile() == null && (settings.taskCpus() != 1 || settings.taskGpus() != 0)) {
+            LOG.warn(resources.description());
+        } else {
+            LOG.info("teacher inference: {}", resources.description());
+        }
+
+        Path target = Path.of(settings.path());
+        JavaSparkContext context = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        Broadcast<List<byte[]>> broadcast = context.broadcast(zips);
+        int profileId = -1;
+        CacheManifest manifest;
+        try {
+            context.setJobDescription("spark-distill teacher-infer: " + teachers.paths().size() + " teacher(s) over "
+                    + data.info().rows() + " rows");
+            DatasetFingerprint fingerprint = DatasetFingerprint.of(data.rows());
+            if (fingerprint.rows() == 0) {
+                throw new InvalidInputException(DistillJob.describe(config.data()) + " has no rows");
+            }
+            JavaRDD<Row> inferred = input(data.rows(), context.defaultParallelism())
+                    .mapPartitions(new InferenceTask(teachers, broadcast, featureCount, settings.topK(),
+                            settings.hintLayers(), BATCH_SIZE));
+            if (resources.profile() != null) {
+                inferred = inferred.withResources(resources.profile());
+                profileId = resources.profile().id();
+            }
+            List<List<String>> hintNames = hints.stream()
+                    .map(list -> list.stream().map(CacheManifest.HintColumn::column).toList()).toList();
+            Dataset<Row> table = spark.createDataFrame(inferred, CacheColumns.schema(hintNames));
+            manifest = manifest(teachers, zips, hints, settings.topK(), classes, fingerprint);
+            AtomicDirectory.publish(target, staging -> {
+                // The manifest, which makes the directory a cache, comes last.
+                table.write().mode(SaveMode.ErrorIfExists).parquet(staging.resolve(CacheManifest.TABLE).toString());
+                manifest.writeTo(staging);
+            });
+        } catch (Exception e) {
+            // Spark's own exceptions are checked in Java's eyes, though thrown undeclared.
+            InvalidInputException badInput = TaskFailures.badInput(e);
+            if (badInput != null) {
+                throw badInput;
+            }
+            String reason = String.valueOf(e.getMessage()).lines().findFirst().orElse("");
+            throw new IllegalStateException("teacher inference failed; nothing was written to " + target.toAbsolutePath()
+                    + ": " + reason, e);
+        } finally {
+            context.setJobDescription(null);
+            broadcast.destroy();
+        }
+        return new Outcome(target, manifest, resources.description(), profileId);
+    }
+
+    /**
+     * The id and features of every row, as internal rows, in at least as many partitions as Spark has task slots: a
+     * prepared Parquet file whose row group cannot be split would otherwise be inferred by one task.
+     */
+    private static JavaRDD<InternalRow> input(Dataset<Row> rows, int slots) {
+        Dataset<Row> selected = rows.select(ExampleFrames.ID, ExampleFrames.FEATURES);
+        if (selected.rdd().getNumPartitions() < slots) {
+            selected = selected.repartition(slots);
+        }
+        return selected.queryExecution().toRdd().toJavaRDD();
+    }
+
+    /**
+     * Loads every teacher once, on the driver, to refuse a corrupt file, a shape mismatch or an unknown hint layer
+     * before Spark runs, and returns each teacher's hint columns with their widths, found by running it on one row.
+     */
+    private static List<List<CacheManifest.HintColumn>> probe(TeacherSpecs specs, List<byte[]> zips, int featureCount,
+            int classes, List<String> layers) {
+        List<List<CacheManifest.HintColumn>> columns = new ArrayList<>();
+        try (TeacherEnsemble ensemble = specs.load(zips)) {
+            ensemble.requireCompatible(featureCount, classes);
+            List<Teacher> teachers = ensemble.teachers();
+            for (int k = 0; k < teachers.size(); k++) {
+                List<INDArray> activations;
+                try {
+                    teachers.get(k).requireLayers(layers);
+                    activations = teachers.get(k).activations(Nd4j.zeros(DataType.FLOAT, 1, featureCount), layers);
+                } catch (InvalidInputException e) {
+                    throw new InvalidInputException("cache.hintLayers = " + layers + ": " + e.getMessage(), e);
+                }
+                List<CacheManifest.HintColumn> list = new ArrayList<>();
+                Set<String> names = new HashSet<>();
+                for (int i = 0; i < layers.size(); i++) {
+                    String column = CacheColumns.hint(k, layers.get(i));
+                    if (!names.add(column)) {
+                        throw new InvalidInputException("cache.hintLayers = " + layers + ": two of them would be"
+                                + " stored in the same column " + column + "; list each layer once");
+                    }
+                    list.add(new CacheManifest.HintColumn(layers.get(i), column, (int) activations.get(i).size(1)));
+                }
+                columns.add(list);
+            }
+        }
+        return columns;
+    }
+
+    private static CacheManifest manifest(TeacherSpecs teachers, List<byte[]> zips,
+            List<List<CacheManifest.HintColumn>> hints, int topK, int classes, DatasetFingerprint fingerprint) {
+        List<CacheManifest.TeacherEntry> entries = new ArrayList<>();
+        List<String> names = teachers.names();
+        for (int k = 0; k < names.size(); k++) {
+            entries.add(new CacheManifest.TeacherEntry(CacheColumns.teacher(k), names.get(k),
+                    Provenance.sha256(zips.get(k)), hints.get(k)));
+        }
+        return new CacheManifest(topK, topK >= classes, classes, fingerprint.rows(), fingerprint, entries,
+                Instant.now().toString());
+    }
+}

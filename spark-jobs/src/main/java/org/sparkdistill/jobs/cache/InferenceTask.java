@@ -1,0 +1,175 @@
+package org.sparkdistill.jobs.cache;
+
+import java.util.ArrayDeque;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.Iterator;
+import java.util.List;
+import java.util.NoSuchElementException;
+import org.apache.spark.TaskContext;
+import org.apache.spark.api.java.function.FlatMapFunction;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.catalyst.util.ArrayData;
+import org.apache.spark.util.TaskCompletionListener;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.sparkdistill.core.InvalidInputException;
+import org.sparkdistill.core.teacher.Teacher;
+import org.sparkdistill.core.teacher.TeacherEnsemble;
+import org.sparkdistill.core.teacher.TopKLogits;
+import org.sparkdistill.jobs.TeacherSpecs;
+
+/**
+ * One task of {@code teacher-infer}: loads the teachers from their broadcast model files, runs them over the rows of
+ * its partition (id, then features) batch by batch, and yields one row of {@link CacheColumns#schema} per input row.
+ *
+ * <p>Rows come out as each batch is inferred, so a partition is never held whole. The teachers are released when the
+ * task ends, whether it finishes or fails.
+ */
+public final class InferenceTask implements FlatMapFunction<Iterator<InternalRow>, Row> {
+    private static final long serialVersionUID = 1L;
+
+    private final TeacherSpecs teachers;
+    private final Broadcast<List<byte[]>> zips;
+    private final int featureCount;
+    private final int topK;
+    private final List<String> hintLayers;
+    private final int batchSize;
+
+    /**
+     * @param featureCount the values per input row
+     * @param topK the largest logits kept per row and teacher
+     * @param hintLayers the layers of every teacher whose activations are written too
+     * @param batchSize rows per teacher forward pass
+     */
+    public InferenceTask(TeacherSpecs teachers, Broadcast<List<byte[]>> zips, int featureCount, int topK,
+            List<String> hintLayers, int batchSize) {
+        this.teachers = teachers;
+        this.zips = zips;
+        this.featureCount = featureCount;
+        this.topK = topK;
+        this.hintLayers = List.copyOf(hintLayers);
+        this.batchSize = batchSize;
+    }
+
+    @Override
+    public Iterator<Row> call(Iterator<InternalRow> rows) {
+        if (!rows.hasNext()) {
+            return Collections.emptyIterator();
+        }
+        Output output = new Output(rows, teachers.load(zips.value()));
+        TaskContext task = TaskContext.get();
+        if (task != null) {
+            task.addTaskCompletionListener((TaskCompletionListener) context -> output.release());
+        }
+        return output;
+    }
+
+    /** The cache rows of one partition, inferred a batch at a time as they are asked for. */
+    private final class Output implements Iterator<Row> {
+        private final Iterator<InternalRow> input;
+        private final TeacherEnsemble ensemble;
+        private final ArrayDeque<Row> ready = new ArrayDeque<>();
+        private boolean released;
+
+        Output(Iterator<InternalRow> input, TeacherEnsemble ensemble) {
+            this.input = input;
+            this.ensemble = ensemble;
+        }
+
+        @Override
+        public boolean hasNext() {
+            while (ready.isEmpty() && input.hasNext()) {
+                inferNextBatch();
+            }
+            if (ready.isEmpty()) {
+                release();
+                return false;
+            }
+            return true;
+        }
+
+        @Override
+        public Row next() {
+            if (!hasNext()) {
+                throw new NoSuchElementException("no more rows in this partition");
+            }
+            return ready.poll();
+        }
+
+        synchronized void release() {
+            if (!released) {
+                released = true;
+                ensemble.close();
+            }
+        }
+
+        private void inferNextBatch() {
+            long[] ids = new long[batchSize];
+            float[] values = new float[batchSize * featureCount];
+            int n = 0;
+            while (n < batchSize && input.hasNext()) {
+                InternalRow row = input.next();
+                ids[n] = row.getLong(0);
+                ArrayData features = row.isNullAt(1) ? null : row.getArray(1);
+                if (features == null || features.numElements() != featureCount) {
+                    throw new InvalidInputException("row with id " + ids[n] + " has "
+                            + (features == null ? "no" : features.numElements()) + " features but the dataset's rows"
+                            + " have " + featureCount);
+                }
+                System.arraycopy(features.toFloatArray(), 0, values, n * featureCount, featureCount);
+                n++;
+            }
+            INDArray batch = Nd4j.create(Arrays.copyOf(values, n * featureCount), new long[] {n, featureCount},
+                    DataType.FLOAT);
+            Object[][] cells = new Object[n][];
+            List<Teacher> models = ensemble.teachers();
+            int width = 1 + models.size() * (3 + hintLayers.size());
+            for (int i = 0; i < n; i++) {
+                cells[i] = new Object[width];
+                cells[i][0] = ids[i];
+            }
+            int column = 1;
+            for (Teacher teacher : models) {
+                float[] logits = rowMajor(teacher.logits(batch));
+                int classes = logits.length / n;
+                for (int i = 0; i < n; i++) {
+                    TopKLogits kept = compress(teacher, ids[i], Arrays.copyOfRange(logits, i * classes, (i + 1) * classes));
+                    cells[i][column] = kept.values();
+                    cells[i][column + 1] = kept.indices();
+                    cells[i][column + 2] = kept.full() ? null : kept.tail();
+                }
+                column += 3;
+                for (INDArray activations : teacher.activations(batch, hintLayers)) {
+                    float[] flat = rowMajor(activations);
+                    int layerWidth = flat.length / n;
+                    for (int i = 0; i < n; i++) {
+                        cells[i][column] = Arrays.copyOfRange(flat, i * layerWidth, (i + 1) * layerWidth);
+                    }
+                    column++;
+                }
+            }
+            for (Object[] row : cells) {
+                ready.add(RowFactory.create(row));
+            }
+        }
+
+        private TopKLogits compress(Teacher teacher, long id, float[] logits) {
+            try {
+                return TopKLogits.compress(logits, topK);
+            } catch (InvalidInputException e) {
+                throw new InvalidInputException("teacher '" + teacher.name() + "' on the row with id " + id + ": "
+                        + e.getMessage(), e);
+            }
+        }
+    }
+
+    /** The values of a 2-D array row after row, in float. */
+    private static float[] rowMajor(INDArray array) {
+        return array.castTo(DataType.FLOAT).dup('c').data().asFloat();
+    }
+}

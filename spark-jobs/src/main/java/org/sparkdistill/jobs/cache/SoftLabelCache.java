@@ -1,0 +1,158 @@
+package org.sparkdistill.jobs.cache;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+import org.sparkdistill.core.InvalidInputException;
+import org.sparkdistill.jobs.Provenance;
+import org.sparkdistill.jobs.spark.DatasetInfo;
+import org.sparkdistill.jobs.spark.ExampleFrames;
+
+/**
+ * A soft-label cache opened for {@code distill}: its manifest read and checked against the job's teachers and
+ * training data before any training, and its logits joined to the training rows by id.
+ */
+public final class SoftLabelCache {
+    private final Path directory;
+    private final CacheManifest manifest;
+
+    private SoftLabelCache(Path directory, CacheManifest manifest) {
+        this.directory = directory;
+        this.manifest = manifest;
+    }
+
+    /**
+     * Opens the cache at {@code path} (key {@code cache.path}).
+     *
+     * @throws InvalidInputException when it is missing, has no manifest, or the manifest is unreadable
+     */
+    public static SoftLabelCache open(String path) {
+        Path directory = Path.of(path);
+        return new SoftLabelCache(directory, CacheManifest.readFrom(directory));
+    }
+
+    public CacheManifest manifest() {
+        return manifest;
+    }
+
+    /**
+     * Checks that the cache holds the logits of exactly these teachers, in this order.
+     *
+     * @param paths the teachers' model files as configured
+     * @param zips their contents
+     * @throws InvalidInputException naming the field that differs and both values
+     */
+    public void requireTeachers(List<String> paths, List<byte[]> zips) {
+        List<CacheManifest.TeacherEntry> cached = manifest.teachers();
+        if (cached.size() != paths.size()) {
+            throw mismatch("the number of teachers", cached.size() + " ("
+                    + cached.stream().map(CacheManifest.TeacherEntry::file).collect(Collectors.joining(", ")) + ")",
+                    paths.size() + " (" + String.join(", ", paths) + ")");
+        }
+        for (int k = 0; k < paths.size(); k++) {
+            String sha256 = Provenance.sha256(zips.get(k));
+            if (!sha256.equals(cached.get(k).sha256())) {
+                throw mismatch("teachers[" + k + "].sha256", cached.get(k).sha256() + " (" + cached.get(k).file() + ")",
+                        sha256 + " (" + paths.get(k) + ")");
+            }
+        }
+    }
+
+    /**
+     * Checks that the cache was written for exactly these training rows.
+     *
+     * @param source the training data as the configuration names it, for messages
+     * @throws InvalidInputException naming the field that differs and both values
+     */
+    public void requireDataset(DatasetInfo info, DatasetFingerprint fingerprint, String source) {
+        if (manifest.numClasses() != info.numClasses()) {
+            throw mismatch("numClasses", String.valueOf(manifest.numClasses()), info.numClasses() + " (" + source + ")");
+        }
+        DatasetFingerprint cached = manifest.dataset();
+        if (cached.rows() != fingerprint.rows()) {
+            throw mismatch("dataset.rows", String.valueOf(cached.rows()), fingerprint.rows() + " (" + source + ")");
+        }
+        if (!cached.xor().equals(fingerprint.xor())) {
+            throw mismatch("dataset.xxhash64Xor", cached.xor(), fingerprint.xor() + " (" + source
+                    + ": as many rows, but other ids, features or labels)");
+        }
+        if (!cached.sum().equals(fingerprint.sum())) {
+            throw mismatch("dataset.xxhash64Sum", cached.sum(), fingerprint.sum() + " (" + source
+                    + ": as many rows, but other ids, features or labels)");
+        }
+    }
+
+    private InvalidInputException mismatch(String field, String inManifest, String inJob) {
+        return new InvalidInputException("soft-label cache " + directory + " does not match this job: " + field
+                + " is " + inManifest + " in its " + CacheManifest.FILE_NAME + " but " + inJob + " in this job;"
+                + " write the cache again with 'spark-distill teacher-infer' and this job's configuration");
+    }
+
+    /** What a training task needs to read the logit columns this cache adds to its shard. */
+    public CachedRows.Layout layout() {
+        return new CachedRows.Layout(directory.toString(), manifest.teachers().size(), manifest.numClasses());
+    }
+
+    /**
+     * The training rows with the cache's logit columns ({@link CachedRows.Layout#columns()}) joined by id; a training
+     * row without a cache row keeps nulls there, which {@link CachedRows} refuses naming its id.
+     *
+     * @throws InvalidInputException when the cache table lacks a logit column, has one of another type, or holds a
+     *     different number of rows than its manifest says
+     */
+    public Dataset<Row> joinTo(SparkSession spark, Dataset<Row> train) {
+        Dataset<Row> table = spark.read().parquet(directory.resolve(CacheManifest.TABLE).toString());
+        requireColumns(table.schema());
+        long rows = table.count();
+        if (rows != manifest.rows()) {
+            throw new InvalidInputException("soft-label cache " + directory + " holds " + rows + " rows but its "
+                    + CacheManifest.FILE_NAME + " says " + manifest.rows() + "; its files were changed after it was"
+                    + " written; write it again with 'spark-distill teacher-infer'");
+        }
+        List<Column> columns = new ArrayList<>();
+        columns.add(functions.col(ExampleFrames.ID));
+        layout().columns().forEach(name -> columns.add(functions.col(name)));
+        Dataset<Row> logits = table.select(columns.toArray(new Column[0]));
+        return train.join(logits, train.col(ExampleFrames.ID).equalTo(logits.col(ExampleFrames.ID)), "left_outer")
+                .drop(logits.col(ExampleFrames.ID));
+    }
+
+    private void requireColumns(StructType schema) {
+        List<String> problems = new ArrayList<>();
+        for (int k = 0; k < manifest.teachers().size(); k++) {
+            expect(schema, CacheColumns.values(k), DataTypes.createArrayType(DataTypes.FloatType), problems);
+            expect(schema, CacheColumns.indices(k), DataTypes.createArrayType(DataTypes.IntegerType), problems);
+            expect(schema, CacheColumns.tail(k), DataTypes.FloatType, problems);
+        }
+        expect(schema, ExampleFrames.ID, DataTypes.LongType, problems);
+        if (!problems.isEmpty()) {
+            throw new InvalidInputException("soft-label cache " + directory + " is not readable: "
+                    + String.join("; ", problems));
+        }
+    }
+
+    private static void expect(StructType schema, String name, DataType type, List<String> problems) {
+        StructField found = null;
+        for (StructField field : schema.fields()) {
+            if (field.name().equals(name)) {
+                found = field;
+            }
+        }
+        if (found == null) {
+            problems.add("column '" + name + "' is missing");
+        } else if (!ExampleFrames.sameType(type, found.dataType())) {
+            problems.add("column '" + name + "' has type " + found.dataType().simpleString() + " but must be "
+                    + type.simpleString());
+        }
+    }
+}

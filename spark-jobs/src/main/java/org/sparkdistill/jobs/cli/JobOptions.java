@@ -1,0 +1,52 @@
+package org.sparkdistill.jobs.cli;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.sparkdistill.jobs.config.ConfigLoader;
+import org.sparkdistill.jobs.config.DistillConfig;
+import picocli.CommandLine.Option;
+
+/** The options every job that reads the distill configuration takes: the file, the data, the teachers, overrides. */
+final class JobOptions {
+    @Option(names = "--config", paramLabel = "FILE", description = "YAML configuration file.")
+    Path config;
+
+    @Option(names = "--data", paramLabel = "PATH", description = "Training data: IDX directory or prepared Parquet (data.train).")
+    String data;
+
+    @Option(names = "--limit", description = "Use the first N training rows; 0 = all (data.limit).")
+    Integer limit;
+
+    @Option(names = "--teacher", paramLabel = "ZIP", description = "Teacher model file; repeat for an ensemble (teachers).")
+    List<String> teachers;
+
+    @Option(names = "--master", description = "Spark master when not run through spark-submit (spark.master).")
+    String master;
+
+    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Any setting by its dotted key, e.g. --set student.hidden=64,32")
+    Map<String, String> settings = new LinkedHashMap<>();
+
+    /**
+     * The configuration of the file, if any, with these options and then {@code commandOverrides} over it, and
+     * {@code --set} last.
+     */
+    DistillConfig resolve(Map<String, String> commandOverrides) {
+        Map<String, String> overrides = new LinkedHashMap<>();
+        put(overrides, "data.train", data);
+        put(overrides, "data.limit", limit);
+        put(overrides, "teachers", teachers == null ? null : String.join(",", teachers));
+        put(overrides, "spark.master", master);
+        overrides.putAll(commandOverrides);
+        overrides.putAll(settings);
+        return config == null ? ConfigLoader.parse("{}", "command line", overrides) : ConfigLoader.load(config, overrides);
+    }
+
+    /** Adds {@code key} with the text of {@code value}, unless the option was not given. */
+    static void put(Map<String, String> overrides, String key, Object value) {
+        if (value != null) {
+            overrides.put(key, String.valueOf(value));
+        }
+    }
+}

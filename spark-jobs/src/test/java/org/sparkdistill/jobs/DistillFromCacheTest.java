@@ -1,0 +1,175 @@
+package org.sparkdistill.jobs;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.SparkSession;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.util.ModelSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.sparkdistill.core.InvalidInputException;
+import org.sparkdistill.core.data.Examples;
+import org.sparkdistill.core.io.AtomicDirectory;
+import org.sparkdistill.jobs.cache.CacheManifest;
+import org.sparkdistill.jobs.config.DistillConfig;
+
+/** {@code distill} from a soft-label cache on local Spark: the same student as with live teachers, or a refusal. */
+class DistillFromCacheTest {
+    @TempDir
+    static Path dir;
+
+    static CacheFixtures.Inputs in;
+
+    /** Both teachers' logits kept whole, for all 600 training rows. */
+    static Path wholeCache;
+
+    @BeforeAll
+    static void prepare() throws IOException {
+        in = CacheFixtures.Inputs.prepare(dir, "distill-from-cache-test", 600);
+        wholeCache = dir.resolve("whole");
+        TeacherInferJob.run(in.spark(), config(List.of(in.teacherA(), in.teacherB()), "whole-writer",
+                Map.of("cache.path", wholeCache.toString(), "cache.topK", "4")));
+    }
+
+    @AfterAll
+    static void stop() {
+        in.spark().stop();
+    }
+
+    static DistillConfig config(List<Path> teachers, String output, Map<String, String> settings) {
+        return CacheFixtures.config(in.train(), in.test(), teachers, dir.resolve(output), settings);
+    }
+
+    static Map<String, String> with(String... keysAndValues) {
+        Map<String, String> settings = new HashMap<>();
+        for (int i = 0; i < keysAndValues.length; i += 2) {
+            settings.put(keysAndValues[i], keysAndValues[i + 1]);
+        }
+        return settings;
+    }
+
+    static INDArray studentParameters(Path output) throws IOException {
+        MultiLayerNetwork student = ModelSerializer.restoreMultiLayerNetwork(
+                output.resolve(DistillJob.MODEL_FILE).toFile(), false);
+        return student.params();
+    }
+
+    @Test
+    void aWholeLogitCacheTrainsTheSameStudentAsTheLiveTeachers() throws IOException {
+        for (String weighting : List.of("uniform", "confidence")) {
+            for (String workers : List.of("1", "2")) {
+                String name = weighting + "-" + workers;
+                DistillJob.run(in.spark(), config(List.of(in.teacherA(), in.teacherB()), "online-" + name,
+                        with("ensemble.weighting", weighting, "training.workers", workers)), "online");
+                DistillJob.run(in.spark(), config(List.of(in.teacherA(), in.teacherB()), "cached-" + name,
+                        with("ensemble.weighting", weighting, "training.workers", workers,
+                                "cache.path", wholeCache.toString())), "cached");
+                INDArray online = studentParameters(dir.resolve("online-" + name));
+                INDArray cached = studentParameters(dir.resolve("cached-" + name));
+                // Whole logits come back bit for bit and are combined by the same code, so the students agree exactly
+                // here (measured: 0). The bound leaves room for a BLAS whose kernels round a row's logits differently
+                // in the cache's batches of 256 rows than in the training batches of 32.
+                double gap = online.sub(cached).amaxNumber().doubleValue();
+                assertEquals(0.0, gap, 1e-6, name + ": parameters differ by up to " + gap);
+            }
+        }
+    }
+
+    @Test
+    void aTopKCacheTrainsAboutAsWellAsTheLiveTeacher() throws IOException {
+        Path cache = dir.resolve("top2");
+        TeacherInferJob.run(in.spark(), config(List.of(in.teacherA()), "top2-writer", with("cache.path", cache.toString(),
+                "cache.topK", "2")));
+        Map<String, String> longer = with("training.epochs", "10", "student.learningRate", "0.01");
+        DistillJob.Outcome online = DistillJob.run(in.spark(), config(List.of(in.teacherA()), "online-top2", longer),
+                "online");
+        longer.put("cache.path", cache.toString());
+        DistillJob.Outcome outcome = DistillJob.run(in.spark(), config(List.of(in.teacherA()), "from-top2", longer),
+                "top-2");
+        double accuracy = outcome.summary().last().accuracy();
+        assertTrue(accuracy > 0.6, outcome.summary().last().toString());
+        assertEquals(online.summary().last().accuracy(), accuracy, 0.05, "top 2 of 4 logits against live teachers");
+    }
+
+    InvalidInputException refused(List<Path> teachers, Map<String, String> settings) {
+        return assertThrows(InvalidInputException.class, () -> DistillJob.run(in.spark(), config(teachers, "refused",
+                settings), "refused"));
+    }
+
+    @Test
+    void aCacheOfOtherTeachersIsRefusedNamingTheField() throws IOException {
+        String prefix = "soft-label cache " + wholeCache + " does not match this job: ";
+        String suffix = "; write the cache again with 'spark-distill teacher-infer' and this job's configuration";
+        String shaA = Provenance.sha256(Files.readAllBytes(in.teacherA()));
+        String shaB = Provenance.sha256(Files.readAllBytes(in.teacherB()));
+        assertEquals(prefix + "the number of teachers is 2 (a.zip, b.zip) in its manifest.json but 1 (" + in.teacherA()
+                + ") in this job" + suffix, refused(List.of(in.teacherA()), with("cache.path", wholeCache.toString()))
+                .getMessage());
+        assertEquals(prefix + "teachers[0].sha256 is " + shaA + " (a.zip) in its manifest.json but " + shaB + " ("
+                + in.teacherB() + ") in this job" + suffix, refused(List.of(in.teacherB(), in.teacherA()),
+                with("cache.path", wholeCache.toString())).getMessage());
+        assertTrue(Files.notExists(dir.resolve("refused")));
+    }
+
+    @Test
+    void aCacheOfOtherRowsIsRefusedNamingTheField() {
+        String prefix = "soft-label cache " + wholeCache + " does not match this job: ";
+        InvalidInputException fewer = refused(List.of(in.teacherA(), in.teacherB()),
+                with("cache.path", wholeCache.toString(), "data.limit", "500"));
+        assertTrue(fewer.getMessage().startsWith(prefix + "dataset.rows is 600 in its manifest.json but 500 (data.train = "
+                + in.train() + ", data.limit = 500) in this job"), fewer.getMessage());
+
+        Path otherRows = dir.resolve("other-rows.parquet");
+        PrepareJob.run(in.spark(), CacheFixtures.examples("other", 600, 7L), otherRows);
+        InvalidInputException other = assertThrows(InvalidInputException.class, () -> DistillJob.run(in.spark(),
+                CacheFixtures.config(otherRows, in.test(), List.of(in.teacherA(), in.teacherB()), dir.resolve("refused"),
+                        with("cache.path", wholeCache.toString())), "refused"));
+        assertTrue(other.getMessage().startsWith(prefix + "dataset.xxhash64Xor is "), other.getMessage());
+        assertTrue(other.getMessage().contains("as many rows, but other ids, features or labels"), other.getMessage());
+    }
+
+    @Test
+    void aCacheWithoutManifestOrWithMissingFilesIsRefused() throws IOException {
+        Path copy = dir.resolve("no-manifest");
+        copyDirectory(wholeCache, copy);
+        Files.delete(copy.resolve(CacheManifest.FILE_NAME));
+        InvalidInputException e = refused(List.of(in.teacherA(), in.teacherB()), with("cache.path", copy.toString()));
+        assertTrue(e.getMessage().startsWith("soft-label cache " + copy + " has no manifest.json: it is not a complete"
+                + " cache (teacher-infer writes the manifest last, so its writing did not finish)"), e.getMessage());
+
+        Path truncated = dir.resolve("truncated");
+        copyDirectory(wholeCache, truncated);
+        Path table = truncated.resolve(CacheManifest.TABLE);
+        try (var parts = Files.list(table)) {
+            Path part = parts.filter(p -> p.getFileName().toString().endsWith(".parquet")).sorted().findFirst()
+                    .orElseThrow();
+            Files.delete(part);
+            Files.deleteIfExists(table.resolve("." + part.getFileName() + ".crc"));
+        }
+        InvalidInputException missing = refused(List.of(in.teacherA(), in.teacherB()),
+                with("cache.path", truncated.toString()));
+        assertTrue(missing.getMessage().matches("soft-label cache " + truncated + " holds \\d+ rows but its manifest.json"
+                + " says 600; .*"), missing.getMessage());
+        AtomicDirectory.deleteRecursively(copy);
+        AtomicDirectory.deleteRecursively(truncated);
+    }
+
+    static void copyDirectory(Path from, Path to) throws IOException {
+        try (var files = Files.walk(from)) {
+            for (Path file : files.toList()) {
+                Files.copy(file, to.resolve(from.relativize(file).toString()));
+            }
+        }
+    }
+}

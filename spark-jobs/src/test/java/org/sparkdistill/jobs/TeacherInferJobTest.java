@@ -1,0 +1,212 @@
+package org.sparkdistill.jobs;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.sparkdistill.jobs.CacheFixtures.CLASSES;
+import static org.sparkdistill.jobs.CacheFixtures.FEATURES;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.sparkdistill.core.InvalidInputException;
+import org.sparkdistill.core.data.Examples;
+import org.sparkdistill.core.teacher.Dl4jTeacher;
+import org.sparkdistill.core.teacher.TopKLogits;
+import org.sparkdistill.jobs.cache.CacheColumns;
+import org.sparkdistill.jobs.cache.CacheManifest;
+import org.sparkdistill.jobs.cache.DatasetFingerprint;
+import org.sparkdistill.jobs.config.DistillConfig;
+import org.sparkdistill.jobs.spark.ExampleFrames;
+
+/** {@code teacher-infer} on local Spark: what it writes, what it refuses, and what a failed run leaves. */
+class TeacherInferJobTest {
+    @TempDir
+    static Path dir;
+
+    static CacheFixtures.Inputs in;
+
+    @BeforeAll
+    static void prepare() throws IOException {
+        in = CacheFixtures.Inputs.prepare(dir, "teacher-infer-test", 900);
+    }
+
+    @AfterAll
+    static void stop() {
+        in.spark().stop();
+    }
+
+    static DistillConfig config(List<Path> teachers, Path cache, Map<String, String> settings) {
+        Map<String, String> all = new java.util.HashMap<>(settings);
+        all.put("cache.path", cache.toString());
+        return CacheFixtures.config(in.train(), in.test(), teachers, dir.resolve("unused-output"), all);
+    }
+
+    static float[] row(Examples examples, int i) {
+        return examples.row(i);
+    }
+
+    @Test
+    void writesEachTeachersTopKLogitsAndHintsWithAManifest() throws IOException {
+        Path cache = dir.resolve("top2");
+        TeacherInferJob.Outcome outcome = TeacherInferJob.run(in.spark(), config(List.of(in.teacherA(), in.teacherB()),
+                cache, Map.of("cache.topK", "2", "cache.hintLayers", "layer0")));
+
+        CacheManifest manifest = CacheManifest.readFrom(cache);
+        assertEquals(outcome.manifest(), manifest);
+        assertEquals(2, manifest.topK());
+        assertFalse(manifest.full());
+        assertEquals(CLASSES, manifest.numClasses());
+        assertEquals(900, manifest.rows());
+        assertEquals(DatasetFingerprint.of(in.spark().read().parquet(in.train().toString())), manifest.dataset());
+        assertEquals(List.of(new CacheManifest.TeacherEntry("t0", "a.zip",
+                        Provenance.sha256(Files.readAllBytes(in.teacherA())),
+                        List.of(new CacheManifest.HintColumn("layer0", "t0_hint_layer0", 16))),
+                new CacheManifest.TeacherEntry("t1", "b.zip", Provenance.sha256(Files.readAllBytes(in.teacherB())),
+                        List.of(new CacheManifest.HintColumn("layer0", "t1_hint_layer0", 16)))), manifest.teachers());
+
+        Dataset<Row> table = in.spark().read().parquet(cache.resolve(CacheManifest.TABLE).toString());
+        assertEquals(List.of("id", "t0_values", "t0_indices", "t0_tail", "t0_hint_layer0", "t1_values", "t1_indices",
+                "t1_tail", "t1_hint_layer0"), List.of(table.columns()));
+        assertEquals(900, table.count());
+        assertEquals(900, table.select("id").distinct().count());
+
+        try (Dl4jTeacher a = Dl4jTeacher.load(in.teacherA())) {
+            for (Row cached : table.filter(functions.col("id").isin(0L, 17L, 451L, 899L)).collectAsList()) {
+                int id = (int) cached.getLong(0);
+                INDArray x = Nd4j.create(row(in.trainRows(), id), new long[] {1, FEATURES}, DataType.FLOAT);
+                TopKLogits expected = TopKLogits.compress(a.logits(x).toFloatVector(), 2);
+                TopKLogits stored = new TopKLogits(CLASSES, toInts(cached.getList(2)), toFloats(cached.getList(1)),
+                        cached.getFloat(3));
+                assertArrayEquals(expected.indices(), stored.indices(), "row " + id);
+                assertArrayEquals(expected.values(), stored.values(), 1e-5f, "row " + id);
+                assertEquals(expected.tail(), stored.tail(), 1e-5f, "row " + id);
+                assertArrayEquals(a.activations(x, List.of("layer0")).get(0).toFloatVector(),
+                        toFloats(cached.getList(4)), 1e-5f, "row " + id);
+            }
+        }
+        assertEquals(List.of(CacheManifest.TABLE, CacheManifest.FILE_NAME), CacheFixtures.listing(cache),
+                "the Parquet table and its manifest");
+        assertTrue(CacheFixtures.listing(dir).stream().noneMatch(n -> n.startsWith(".top2")), "no staging is left");
+        assertEquals(-1, outcome.resourceProfileId(), "local mode applies no resource profile");
+        assertTrue(outcome.resources().contains("not applied: Spark master local[2] does not support stage-level"
+                + " scheduling"), outcome.resources());
+    }
+
+    static int[] toInts(List<Integer> values) {
+        return values.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    static float[] toFloats(List<Float> values) {
+        float[] out = new float[values.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = values.get(i);
+        }
+        return out;
+    }
+
+    @Test
+    void keepsWholeLogitsWhenKCoversEveryClass() {
+        Path cache = dir.resolve("whole");
+        TeacherInferJob.run(in.spark(), config(List.of(in.teacherA()), cache, Map.of("cache.topK", "4")));
+        CacheManifest manifest = CacheManifest.readFrom(cache);
+        assertTrue(manifest.full());
+        Dataset<Row> table = in.spark().read().parquet(cache.resolve(CacheManifest.TABLE).toString());
+        assertEquals(0, table.filter(functions.col(CacheColumns.indices(0)).isNotNull()
+                .or(functions.col(CacheColumns.tail(0)).isNotNull())).count(), "no indices and no tail");
+        assertEquals(900, table.filter(functions.size(functions.col(CacheColumns.values(0))).equalTo(CLASSES)).count());
+    }
+
+    @Test
+    void badSettingsAreRefusedBeforeSparkRunsAndNothingIsWritten() throws IOException {
+        Path cache = dir.resolve("refused");
+        DistillConfig noCache = CacheFixtures.config(in.train(), in.test(), List.of(in.teacherA()), dir.resolve("o"),
+                Map.of());
+        assertEquals("cache.path is not set; teacher-infer writes the soft-label cache there",
+                assertThrows(InvalidInputException.class, () -> TeacherInferJob.run(in.spark(), noCache)).getMessage());
+        assertEquals("teacher-infer needs at least one teacher, but 'teachers' is empty", assertThrows(
+                InvalidInputException.class, () -> TeacherInferJob.run(in.spark(), config(List.of(), cache, Map.of())))
+                .getMessage());
+        InvalidInputException layer = assertThrows(InvalidInputException.class, () -> TeacherInferJob.run(in.spark(),
+                config(List.of(in.teacherA()), cache, Map.of("cache.hintLayers", "layer0,fc9"))));
+        assertEquals("cache.hintLayers = [layer0, fc9]: teacher 'a.zip' has no layer 'fc9'; its layers (by index or"
+                + " name): 0 'layer0', 1 'layer1'", layer.getMessage());
+        Path missing = dir.resolve("missing.zip");
+        assertEquals("teacher model file " + missing + " does not exist", assertThrows(InvalidInputException.class,
+                () -> TeacherInferJob.run(in.spark(), config(List.of(missing), cache, Map.of()))).getMessage());
+        assertFalse(Files.exists(cache));
+        assertTrue(CacheFixtures.listing(dir).stream().noneMatch(n -> n.startsWith(".refused")));
+    }
+
+    @Test
+    void aTeacherThatFailsMidWriteLeavesNoValidLookingCache() throws IOException {
+        // Written from two partitions of 450 rows, ids 0-449 and 450-899 (PrepareJob on local[2]); inference takes
+        // batches of 256, so row 850 is in the second batch of the second task: that task has already handed 256
+        // rows to the Parquet writer when the teacher fails.
+        Path poisonedData = dir.resolve("poisoned.parquet");
+        PrepareJob.run(in.spark(), CacheFixtures.poisoned(in.trainRows(), 850), poisonedData);
+        assertEquals(2, CacheFixtures.listing(poisonedData).stream().filter(n -> n.endsWith(".parquet")).count());
+        assertEquals(256, TeacherInferJob.BATCH_SIZE);
+        Path poisoned = CacheFixtures.poisonedTeacher(dir);
+        Path cache = dir.resolve("interrupted");
+        DistillConfig failing = CacheFixtures.config(poisonedData, in.test(), List.of(poisoned), dir.resolve("o"),
+                Map.of("cache.path", cache.toString()));
+
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> TeacherInferJob.run(in.spark(), failing));
+        assertTrue(e.getMessage().startsWith("teacher inference failed; nothing was written to " + cache.toAbsolutePath()),
+                e.getMessage());
+        assertTrue(e.getCause().getMessage().contains("the teacher met a poisoned row"), e.getCause().getMessage());
+        assertFalse(Files.exists(cache), "no cache directory");
+        assertTrue(CacheFixtures.listing(dir).stream().noneMatch(n -> n.startsWith(".interrupted")),
+                "no staging directory: " + CacheFixtures.listing(dir));
+        try (Stream<Path> files = Files.walk(dir)) {
+            assertTrue(files.noneMatch(p -> p.getFileName().toString().equals(CacheManifest.FILE_NAME)
+                    && p.toString().contains("interrupted")), "no manifest anywhere");
+        }
+
+        // An earlier cache at the same place stays as it was.
+        DistillConfig good = CacheFixtures.config(poisonedData, in.test(), List.of(in.teacherA()), dir.resolve("o"),
+                Map.of("cache.path", cache.toString()));
+        CacheManifest earlier = TeacherInferJob.run(in.spark(), good).manifest();
+        assertThrows(IllegalStateException.class, () -> TeacherInferJob.run(in.spark(), failing));
+        assertEquals(earlier, CacheManifest.readFrom(cache));
+        assertEquals(900, in.spark().read().parquet(cache.resolve(CacheManifest.TABLE).toString()).count());
+    }
+
+    @Test
+    void theFingerprintDependsOnTheRowsNotOnTheirOrderOrPartitions() {
+        Dataset<Row> frame = ExampleFrames.toFrame(in.spark(), in.trainRows().head(300));
+        DatasetFingerprint fingerprint = DatasetFingerprint.of(frame);
+        assertEquals(300, fingerprint.rows());
+        assertEquals(fingerprint, DatasetFingerprint.of(frame.repartition(3).orderBy(functions.col("id").desc())));
+        int[] labels = in.trainRows().head(300).labels().clone();
+        labels[7] = (labels[7] + 1) % CLASSES;
+        Examples relabelled = new Examples("train", in.trainRows().head(300).features(), labels, new int[] {FEATURES},
+                CLASSES);
+        DatasetFingerprint other = DatasetFingerprint.of(ExampleFrames.toFrame(in.spark(), relabelled));
+        assertNotEquals(fingerprint.xor(), other.xor());
+        assertNotEquals(fingerprint.sum(), other.sum());
+        Dataset<Row> twice = frame.union(frame.filter("id = 5")).union(frame.filter("id = 5"));
+        DatasetFingerprint duplicated = DatasetFingerprint.of(twice);
+        assertEquals(fingerprint.xor(), duplicated.xor(), "XOR alone misses a row added twice");
+        assertNotEquals(fingerprint.sum(), duplicated.sum(), "the sum does not");
+        assertEquals(new DatasetFingerprint(0, "0000000000000000", "0"), DatasetFingerprint.of(frame.limit(0)));
+    }
+}

@@ -147,7 +147,7 @@ public final class DistillJob {
                 : Schedule.linear(d.temperature(), d.temperatureEnd());
         Schedule alpha = d.alphaEnd() == null ? Schedule.constant(d.alpha()) : Schedule.linear(d.alpha(), d.alphaEnd());
         return new TrainingPlan(config.training().epochs(), config.training().batchSize(), config.training().seed(),
-                temperature, alpha, config.training().checkpointEvery());
+                temperature, alpha, config.training().checkpointEvery(), config.training().pipelineDepth());
     }
 
     static TeacherSpecs teacherSpecs(DistillConfig config) {

@@ -108,7 +108,7 @@ final class StudentInputs {
             // The KD loss at α = 0 is the hard-label cross-entropy; skipping the teachers and the soft term saves both.
             return batch.withTargets(batch.labels(), temperature, alpha);
         }
-        INDArray soft = targets.softTargets(batch.features(), batch.labels(), temperature);
+        INDArray soft = targets.softTargets(batch.features(), batch.labels(), batch.request().rows(), temperature);
         return batch.withTargets(SoftTargets.packInto(batch.buffers().targets(), batch.labels(), soft), temperature,
                 alpha);
     }

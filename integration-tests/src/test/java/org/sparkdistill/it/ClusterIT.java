@@ -47,12 +47,7 @@ class ClusterIT {
         }
     }
 
-    /** The cluster defaults' Kryo settings, strict: a class the registrator misses fails the job. */
-    private static final Map<String, String> KRYO = Map.of(
-            "spark.serializer", "org.apache.spark.serializer.KryoSerializer",
-            "spark.kryo.registrator", "org.sparkdistill.jobs.spark.DistillKryoRegistrator",
-            "spark.kryo.registrationRequired", "true",
-            "spark.kryoserializer.buffer.max", "512m");
+    private static final Map<String, String> KRYO = Fixtures.STRICT_KRYO;
 
     /** A data-parallel distill run of {@code workers} replicas on 6000 rows, checkpointing every 20 steps. */
     private static List<String> distill(Path out, int workers) {
@@ -66,7 +61,7 @@ class ClusterIT {
     void twoWorkersTrainOnTwoExecutorsAndWriteACompleteOutput() throws IOException {
         Path out = dir.resolve("two-workers");
         CompletableFuture<Submission> running = CompletableFuture.supplyAsync(
-                () -> cluster.submit(distill(out, 2), with(KRYO, "spark.cores.max", "2")));
+                () -> cluster.submit(distill(out, 2), Fixtures.with(KRYO, Map.of("spark.cores.max", "2"))));
         List<Long> executors = cluster.awaitExecutors(2, Duration.ofMinutes(2));
         Submission run = running.join();
 
@@ -109,11 +104,6 @@ class ClusterIT {
         assertFalse(Files.exists(checkpoints), "the finished run's checkpoints are removed");
     }
 
-    private static Map<String, String> with(Map<String, String> settings, String key, String value) {
-        Map<String, String> all = new java.util.HashMap<>(settings);
-        all.put(key, value);
-        return all;
-    }
 
     private static boolean hasCheckpoint(Path checkpoints) {
         try (var folders = Files.list(checkpoints)) {

@@ -5,7 +5,9 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
 import org.sparkdistill.core.data.Examples;
@@ -18,7 +20,21 @@ import org.sparkdistill.jobs.report.ComparisonReport;
 
 /** Shared inputs of the integration tests: the Fashion-MNIST directory, small teachers, and running the CLI. */
 final class Fixtures {
+    /** The cluster defaults' Kryo settings, strict: a class the registrator misses fails the job. */
+    static final Map<String, String> STRICT_KRYO = Map.of(
+            "spark.serializer", "org.apache.spark.serializer.KryoSerializer",
+            "spark.kryo.registrator", "org.sparkdistill.jobs.spark.DistillKryoRegistrator",
+            "spark.kryo.registrationRequired", "true",
+            "spark.kryoserializer.buffer.max", "512m");
+
     private Fixtures() {}
+
+    /** {@code settings} with {@code more} over them. */
+    static Map<String, String> with(Map<String, String> settings, Map<String, String> more) {
+        Map<String, String> all = new HashMap<>(settings);
+        all.putAll(more);
+        return all;
+    }
 
     static Path fashionMnist() {
         return Path.of(System.getProperty("fashion.mnist.dir", FashionMnist.DEFAULT_DIR.toString()));
@@ -38,6 +54,23 @@ final class Fixtures {
         Path file = dir.resolve("classes-" + classes + ".zip");
         ModelSerializer.writeModel(network, file.toFile(), false);
         return file;
+    }
+
+    /**
+     * A configuration file for {@code teacher-infer} and {@code distill} on the first {@code limit} Fashion-MNIST
+     * training rows: one teacher, its soft-label cache, and a 784-32-10 student trained for 2 epochs with seed 5.
+     */
+    static Path cacheJob(Path file, Path teacher, Path cache, Path output, int limit, int topK) throws IOException {
+        return Files.writeString(file, """
+                data: {train: %s, limit: %d}
+                teachers: [{path: %s}]
+                student: {hidden: [32]}
+                distillation: {temperature: 3.0, alpha: 0.8}
+                training: {epochs: 2, seed: 5}
+                cache: {path: %s, topK: %d}
+                output: %s
+                spark: {master: "local[2]"}
+                """.formatted(fashionMnist(), limit, teacher, cache, topK, output));
     }
 
     /** The result of one CLI run: its exit status and what it wrote to standard error. */

@@ -156,6 +156,18 @@ class TeacherInferJobTest {
     }
 
     @Test
+    void anEmptyDatasetIsRefusedAndLeavesNoCache() {
+        Path empty = dir.resolve("empty.parquet");
+        PrepareJob.run(in.spark(), in.trainRows().head(0), empty);
+        Path cache = dir.resolve("cache-of-nothing");
+        InvalidInputException e = assertThrows(InvalidInputException.class, () -> TeacherInferJob.run(in.spark(),
+                CacheFixtures.config(empty, in.test(), List.of(in.teacherA()), dir.resolve("o"),
+                        Map.of("cache.path", cache.toString()))));
+        assertEquals("data.train = " + empty + " has no rows", e.getMessage());
+        assertFalse(Files.exists(cache));
+    }
+
+    @Test
     void aTeacherThatFailsMidWriteLeavesNoValidLookingCache() throws IOException {
         // Written from two partitions of 450 rows, ids 0-449 and 450-899 (PrepareJob on local[2]); inference takes
         // batches of 256, so row 850 is in the second batch of the second task: that task has already handed 256

@@ -40,8 +40,9 @@ class BenchSettingsTest {
     }
 
     @Test
-    void theCatalogNamesBothBaselinesAndRefusesUnknownNames() {
-        assertEquals(List.of(SingleProcessFit.NAME, Dl4jParameterAveraging.NAME), Contenders.names());
+    void theCatalogNamesSparkDistillAndBothBaselinesAndRefusesUnknownNames() {
+        assertEquals(List.of(SparkDistillDataParallel.NAME, Dl4jParameterAveraging.NAME, SingleProcessFit.NAME),
+                Contenders.names());
         InvalidInputException e = assertThrows(InvalidInputException.class, () -> Contenders.create("nobody"));
         assertTrue(e.getMessage().contains("unknown contender 'nobody'"), e.getMessage());
     }

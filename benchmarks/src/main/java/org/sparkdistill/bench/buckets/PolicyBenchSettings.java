@@ -3,6 +3,8 @@ package org.sparkdistill.bench.buckets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import org.sparkdistill.bench.OptionPairs;
 import org.sparkdistill.gradients.partition.PartitionPolicies;
 
 /**
@@ -73,12 +75,9 @@ record PolicyBenchSettings(int ranks, String link, int batchSize, int width, int
         int replanEvery = 8;
         int segmentKiB = 256;
         String output = "runs/bucket-policies";
-        for (int i = 0; i < args.length; i++) {
-            String name = args[i];
-            if (i + 1 >= args.length) {
-                throw new IllegalArgumentException(name + ": missing value");
-            }
-            String value = args[++i];
+        for (Map.Entry<String, String> option : OptionPairs.of(args)) {
+            String name = option.getKey();
+            String value = option.getValue();
             try {
                 switch (name) {
                     case "--ranks" -> ranks = Integer.parseInt(value);

@@ -47,6 +47,19 @@ public final class PipelineBench {
     private PipelineBench() {}
 
     public static void main(String[] args) throws IOException {
+        // Spark's barrier tasks start a non-daemon timer thread in the driver (local mode) that outlives the session,
+        // so the benchmark ends its JVM itself.
+        int status = 0;
+        try {
+            run(args);
+        } catch (IOException | RuntimeException e) {
+            e.printStackTrace();
+            status = 1;
+        }
+        System.exit(status);
+    }
+
+    private static void run(String[] args) throws IOException {
         PipelineBenchSettings settings;
         try {
             settings = PipelineBenchSettings.parse(args);

@@ -15,16 +15,14 @@ import org.sparkdistill.core.data.Examples;
  * combines the rows of a batch with the same {@link EnsembleMixture} a live {@link TeacherEnsemble} uses: from logits
  * kept whole it gives exactly the targets the live teachers would give from the same logits.
  *
- * <p>{@link #softTargets(INDArray, INDArray, int[], double)} reads the batch's rows by their positions in the shard.
- * A caller that does not know them uses {@link #softTargets(INDArray, INDArray, double)}, which finds each batch row
- * in the shard by its features: a teacher's logits depend on its input alone, so any shard row with the same features
- * has the same cached logits. Not thread-safe: the index behind that search is built on its first use.
+ * <p>{@link #softTargets(INDArray, INDArray, int[], double)} reads the batch's rows by their positions in the shard;
+ * without those positions there is nothing to read by. Immutable, so the pipeline's teacher stage may use it from its
+ * own thread.
  */
 public final class CachedSoftLabels implements SoftTargetSource {
     private final EnsembleMixture mixture;
     private final List<TopKLogits[]> teachers;
     private final Examples shard;
-    private RowsByFeatures rowsByFeatures;
 
     private CachedSoftLabels(EnsembleMixture mixture, List<TopKLogits[]> teachers, Examples shard) {
         this.mixture = mixture;
@@ -95,12 +93,11 @@ public final class CachedSoftLabels implements SoftTargetSource {
         return mixture.combine(logits, hardLabels, temperature);
     }
 
+    /** Refused: cached logits are read by the batch rows' positions in the shard. */
     @Override
     public INDArray softTargets(INDArray features, INDArray hardLabels, double temperature) {
-        if (rowsByFeatures == null) {
-            rowsByFeatures = RowsByFeatures.of(shard);
-        }
-        return softTargets(features, hardLabels, rowsByFeatures.rowsOf(features), temperature);
+        throw new UnsupportedOperationException("cached soft labels are read by shard row: call softTargets(features, "
+                + "hardLabels, rows, temperature) with the batch rows' positions in " + shard);
     }
 
     @Override

@@ -13,14 +13,16 @@ import org.sparkdistill.core.teacher.EnsembleWeighting;
  * @param weighting how the teacher ensemble weighs its members (key {@code ensemble.weighting})
  * @param cache the soft-label cache {@code teacher-infer} writes and {@code distill} reads, if {@code cache.path} is set
  * @param output the output directory
+ * @param overwrite whether an existing output may be replaced; an output that overlaps an input never may
  * @param master the Spark master used when not run through spark-submit (key {@code spark.master})
  */
 public record DistillConfig(DataConfig data, List<TeacherConfig> teachers, EnsembleWeighting weighting,
                             StudentConfig student, DistillationConfig distillation, TrainingConfig training,
-                            CacheConfig cache, String output, String master) {
+                            CacheConfig cache, String output, boolean overwrite, String master) {
     static final Field<EnsembleWeighting> WEIGHTING = Field.choice("ensemble.weighting", EnsembleWeighting.class,
             EnsembleWeighting.UNIFORM);
     static final Field<String> OUTPUT = Field.requiredText("output");
+    static final Field<Boolean> OVERWRITE = Field.bool("overwrite", false);
     static final Field<String> MASTER = Field.text("spark.master", "local[*]");
 
     /** Checks every component; throws {@link InvalidInputException} naming the key. */
@@ -35,6 +37,7 @@ public record DistillConfig(DataConfig data, List<TeacherConfig> teachers, Ensem
         present("training", training);
         present("cache", cache);
         output = OUTPUT.require(output);
+        overwrite = OVERWRITE.require(overwrite);
         master = MASTER.require(master);
     }
 

@@ -77,6 +77,17 @@ final class Field<T> {
         return new Field<>(key, fallback, false, raw -> integral(raw, range), Field::scalar, String::valueOf);
     }
 
+    /** {@code true} or {@code false}. */
+    static Field<Boolean> bool(String key, boolean fallback) {
+        Function<Object, Boolean> rule = raw -> {
+            if (!(raw instanceof Boolean b)) {
+                throw new Problem("must be true or false");
+            }
+            return b;
+        };
+        return new Field<>(key, fallback, false, rule, Field::scalar, String::valueOf);
+    }
+
     /** Any {@code long}. */
     static Field<Long> anyLong(String key, long fallback) {
         Function<Object, Long> rule = raw -> {

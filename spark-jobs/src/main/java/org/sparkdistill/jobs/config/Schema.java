@@ -46,12 +46,15 @@ final class Schema {
             new Binding<>(TrainingConfig.GRADIENT_BUCKETS, c -> c.training().gradientBuckets()),
             new Binding<>(TrainingConfig.REPLAN_EVERY, c -> c.training().replanEvery()),
             new Binding<>(TrainingConfig.PIPELINE_DEPTH, c -> c.training().pipelineDepth()),
+            new Binding<>(TrainingConfig.HANDSHAKE_TIMEOUT, c -> c.training().handshakeTimeout()),
+            new Binding<>(TrainingConfig.IO_TIMEOUT, c -> c.training().ioTimeout()),
             new Binding<>(CacheConfig.PATH, c -> c.cache().path()),
             new Binding<>(CacheConfig.TOP_K, c -> c.cache().topK()),
             new Binding<>(CacheConfig.HINT_LAYERS, c -> c.cache().hintLayers()),
             new Binding<>(CacheConfig.TASK_CPUS, c -> c.cache().taskCpus()),
             new Binding<>(CacheConfig.TASK_GPUS, c -> c.cache().taskGpus()),
             new Binding<>(DistillConfig.OUTPUT, DistillConfig::output),
+            new Binding<>(DistillConfig.OVERWRITE, DistillConfig::overwrite),
             new Binding<>(DistillConfig.MASTER, DistillConfig::master));
     private static final List<Field<?>> TEACHER_FIELDS = List.of(TeacherConfig.PATH, TeacherConfig.WEIGHT);
 
@@ -137,10 +140,12 @@ final class Schema {
                         TrainingConfig.SEED.in(v), TrainingConfig.WORKERS.in(v), TrainingConfig.CHECKPOINT_EVERY.in(v),
                         TrainingConfig.CHECKPOINT_DIRECTORY.in(v), TrainingConfig.ATTEMPTS.in(v),
                         TrainingConfig.GRADIENT_BUCKETS.in(v), TrainingConfig.REPLAN_EVERY.in(v),
-                        TrainingConfig.PIPELINE_DEPTH.in(v)),
+                        TrainingConfig.PIPELINE_DEPTH.in(v), TrainingConfig.HANDSHAKE_TIMEOUT.in(v),
+                        TrainingConfig.IO_TIMEOUT.in(v)),
                 new CacheConfig(CacheConfig.PATH.in(v), CacheConfig.TOP_K.in(v), CacheConfig.HINT_LAYERS.in(v),
                         CacheConfig.TASK_CPUS.in(v), CacheConfig.TASK_GPUS.in(v)),
                 DistillConfig.OUTPUT.in(v),
+                DistillConfig.OVERWRITE.in(v),
                 DistillConfig.MASTER.in(v));
     }
 

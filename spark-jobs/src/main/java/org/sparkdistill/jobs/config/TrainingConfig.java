@@ -19,10 +19,13 @@ import org.sparkdistill.gradients.partition.PartitionPolicies;
  * @param replanEvery steps between reconsiderations of a measured bucket plan ({@code adaptive}, {@code mgwfbp})
  * @param pipelineDepth batches each stage of the executor pipeline (decode, batch, teacher inference) may hold ready
  *     ahead of the student step; 0 runs the stages one after another, without a pipeline
+ * @param handshakeTimeout seconds a replica waits for one peer's connection handshake before dropping it
+ * @param ioTimeout seconds a replica waits on a peer during an exchange before the attempt fails; a stalled peer
+ *     then fails every rank and the driver resumes from the last checkpoint
  */
 public record TrainingConfig(int epochs, int batchSize, long seed, int workers, int checkpointEvery,
                              String checkpointDirectory, int attempts, String gradientBuckets, int replanEvery,
-                             int pipelineDepth) {
+                             int pipelineDepth, int handshakeTimeout, int ioTimeout) {
     static final Field<Integer> EPOCHS = Field.integer("training.epochs", 10, Range.closed(1, 100_000));
     static final Field<Integer> BATCH_SIZE = Field.integer("training.batchSize", 64, Range.closed(1, 65_536));
     static final Field<Long> SEED = Field.anyLong("training.seed", 42L);
@@ -37,11 +40,15 @@ public record TrainingConfig(int epochs, int batchSize, long seed, int workers, 
             OverlapSettings.DEFAULT_REPLAN_EVERY, Range.closed(1, 1_000_000));
     static final Field<Integer> PIPELINE_DEPTH = Field.integer("training.pipelineDepth", 2,
             Range.closed(0, Integer.MAX_VALUE));
+    static final Field<Integer> HANDSHAKE_TIMEOUT = Field.integer("training.handshakeTimeout", 10,
+            Range.closed(1, 3_600));
+    static final Field<Integer> IO_TIMEOUT = Field.integer("training.ioTimeout", 60, Range.closed(1, 86_400));
 
     /** Every setting at its default. */
     public static final TrainingConfig DEFAULT = new TrainingConfig(EPOCHS.fallback(), BATCH_SIZE.fallback(),
             SEED.fallback(), WORKERS.fallback(), CHECKPOINT_EVERY.fallback(), CHECKPOINT_DIRECTORY.fallback(),
-            ATTEMPTS.fallback(), GRADIENT_BUCKETS.fallback(), REPLAN_EVERY.fallback(), PIPELINE_DEPTH.fallback());
+            ATTEMPTS.fallback(), GRADIENT_BUCKETS.fallback(), REPLAN_EVERY.fallback(), PIPELINE_DEPTH.fallback(),
+            HANDSHAKE_TIMEOUT.fallback(), IO_TIMEOUT.fallback());
 
     /** Checks every component; throws {@link org.sparkdistill.core.InvalidInputException} naming the key. */
     public TrainingConfig {
@@ -55,5 +62,7 @@ public record TrainingConfig(int epochs, int batchSize, long seed, int workers, 
         gradientBuckets = GRADIENT_BUCKETS.require(gradientBuckets);
         replanEvery = REPLAN_EVERY.require(replanEvery);
         pipelineDepth = PIPELINE_DEPTH.require(pipelineDepth);
+        handshakeTimeout = HANDSHAKE_TIMEOUT.require(handshakeTimeout);
+        ioTimeout = IO_TIMEOUT.require(ioTimeout);
     }
 }

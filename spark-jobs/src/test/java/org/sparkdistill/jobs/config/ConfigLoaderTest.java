@@ -46,7 +46,7 @@ class ConfigLoaderTest {
         assertEquals(new StudentConfig(List.of(128), UpdaterKind.ADAM, 0.001, LearningRateSchedule.LINEAR),
                 config.student());
         assertEquals(new DistillationConfig(4.0, null, 0.9, null), config.distillation());
-        assertEquals(new TrainingConfig(10, 64, 42L, 1, 0, null, 3, "adaptive", 20, 2), config.training());
+        assertEquals(new TrainingConfig(10, 64, 42L, 1, 0, null, 3, "adaptive", 20, 2, 10, 60), config.training());
         assertEquals(new CacheConfig(null, 5, List.of(), 1, 0.0), config.cache());
         assertEquals(CacheConfig.DEFAULT, config.cache());
         assertEquals("out", config.output());

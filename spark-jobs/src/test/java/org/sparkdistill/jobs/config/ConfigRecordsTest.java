@@ -40,9 +40,9 @@ class ConfigRecordsTest {
                 () -> training(1, 1, -1, 3, "adaptive", 20));
         refused("training.replanEvery = 0: must be in [1, 1000000]", () -> training(1, 1, 0, 3, "adaptive", 0));
         refused("training.pipelineDepth = -1: must be in [0, 2147483647]",
-                () -> new TrainingConfig(1, 1, 1, 1, 0, null, 3, "adaptive", 20, -1));
-        assertEquals(0, new TrainingConfig(1, 1, 1, 1, 0, null, 3, "adaptive", 20, 0).pipelineDepth());
-        assertEquals(new TrainingConfig(10, 64, 42L, 1, 0, null, 3, "adaptive", 20, 2), TrainingConfig.DEFAULT);
+                () -> new TrainingConfig(1, 1, 1, 1, 0, null, 3, "adaptive", 20, -1, 10, 60));
+        assertEquals(0, new TrainingConfig(1, 1, 1, 1, 0, null, 3, "adaptive", 20, 0, 10, 60).pipelineDepth());
+        assertEquals(new TrainingConfig(10, 64, 42L, 1, 0, null, 3, "adaptive", 20, 2, 10, 60), TrainingConfig.DEFAULT);
     }
 
     @Test
@@ -60,7 +60,7 @@ class ConfigRecordsTest {
 
     private static TrainingConfig training(int epochs, int batchSize, int checkpointEvery, int attempts, String buckets,
             int replanEvery) {
-        return new TrainingConfig(epochs, batchSize, 1, 1, checkpointEvery, null, attempts, buckets, replanEvery, 2);
+        return new TrainingConfig(epochs, batchSize, 1, 1, checkpointEvery, null, attempts, buckets, replanEvery, 2, 10, 60);
     }
 
     @Test

@@ -38,9 +38,9 @@ class DistillConfigTest {
                 EnsembleWeighting.FIXED,
                 new StudentConfig(List.of(256, 64), UpdaterKind.NESTEROVS, 0.05, LearningRateSchedule.CONSTANT),
                 new DistillationConfig(6.0, 2.0, 1.0, 0.0),
-                new TrainingConfig(30, 128, 7L, 3, 500, "hdfs://namenode/ckpt", 5, "fixed:25", 40, 4),
+                new TrainingConfig(30, 128, 7L, 3, 500, "hdfs://namenode/ckpt", 5, "fixed:25", 40, 4, 15, 120),
                 new CacheConfig("/cache/fashion-cnn", 3, List.of("layer4", "fc-1"), 2, 0.5),
-                "runs/student", "spark://head:7077");
+                "runs/student", true, "spark://head:7077");
         assertEquals(expected, ConfigLoader.parse(resource("golden-distill.yaml"), "golden-distill.yaml", Map.of()));
     }
 
@@ -75,19 +75,19 @@ class DistillConfigTest {
     void awkwardValuesSurviveTheRoundTrip() {
         DistillConfig config = new DistillConfig(
                 new DataConfig("dir with \"quotes\" and \\ and: colon #1", "tab\there, line\nbreak, \u0001, é, 日本",
-                        Integer.MAX_VALUE),
+                        Integer.MAX_VALUE, 3_600, 86_400),
                 List.of(new TeacherConfig("- dash", Double.MAX_VALUE), new TeacherConfig("yes", 1e-300)),
                 EnsembleWeighting.CONFIDENCE,
                 new StudentConfig(List.of(1, 65536), UpdaterKind.SGD, 1e-4, LearningRateSchedule.LINEAR),
                 new DistillationConfig(100, 1e-9, -0.0, 1.0),
                 new TrainingConfig(100_000, 1, Long.MIN_VALUE, 4_096, Integer.MAX_VALUE, null, 100, "fixed:0.5", 1_000_000,
-                        Integer.MAX_VALUE),
+                        Integer.MAX_VALUE, 3_600, 86_400),
                 new CacheConfig("yes", Integer.MAX_VALUE, List.of("0", "a: b", "- c", "[d]", "null"), 1024, 1e-9),
-                "null", "~");
+                "null", true, "~");
         assertEquals(config, roundTrip(config), config.toYaml());
         DistillConfig seeded = new DistillConfig(config.data(), List.of(), config.weighting(), config.student(),
-                config.distillation(), new TrainingConfig(1, 1, Long.MAX_VALUE, 1, 0, null, 1, "per-layer", 1, 0),
-                CacheConfig.DEFAULT, "{}", "[]");
+                config.distillation(), new TrainingConfig(1, 1, Long.MAX_VALUE, 1, 0, null, 1, "per-layer", 1, 0, 1, 1),
+                CacheConfig.DEFAULT, "{}", false, "[]");
         assertEquals(seeded, roundTrip(seeded), seeded.toYaml());
     }
 
@@ -96,7 +96,7 @@ class DistillConfigTest {
         List<TeacherConfig> teachers = new ArrayList<>(List.of(new TeacherConfig("t.zip", 1.0)));
         DistillConfig defaults = ConfigLoader.defaults("x", "out");
         DistillConfig config = new DistillConfig(defaults.data(), teachers, defaults.weighting(), defaults.student(),
-                defaults.distillation(), defaults.training(), defaults.cache(), defaults.output(), defaults.master());
+                defaults.distillation(), defaults.training(), defaults.cache(), defaults.output(), defaults.overwrite(), defaults.master());
         teachers.clear();
         assertEquals(1, config.teachers().size());
         assertThrows(UnsupportedOperationException.class, () -> config.teachers().add(new TeacherConfig("u", 1)));
@@ -106,21 +106,21 @@ class DistillConfigTest {
     void missingPartsAndBadTopLevelValuesAreRefused() {
         DistillConfig d = ConfigLoader.defaults("x", "out");
         InvalidInputException e = assertThrows(InvalidInputException.class, () -> new DistillConfig(null,
-                d.teachers(), d.weighting(), d.student(), d.distillation(), d.training(), d.cache(), d.output(), d.master()));
+                d.teachers(), d.weighting(), d.student(), d.distillation(), d.training(), d.cache(), d.output(), d.overwrite(), d.master()));
         assertEquals("data: required but missing", e.getMessage());
         e = assertThrows(InvalidInputException.class, () -> new DistillConfig(d.data(), d.teachers(), null,
-                d.student(), d.distillation(), d.training(), d.cache(), d.output(), d.master()));
+                d.student(), d.distillation(), d.training(), d.cache(), d.output(), d.overwrite(), d.master()));
         assertEquals("ensemble.weighting: required but missing", e.getMessage());
         e = assertThrows(InvalidInputException.class, () -> new DistillConfig(d.data(), d.teachers(), d.weighting(),
-                d.student(), d.distillation(), d.training(), d.cache(), d.output(), " "));
+                d.student(), d.distillation(), d.training(), d.cache(), d.output(), d.overwrite(), " "));
         assertEquals("spark.master = \" \": must not be blank", e.getMessage());
         List<TeacherConfig> withNull = new ArrayList<>();
         withNull.add(null);
         e = assertThrows(InvalidInputException.class, () -> new DistillConfig(d.data(), withNull, d.weighting(),
-                d.student(), d.distillation(), d.training(), d.cache(), d.output(), d.master()));
+                d.student(), d.distillation(), d.training(), d.cache(), d.output(), d.overwrite(), d.master()));
         assertEquals("teachers[]: required but missing", e.getMessage());
         e = assertThrows(InvalidInputException.class, () -> new DistillConfig(d.data(), d.teachers(), d.weighting(),
-                d.student(), d.distillation(), d.training(), null, d.output(), d.master()));
+                d.student(), d.distillation(), d.training(), null, d.output(), d.overwrite(), d.master()));
         assertEquals("cache: required but missing", e.getMessage());
     }
 }

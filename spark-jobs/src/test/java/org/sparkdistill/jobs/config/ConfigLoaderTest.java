@@ -1,6 +1,7 @@
 package org.sparkdistill.jobs.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -87,7 +88,7 @@ class ConfigLoaderTest {
     void unknownKeysAreNamedWithTheKnownOnes() {
         ConfigException e = invalid(MINIMAL + "outptu: typo\ndistillation: {temprature: 3}\n");
         assertEquals(List.of(
-                "outptu: unknown key; known keys: cache, data, distillation, ensemble, output, spark, student, "
+                "outptu: unknown key; known keys: cache, data, distillation, ensemble, output, overwrite, spark, student, "
                         + "teachers, training",
                 "distillation.temprature: unknown key; known keys: alpha, alphaEnd, temperature, temperatureEnd"),
                 e.violations());
@@ -280,11 +281,21 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void overwriteTakesOnlyTrueOrFalse() {
+        assertTrue(ConfigLoader.parse("{data: {train: d}, output: o, overwrite: true}", "f", Map.of()).overwrite());
+        assertFalse(ConfigLoader.parse("{data: {train: d}, output: o}", "f", Map.of("overwrite", "false")).overwrite());
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> ConfigLoader.parse("{data: {train: d}, output: o, overwrite: 1}", "f", Map.of()));
+        assertEquals(List.of("overwrite = 1: must be true or false"), e.violations());
+    }
+
+    @Test
     void keysListEveryOverridableSetting() {
-        assertEquals(30, ConfigLoader.KEYS.size(), ConfigLoader.KEYS.toString());
+        assertEquals(33, ConfigLoader.KEYS.size(), ConfigLoader.KEYS.toString());
         assertTrue(ConfigLoader.KEYS.contains("teachers") && ConfigLoader.KEYS.contains("spark.master"));
         for (String key : ConfigLoader.KEYS) {
-            assertTrue(key.equals("teachers") || key.equals("output") || key.contains("."), key);
+            assertTrue(key.equals("teachers") || key.equals("output") || key.equals("overwrite") || key.contains("."),
+                    key);
         }
     }
 }

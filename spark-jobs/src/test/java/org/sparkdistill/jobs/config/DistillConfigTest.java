@@ -75,7 +75,7 @@ class DistillConfigTest {
     void awkwardValuesSurviveTheRoundTrip() {
         DistillConfig config = new DistillConfig(
                 new DataConfig("dir with \"quotes\" and \\ and: colon #1", "tab\there, line\nbreak, \u0001, é, 日本",
-                        Integer.MAX_VALUE, 3_600, 86_400),
+                        Integer.MAX_VALUE),
                 List.of(new TeacherConfig("- dash", Double.MAX_VALUE), new TeacherConfig("yes", 1e-300)),
                 EnsembleWeighting.CONFIDENCE,
                 new StudentConfig(List.of(1, 65536), UpdaterKind.SGD, 1e-4, LearningRateSchedule.LINEAR),

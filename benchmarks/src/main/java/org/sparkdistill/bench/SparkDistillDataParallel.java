@@ -1,6 +1,5 @@
 package org.sparkdistill.bench;
 
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -12,9 +11,9 @@ import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.storage.StorageLevel;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.deeplearning4j.util.ModelSerializer;
 import org.sparkdistill.core.data.Examples;
 import org.sparkdistill.core.io.AtomicDirectory;
+import org.sparkdistill.core.io.ModelZip;
 import org.sparkdistill.core.teacher.EnsembleWeighting;
 import org.sparkdistill.core.train.Schedule;
 import org.sparkdistill.core.train.TrainingPlan;
@@ -103,9 +102,7 @@ public final class SparkDistillDataParallel implements Contender {
             byte[] model = DataParallelTraining.run(context, shards, setup,
                     HadoopCheckpointStore.of(checkpoints.toUri().toString(), context.hadoopConfiguration()), 1)
                     .student().modelZip();
-            return ModelSerializer.restoreMultiLayerNetwork(new ByteArrayInputStream(model), false);
-        } catch (IOException e) {
-            throw new UncheckedIOException("could not read the trained student back", e);
+            return ModelZip.of(model, "trained student").multiLayerNetwork(false);
         } finally {
             context.setJobDescription(null);
         }

@@ -1,13 +1,11 @@
 package org.sparkdistill.jobs;
 
-import java.io.IOException;
 import java.io.Serializable;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.sparkdistill.core.InvalidInputException;
+import org.sparkdistill.core.io.ModelZip;
 import org.sparkdistill.core.teacher.Dl4jTeacher;
 import org.sparkdistill.core.teacher.EnsembleMixture;
 import org.sparkdistill.core.teacher.EnsembleWeighting;
@@ -33,24 +31,12 @@ public record TeacherSpecs(List<String> paths, double[] weights, EnsembleWeighti
     }
 
     /**
-     * Reads every model file, in the order of {@link #paths()}, on the driver.
+     * Reads every model file, in the order of {@link #paths()}, on the driver, and checks it as a {@link ModelZip}.
      *
-     * @throws InvalidInputException naming the file when one does not exist
+     * @throws InvalidInputException naming the file when one does not exist or is refused
      */
     public List<byte[]> readZips() {
-        List<byte[]> zips = new ArrayList<>();
-        for (String path : paths) {
-            Path file = Path.of(path);
-            if (!Files.isRegularFile(file)) {
-                throw new InvalidInputException("teacher model file " + file + " does not exist");
-            }
-            try {
-                zips.add(Files.readAllBytes(file));
-            } catch (IOException e) {
-                throw new UncheckedIOException("could not read teacher model file " + file, e);
-            }
-        }
-        return zips;
+        return paths.stream().map(path -> ModelZip.read(Path.of(path), "teacher model file").bytes()).toList();
     }
 
     /**

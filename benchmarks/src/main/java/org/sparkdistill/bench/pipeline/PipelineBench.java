@@ -11,11 +11,11 @@ import java.util.Locale;
 import java.util.Map;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.deeplearning4j.util.ModelSerializer;
 import org.sparkdistill.core.NetworkMemory;
 import org.sparkdistill.core.data.Examples;
 import org.sparkdistill.core.data.FashionMnist;
 import org.sparkdistill.core.io.AtomicDirectory;
+import org.sparkdistill.core.io.ModelZip;
 import org.sparkdistill.core.metrics.EpochMetrics;
 import org.sparkdistill.core.metrics.PipelineMetrics;
 import org.sparkdistill.core.train.Networks;
@@ -94,7 +94,7 @@ public final class PipelineBench {
     }
 
     private static long teacherMultiplyAdds(Path model) throws IOException {
-        MultiLayerNetwork network = ModelSerializer.restoreMultiLayerNetwork(model.toFile(), false);
+        MultiLayerNetwork network = ModelZip.read(model, "teacher model file").multiLayerNetwork(false);
         try {
             return MultiplyAdds.perExample(network, InputType.convolutionalFlat(28, 28, 1));
         } finally {

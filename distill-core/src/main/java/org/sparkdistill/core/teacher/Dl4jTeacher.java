@@ -1,22 +1,15 @@
 package org.sparkdistill.core.teacher;
 
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipInputStream;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.layers.BaseOutputLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.deeplearning4j.util.ModelSerializer;
 import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.activations.impl.ActivationIdentity;
 import org.nd4j.linalg.activations.impl.ActivationSoftmax;
@@ -25,6 +18,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.ops.transforms.Transforms;
 import org.sparkdistill.core.InvalidInputException;
 import org.sparkdistill.core.NetworkMemory;
+import org.sparkdistill.core.io.ModelZip;
 
 /**
  * A teacher backed by a DL4J {@link MultiLayerNetwork} or single-output {@link ComputationGraph}.
@@ -65,46 +59,27 @@ public final class Dl4jTeacher implements Teacher {
         return new Dl4jTeacher(name, graph, activationOf(name, graph.getOutputLayer(0)));
     }
 
-    /** Loads a model zip written by DL4J's {@code ModelSerializer}. */
+    /**
+     * Loads a model zip written by DL4J's {@code ModelSerializer}, checked by {@link ModelZip}.
+     *
+     * @throws InvalidInputException naming the file when it is missing, refused or not a DL4J model zip
+     */
     public static Dl4jTeacher load(Path file) {
-        if (!Files.isRegularFile(file)) {
-            throw new InvalidInputException("teacher model file " + file + " does not exist");
-        }
-        try {
-            return read(file.getFileName().toString(), Files.readAllBytes(file), file.toString());
-        } catch (IOException e) {
-            throw new InvalidInputException("teacher model file " + file + " cannot be read: " + e, e);
-        }
+        return of(file.getFileName().toString(), ModelZip.read(file, "teacher model file"));
     }
 
     /**
-     * Reads a model zip from its bytes, telling the two model kinds apart by their configuration.
+     * Reads a model zip from its bytes, checked by {@link ModelZip}.
      *
      * @param source where the bytes came from, for messages
      */
     public static Dl4jTeacher read(String name, byte[] zip, String source) {
-        try {
-            if (isComputationGraph(zip, source)) {
-                return of(name, ModelSerializer.restoreComputationGraph(new ByteArrayInputStream(zip), false));
-            }
-            return of(name, ModelSerializer.restoreMultiLayerNetwork(new ByteArrayInputStream(zip), false));
-        } catch (InvalidInputException e) {
-            throw e;
-        } catch (IOException | RuntimeException e) {
-            throw new InvalidInputException("teacher model file " + source + " is not a readable DL4J model zip: " + e, e);
-        }
+        return of(name, ModelZip.of(zip, "teacher model file " + source));
     }
 
-    private static boolean isComputationGraph(byte[] zip, String source) throws IOException {
-        try (ZipInputStream in = new ZipInputStream(new ByteArrayInputStream(zip))) {
-            for (ZipEntry entry = in.getNextEntry(); entry != null; entry = in.getNextEntry()) {
-                if (entry.getName().equals("configuration.json")) {
-                    return new String(in.readAllBytes(), StandardCharsets.UTF_8).contains("\"vertices\"");
-                }
-            }
-        }
-        throw new InvalidInputException("teacher model file " + source
-                + " is not a readable DL4J model zip: it has no configuration.json entry");
+    /** Builds the network a checked model zip holds, telling the two model kinds apart by their configuration. */
+    public static Dl4jTeacher of(String name, ModelZip zip) {
+        return zip.isComputationGraph() ? of(name, zip.computationGraph()) : of(name, zip.multiLayerNetwork(false));
     }
 
     private static IActivation activationOf(String name, Layer outputLayer) {

@@ -13,6 +13,7 @@ import java.util.Optional;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
 import org.sparkdistill.core.InvalidInputException;
+import org.sparkdistill.core.io.ModelZip;
 
 /**
  * Checkpoints of a run in a {@link CheckpointStore}: parameters, updater state and {@link TrainingState}, one folder
@@ -79,7 +80,8 @@ public final class Checkpoints {
     /** Reads the network of {@code checkpoint} back with its updater state. */
     public MultiLayerNetwork restore(Checkpoint checkpoint) {
         try (InputStream in = store.open(checkpoint.name(), MODEL_FILE)) {
-            return ModelSerializer.restoreMultiLayerNetwork(in, true);
+            return ModelZip.of(in.readAllBytes(), "checkpoint model " + store.locate(checkpoint.name()) + "/" + MODEL_FILE)
+                    .multiLayerNetwork(true);
         } catch (IOException e) {
             throw new InvalidInputException("checkpoint model " + store.locate(checkpoint.name()) + "/" + MODEL_FILE
                     + " is unreadable: " + e, e);

@@ -6,10 +6,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.sparkdistill.core.InvalidInputException;
 import org.sparkdistill.core.NetworkMemory;
 import org.sparkdistill.core.data.Examples;
 import org.sparkdistill.core.data.FashionMnist;
+import org.sparkdistill.core.io.ModelZip;
 import org.sparkdistill.core.metrics.EpochMetrics;
 import org.sparkdistill.core.metrics.Evaluator;
 import org.sparkdistill.core.teacher.Dl4jTeacher;
@@ -55,10 +55,6 @@ public final class EvaluateCommand implements Callable<Integer> {
     }
 
     private static MultiLayerNetwork restore(Path file) {
-        try {
-            return org.deeplearning4j.util.ModelSerializer.restoreMultiLayerNetwork(file.toFile(), false);
-        } catch (java.io.IOException | RuntimeException e) {
-            throw new InvalidInputException("model file " + file + " is not a readable DL4J MultiLayerNetwork zip: " + e, e);
-        }
+        return ModelZip.read(file, "model file").multiLayerNetwork(false);
     }
 }

@@ -1,5 +1,6 @@
 package org.sparkdistill.jobs;
 
+import static org.apache.spark.sql.functions.col;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -10,6 +11,8 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
@@ -22,7 +25,9 @@ import org.sparkdistill.core.InvalidInputException;
 import org.sparkdistill.core.data.Examples;
 import org.sparkdistill.core.io.AtomicDirectory;
 import org.sparkdistill.jobs.cache.CacheManifest;
+import org.sparkdistill.jobs.cache.SoftLabelCache;
 import org.sparkdistill.jobs.config.DistillConfig;
+import org.sparkdistill.jobs.spark.ExampleFrames;
 
 /** {@code distill} from a soft-label cache on local Spark: the same student as with live teachers, or a refusal. */
 class DistillFromCacheTest {
@@ -163,6 +168,30 @@ class DistillFromCacheTest {
                 + " says 600; .*"), missing.getMessage());
         AtomicDirectory.deleteRecursively(copy);
         AtomicDirectory.deleteRecursively(truncated);
+    }
+
+    @Test
+    void aRepeatedIdInTheTrainingTableOrInTheCacheTableIsRefusedBeforeTheJoin() throws IOException {
+        SoftLabelCache cache = SoftLabelCache.open(wholeCache.toString());
+        Dataset<Row> train = in.spark().read().parquet(in.train().toString());
+        Dataset<Row> repeated = train.union(train.where(col(ExampleFrames.ID).equalTo(17)));
+        InvalidInputException training = assertThrows(InvalidInputException.class,
+                () -> cache.joinTo(in.spark(), repeated));
+        assertEquals("the training table has id 17 in 2 rows; rows are joined by id, so every id must occur once",
+                training.getMessage());
+
+        Path doubled = dir.resolve("doubled-cache");
+        Dataset<Row> logits = in.spark().read().parquet(wholeCache.resolve(CacheManifest.TABLE).toString());
+        logits.union(logits.where(col(ExampleFrames.ID).equalTo(17))).write()
+                .parquet(doubled.resolve(CacheManifest.TABLE).toString());
+        CacheManifest m = cache.manifest();
+        new CacheManifest(m.topK(), m.full(), m.numClasses(), m.rows() + 1, m.dataset(), m.teachers(), m.created())
+                .writeTo(doubled);
+        InvalidInputException cached = assertThrows(InvalidInputException.class,
+                () -> SoftLabelCache.open(doubled.toString()).joinTo(in.spark(), train));
+        assertEquals("the soft-label cache table " + doubled.resolve(CacheManifest.TABLE) + " has id 17 in 2 rows;"
+                + " rows are joined by id, so every id must occur once", cached.getMessage());
+        AtomicDirectory.deleteRecursively(doubled);
     }
 
     static void copyDirectory(Path from, Path to) throws IOException {

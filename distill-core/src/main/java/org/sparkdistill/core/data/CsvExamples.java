@@ -8,15 +8,17 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import org.sparkdistill.core.Excerpt;
 import org.sparkdistill.core.InvalidInputException;
 
 /**
  * Reads labelled examples from CSV rows {@code label,f1,...,fD} (the layout of the Kaggle Fashion-MNIST CSV files).
  *
  * <p>A first line whose first field is not an integer, such as {@code label,pixel1,...}, is a header and is skipped.
- * Blank lines are skipped. Fields are split on commas; quoting is not supported. Feature values are taken as they are,
- * without scaling: Fashion-MNIST pixels in a CSV file stay in [0, 255] unless the caller rescales them. Stateless and
- * thread-safe.
+ * Blank lines are skipped. Fields are split on commas; quoting is not supported. An empty field, NaN or an infinite
+ * value (including one too large for a float) is refused with its line and column. Feature values are taken as they
+ * are, without scaling: Fashion-MNIST pixels in a CSV file stay in [0, 255] unless the caller rescales them.
+ * Stateless and thread-safe.
  */
 public final class CsvExamples {
     private static final String BYTE_ORDER_MARK = "\uFEFF";
@@ -68,12 +70,7 @@ public final class CsvExamples {
                 labels.add(label(fields[0].trim(), numClasses, file, lineNumber));
                 float[] features = new float[width];
                 for (int c = 0; c < width; c++) {
-                    try {
-                        features[c] = Float.parseFloat(fields[c + 1].trim());
-                    } catch (NumberFormatException e) {
-                        throw new InvalidInputException("CSV file " + file + " line " + lineNumber + " column " + (c + 2)
-                                + ": '" + fields[c + 1] + "' is not a number");
-                    }
+                    features[c] = feature(fields[c + 1].trim(), file, lineNumber, c + 2);
                 }
                 rows.add(features);
             }
@@ -106,7 +103,30 @@ public final class CsvExamples {
         }
     }
 
+    /** The feature in column {@code column} (1-based, the label being column 1), which must be a finite number. */
+    private static float feature(String text, Path file, int lineNumber, int column) {
+        String where = "CSV file " + Excerpt.of(file) + " line " + lineNumber + " column " + column;
+        if (text.isEmpty()) {
+            throw new InvalidInputException(where + ": the feature is empty; every feature must be a finite number");
+        }
+        float value;
+        try {
+            value = Float.parseFloat(text);
+        } catch (NumberFormatException e) {
+            throw new InvalidInputException(where + ": " + Excerpt.quoted(text) + " is not a number");
+        }
+        if (!Float.isFinite(value)) {
+            throw new InvalidInputException(where + ": " + Excerpt.quoted(text) + " is not a finite number (as a"
+                    + " float it is " + value + "); every feature must be finite");
+        }
+        return value;
+    }
+
     private static int label(String text, int numClasses, Path file, int lineNumber) {
+        if (text.isEmpty()) {
+            throw new InvalidInputException("CSV file " + Excerpt.of(file) + " line " + lineNumber + " column 1: the"
+                    + " label is empty; every row needs a label in [0, " + (numClasses - 1) + "]");
+        }
         try {
             int label = Integer.parseInt(text);
             if (label < 0 || label >= numClasses) {
@@ -115,8 +135,8 @@ public final class CsvExamples {
             }
             return label;
         } catch (NumberFormatException e) {
-            throw new InvalidInputException("CSV file " + file + " line " + lineNumber + ": label '" + text
-                    + "' is not an integer");
+            throw new InvalidInputException("CSV file " + Excerpt.of(file) + " line " + lineNumber + ": label "
+                    + Excerpt.quoted(text) + " is not an integer");
         }
     }
 }

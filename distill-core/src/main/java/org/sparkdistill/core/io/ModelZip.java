@@ -57,12 +57,7 @@ public final class ModelZip {
      */
     public static ModelZip read(Path file, String what) {
         String source = what + " " + Excerpt.of(file);
-        if (!Files.exists(file)) {
-            throw new InvalidInputException(source + " does not exist");
-        }
-        if (!Files.isRegularFile(file)) {
-            throw new InvalidInputException(source + " is not a regular file");
-        }
+        BoundedText.requireRegularFile(file, source);
         try {
             return of(Files.readAllBytes(file), source);
         } catch (IOException e) {

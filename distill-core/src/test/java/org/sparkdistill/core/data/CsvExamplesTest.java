@@ -72,7 +72,35 @@ class CsvExamplesTest {
 
     @Test
     void refusesABadFloatNamingLineColumnAndText() throws IOException {
-        refused(csv("float.csv", "1,2,x3\n"), 2, null, "line 1 column 3: 'x3' is not a number");
+        refused(csv("float.csv", "1,2,x3\n"), 2, null, "line 1 column 3: \"x3\" is not a number");
+    }
+
+    @Test
+    void refusesNaNAndInfiniteFeaturesNamingLineAndColumn() throws IOException {
+        refused(csv("nan.csv", "1,2,3\n0,NaN,3\n"), 2, null, "nan.csv line 2 column 2: \"NaN\" is not a finite number"
+                + " (as a float it is NaN); every feature must be finite");
+        refused(csv("inf.csv", "1,2,Infinity\n"), 2, null, "line 1 column 3: \"Infinity\" is not a finite number");
+        refused(csv("minus.csv", "1,2,3\n1,2,3\n0,4,-Infinity\n"), 2, null,
+                "line 3 column 3: \"-Infinity\" is not a finite number (as a float it is -Infinity)");
+        refused(csv("overflow.csv", "1,1e39,3\n"), 2, null,
+                "line 1 column 2: \"1e39\" is not a finite number (as a float it is Infinity)");
+    }
+
+    @Test
+    void refusesEmptyFeaturesAndLabelsNamingLineAndColumn() throws IOException {
+        refused(csv("feature.csv", "1,2,3\n0,,3\n"), 2, null,
+                "feature.csv line 2 column 2: the feature is empty; every feature must be a finite number");
+        refused(csv("last.csv", "1,2, \n"), 2, null, "line 1 column 3: the feature is empty");
+        refused(csv("label.csv", "1,2,3\n,2,3\n"), 2, null,
+                "label.csv line 2 column 1: the label is empty; every row needs a label in [0, 1]");
+    }
+
+    @Test
+    void quotesAtMostTwoHundredCharactersOfABadField() throws IOException {
+        String field = "x".repeat(5000);
+        InvalidInputException e = refused(csv("long.csv", "1,2," + field + "\n"), 2, null,
+                "line 1 column 3: \"" + "x".repeat(200) + "…\" (5000 characters) is not a number");
+        assertTrue(e.getMessage().length() < 400, e.getMessage());
     }
 
     @Test
@@ -83,7 +111,7 @@ class CsvExamplesTest {
 
     @Test
     void refusesALabelThatIsNotAnInteger() throws IOException {
-        refused(csv("text.csv", "1,2,3\n1.5,2,3\n"), 2, null, "line 2: label '1.5' is not an integer");
+        refused(csv("text.csv", "1,2,3\n1.5,2,3\n"), 2, null, "line 2: label \"1.5\" is not an integer");
     }
 
     @Test

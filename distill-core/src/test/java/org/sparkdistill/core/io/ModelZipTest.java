@@ -6,22 +6,16 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipInputStream;
-import java.util.zip.ZipOutputStream;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
@@ -56,61 +50,6 @@ class ModelZipTest {
     static byte[] zipOf(org.deeplearning4j.nn.api.Model model, boolean withUpdater) throws IOException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         ModelSerializer.writeModel(model, bytes, withUpdater);
-        return bytes.toByteArray();
-    }
-
-    static Map<String, byte[]> entries(byte[] zip) throws IOException {
-        Map<String, byte[]> entries = new LinkedHashMap<>();
-        try (ZipInputStream in = new ZipInputStream(new ByteArrayInputStream(zip))) {
-            for (ZipEntry e = in.getNextEntry(); e != null; e = in.getNextEntry()) {
-                entries.put(e.getName(), in.readAllBytes());
-            }
-        }
-        return entries;
-    }
-
-    /** A zip of {@code entries} in order; a name may repeat when given as a separate pair. */
-    @SafeVarargs
-    static byte[] zip(Map.Entry<String, byte[]>... entries) throws IOException {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (ZipOutputStream out = new ZipOutputStream(bytes)) {
-            for (Map.Entry<String, byte[]> entry : entries) {
-                out.putNextEntry(new ZipEntry(entry.getKey()));
-                out.write(entry.getValue());
-                out.closeEntry();
-            }
-        }
-        return bytes.toByteArray();
-    }
-
-    /** The entries of {@code zip} followed by {@code extra}. */
-    @SafeVarargs
-    static byte[] with(byte[] zip, Map.Entry<String, byte[]>... extra) throws IOException {
-        List<Map.Entry<String, byte[]>> all = new java.util.ArrayList<>(entries(zip).entrySet());
-        all.addAll(List.of(extra));
-        @SuppressWarnings("unchecked")
-        Map.Entry<String, byte[]>[] array = all.toArray(new Map.Entry[0]);
-        return zip(array);
-    }
-
-    /**
-     * A Java serialization stream holding one object of {@code className}, written byte by byte so that the class is
-     * neither loaded nor initialised here: a class descriptor with serialVersionUID 1, no fields, no superclass.
-     */
-    static byte[] serializedObjectOf(String className) throws IOException {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (DataOutputStream out = new DataOutputStream(bytes)) {
-            out.writeShort(0xACED); // STREAM_MAGIC
-            out.writeShort(5); // STREAM_VERSION
-            out.writeByte(0x73); // TC_OBJECT
-            out.writeByte(0x72); // TC_CLASSDESC
-            out.writeUTF(className);
-            out.writeLong(1L);
-            out.writeByte(0x02); // SC_SERIALIZABLE
-            out.writeShort(0); // no fields
-            out.writeByte(0x78); // TC_ENDBLOCKDATA
-            out.writeByte(0x70); // TC_NULL: no superclass descriptor
-        }
         return bytes.toByteArray();
     }
 
@@ -171,8 +110,8 @@ class ModelZipTest {
 
     @Test
     void aSerializedEntryIsRefusedAndTheClassItNamesIsNeverInitialised() throws IOException {
-        byte[] hostile = with(zipOf(trainedNetwork(), false),
-                Map.entry("preprocessor.bin", serializedObjectOf(markerName())));
+        byte[] hostile = HostileZips.with(zipOf(trainedNetwork(), false),
+                Map.entry("preprocessor.bin", HostileZips.serializedObjectOf(markerName())));
         Path marker = dir.resolve("marker-serialized");
         ChildJvm.Exit exit = openInChildJvm(hostile, marker);
         assertFalse(Files.exists(marker), "the class named in the serialized entry was initialised");
@@ -183,14 +122,14 @@ class ModelZipTest {
 
     @Test
     void aConfigurationNamingAClassOutsideTheTrustedPackagesIsRefusedAndTheClassIsNeverInitialised() throws IOException {
-        Map<String, byte[]> entries = entries(zipOf(trainedNetwork(), false));
+        Map<String, byte[]> entries = HostileZips.entries(zipOf(trainedNetwork(), false));
         String json = new String(entries.get("configuration.json"), StandardCharsets.UTF_8);
         Matcher type = Pattern.compile("\"@class\"\\s*:\\s*\"org\\.deeplearning4j\\.nn\\.conf\\.layers\\.DenseLayer\"")
                 .matcher(json);
         assertTrue(type.find(), json);
         String hostileJson = json.substring(0, type.start()) + "\"@class\" : \"" + markerName() + "\""
                 + json.substring(type.end());
-        byte[] hostile = zip(Map.entry("configuration.json", hostileJson.getBytes(StandardCharsets.UTF_8)),
+        byte[] hostile = HostileZips.zip(Map.entry("configuration.json", hostileJson.getBytes(StandardCharsets.UTF_8)),
                 Map.entry("coefficients.bin", entries.get("coefficients.bin")));
         Path marker = dir.resolve("marker-json");
         ChildJvm.Exit exit = openInChildJvm(hostile, marker);
@@ -210,15 +149,15 @@ class ModelZipTest {
 
     @Test
     void anEntryNamedTwiceIsRefused() throws IOException {
-        Map<String, byte[]> entries = entries(zipOf(trainedNetwork(), false));
+        Map<String, byte[]> entries = HostileZips.entries(zipOf(trainedNetwork(), false));
         // ZipOutputStream refuses a repeated name, so the second entry is renamed in place to one of the same length.
         String twin = "configuration.jsoN";
-        byte[] renamed = zip(Map.entry("configuration.json", entries.get("configuration.json")),
+        byte[] renamed = HostileZips.zip(Map.entry("configuration.json", entries.get("configuration.json")),
                 Map.entry("coefficients.bin", entries.get("coefficients.bin")),
                 Map.entry(twin, "{}".getBytes(StandardCharsets.ISO_8859_1)));
         byte[] twice = new String(renamed, StandardCharsets.ISO_8859_1).replace(twin, "configuration.json")
                 .getBytes(StandardCharsets.ISO_8859_1);
-        assertEquals(List.of("configuration.json", "coefficients.bin"), List.copyOf(entries(twice).keySet()));
+        assertEquals(List.of("configuration.json", "coefficients.bin"), List.copyOf(HostileZips.entries(twice).keySet()));
         InvalidInputException e = assertThrows(InvalidInputException.class, () -> ModelZip.of(twice, "z.zip"));
         assertEquals("z.zip holds the entry \"configuration.json\" twice; a DL4J model zip names each entry once",
                 e.getMessage());
@@ -231,24 +170,24 @@ class ModelZipTest {
                 () -> ModelZip.of(new byte[0], "z.zip")).getMessage());
         assertEquals(expected, assertThrows(InvalidInputException.class,
                 () -> ModelZip.of("not a zip".getBytes(StandardCharsets.UTF_8), "z.zip")).getMessage());
-        byte[] noConfiguration = zip(Map.entry("coefficients.bin", new byte[] {1, 2, 3}));
+        byte[] noConfiguration = HostileZips.zip(Map.entry("coefficients.bin", new byte[] {1, 2, 3}));
         assertEquals(expected, assertThrows(InvalidInputException.class,
                 () -> ModelZip.of(noConfiguration, "z.zip")).getMessage());
     }
 
     @Test
     void aConfigurationThatIsNotAJsonObjectIsRefused() throws IOException {
-        byte[] list = zip(Map.entry("configuration.json", "[1, 2]".getBytes(StandardCharsets.UTF_8)));
+        byte[] list = HostileZips.zip(Map.entry("configuration.json", "[1, 2]".getBytes(StandardCharsets.UTF_8)));
         assertEquals("z.zip is not a readable DL4J model zip: its configuration.json is not a JSON object",
                 assertThrows(InvalidInputException.class, () -> ModelZip.of(list, "z.zip")).getMessage());
-        byte[] broken = zip(Map.entry("configuration.json", "{\"confs\": [".getBytes(StandardCharsets.UTF_8)));
+        byte[] broken = HostileZips.zip(Map.entry("configuration.json", "{\"confs\": [".getBytes(StandardCharsets.UTF_8)));
         assertTrue(assertThrows(InvalidInputException.class, () -> ModelZip.of(broken, "z.zip")).getMessage()
                 .startsWith("z.zip is not a readable DL4J model zip: its configuration.json is not JSON: "));
     }
 
     @Test
     void aConfigurationDl4jCannotBuildIsRefusedWhenBuilding() throws IOException {
-        byte[] empty = zip(Map.entry("configuration.json", "{}".getBytes(StandardCharsets.UTF_8)));
+        byte[] empty = HostileZips.zip(Map.entry("configuration.json", "{}".getBytes(StandardCharsets.UTF_8)));
         ModelZip zip = ModelZip.of(empty, "z.zip");
         InvalidInputException e = assertThrows(InvalidInputException.class, () -> zip.multiLayerNetwork(false));
         assertTrue(e.getMessage().startsWith("z.zip is not a readable DL4J model zip: "), e.getMessage());
@@ -259,10 +198,10 @@ class ModelZipTest {
         Path missing = dir.resolve("absent.zip");
         assertEquals("teacher model file " + missing + " does not exist", assertThrows(InvalidInputException.class,
                 () -> ModelZip.read(missing, "teacher model file")).getMessage());
-        assertEquals("teacher model file " + dir + " is not a regular file", assertThrows(InvalidInputException.class,
+        assertEquals("teacher model file " + dir + " is a directory", assertThrows(InvalidInputException.class,
                 () -> ModelZip.read(dir, "teacher model file")).getMessage());
         Path device = Path.of("/dev/zero");
-        assertEquals("model file /dev/zero is not a regular file", assertThrows(InvalidInputException.class,
+        assertEquals("model file /dev/zero is not a regular file (a device, pipe or socket); give a file", assertThrows(InvalidInputException.class,
                 () -> ModelZip.read(device, "model file")).getMessage());
     }
 }

@@ -8,11 +8,11 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.sparkdistill.core.Excerpt;
 import org.sparkdistill.core.InvalidInputException;
+import org.sparkdistill.core.io.BoundedText;
+import org.sparkdistill.jobs.config.SafeYaml;
 import org.sparkdistill.jobs.report.Json;
-import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.constructor.SafeConstructor;
 import org.yaml.snakeyaml.error.YAMLException;
 
 /**
@@ -33,6 +33,8 @@ import org.yaml.snakeyaml.error.YAMLException;
 public record CacheManifest(int topK, boolean full, int numClasses, long rows, DatasetFingerprint dataset,
                             List<TeacherEntry> teachers, String created) {
     public static final String FILE_NAME = "manifest.json";
+    /** The largest manifest read: far more than the teachers and hint layers of any cache need. */
+    private static final int MAX_FILE_BYTES = 1 << 20;
     /** The directory of the Parquet table within the cache, apart so that Spark reads no other file as data. */
     public static final String TABLE = "logits";
     /** The version of the layout; a reader refuses any other. */
@@ -123,12 +125,12 @@ public record CacheManifest(int topK, boolean full, int numClasses, long rows, D
                     + ": it is not a complete cache (teacher-infer writes the manifest last, so its writing did not"
                     + " finish) or not a cache at all; run 'spark-distill teacher-infer' again");
         }
+        String text = BoundedText.readUtf8(file, MAX_FILE_BYTES, "soft-label cache manifest");
         Object document;
         try {
-            document = new Yaml(new SafeConstructor(new LoaderOptions())).load(Files.readString(file,
-                    StandardCharsets.UTF_8));
-        } catch (IOException | YAMLException e) {
-            throw new InvalidInputException(file + " is not a readable manifest: " + e.getMessage(), e);
+            document = SafeYaml.load(text);
+        } catch (YAMLException e) {
+            throw new InvalidInputException(file + " is not a readable manifest: " + Excerpt.of(e.getMessage()), e);
         }
         return parse(document, file.toString());
     }
@@ -137,12 +139,12 @@ public record CacheManifest(int topK, boolean full, int numClasses, long rows, D
         Fields root = Fields.of(source, "", document);
         String format = root.text("format");
         if (!FORMAT.equals(format)) {
-            throw new InvalidInputException(source + ": format = \"" + format + "\", but this version reads \""
-                    + FORMAT + "\"; write the cache again with this version's teacher-infer");
+            throw new InvalidInputException(source + ": format = " + Excerpt.quoted(format)
+                    + ", but this version reads \"" + FORMAT + "\"; write the cache again with this version's teacher-infer");
         }
         String logits = root.text("logits");
         if (!LOGITS.equals(logits)) {
-            throw new InvalidInputException(source + ": logits = \"" + logits + "\", but only \"" + LOGITS
+            throw new InvalidInputException(source + ": logits = " + Excerpt.quoted(logits) + ", but only \"" + LOGITS
                     + "\" logits can be softened by distill's temperature");
         }
         int topK = (int) root.whole("topK", 1, Integer.MAX_VALUE);
@@ -165,8 +167,8 @@ public record CacheManifest(int topK, boolean full, int numClasses, long rows, D
             Fields t = listed.get(k);
             String column = t.text("column");
             if (!column.equals(CacheColumns.teacher(k))) {
-                throw new InvalidInputException(source + ": teachers[" + k + "].column = \"" + column
-                        + "\", but teacher " + k + "'s columns are " + CacheColumns.teacher(k) + "_*");
+                throw new InvalidInputException(source + ": teachers[" + k + "].column = " + Excerpt.quoted(column)
+                        + ", but teacher " + k + "'s columns are " + CacheColumns.teacher(k) + "_*");
             }
             List<HintColumn> hints = new ArrayList<>();
             for (Fields h : t.list("hintLayers")) {
@@ -196,7 +198,7 @@ public record CacheManifest(int topK, boolean full, int numClasses, long rows, D
         }
 
         private InvalidInputException wrong(String name, Object value, String expected) {
-            return new InvalidInputException(source + ": field '" + path + name + "' = " + value + ": must be "
+            return new InvalidInputException(source + ": field '" + path + name + "' = " + Excerpt.of(value) + ": must be "
                     + expected);
         }
 

@@ -13,11 +13,14 @@ import org.sparkdistill.jobs.spark.ExampleFrames;
 
 /**
  * Collects a training shard's cached logits as {@link ExampleFrames#fromInternalRows} reads the shard: the columns
- * {@link CacheColumns#logits} after id, features and label, three per teacher. Not thread-safe; one per shard.
+ * {@link CacheColumns#logits} after id, features and label, three per teacher; the shard's rows must come sorted by
+ * id, each id once. Not thread-safe; one per shard.
  */
 public final class CachedRows implements ExampleFrames.ExtraColumns {
     private final Layout layout;
     private final List<List<TopKLogits>> teachers = new ArrayList<>();
+    private long rowsRead;
+    private long previousId;
 
     /**
      * What a task needs to read a cache's logit columns.
@@ -42,6 +45,15 @@ public final class CachedRows implements ExampleFrames.ExtraColumns {
 
     @Override
     public void read(long id, InternalRow row, int first) {
+        // A shard comes sorted by id, so a repeated id, which the join would have paired with the wrong logits, is
+        // the previous row's.
+        if (rowsRead > 0 && id == previousId) {
+            throw new InvalidInputException("training row id " + id + " occurs twice in a shard joined by id to the"
+                    + " soft-label cache " + layout.source() + "; ids must be unique in the training table and in the"
+                    + " cache");
+        }
+        previousId = id;
+        rowsRead++;
         for (int k = 0; k < layout.teachers(); k++) {
             int values = first + 3 * k;
             if (row.isNullAt(values)) {

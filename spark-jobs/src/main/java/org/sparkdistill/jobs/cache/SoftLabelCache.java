@@ -17,6 +17,7 @@ import org.sparkdistill.core.InvalidInputException;
 import org.sparkdistill.jobs.Provenance;
 import org.sparkdistill.jobs.spark.DatasetInfo;
 import org.sparkdistill.jobs.spark.ExampleFrames;
+import org.sparkdistill.jobs.spark.TableChecks;
 
 /**
  * A soft-label cache opened for {@code distill}: its manifest read and checked against the job's teachers and
@@ -108,7 +109,7 @@ public final class SoftLabelCache {
      * row without a cache row keeps nulls there, which {@link CachedRows} refuses naming its id.
      *
      * @throws InvalidInputException when the cache table lacks a logit column, has one of another type, or holds a
-     *     different number of rows than its manifest says
+     *     different number of rows than its manifest says, or when an id occurs twice in either table
      */
     public Dataset<Row> joinTo(SparkSession spark, Dataset<Row> train) {
         Dataset<Row> table = spark.read().parquet(directory.resolve(CacheManifest.TABLE).toString());
@@ -119,6 +120,8 @@ public final class SoftLabelCache {
                     + CacheManifest.FILE_NAME + " says " + manifest.rows() + "; its files were changed after it was"
                     + " written; write it again with 'spark-distill teacher-infer'");
         }
+        TableChecks.requireUniqueIds(train, "the training table");
+        TableChecks.requireUniqueIds(table, "the soft-label cache table " + directory.resolve(CacheManifest.TABLE));
         List<Column> columns = new ArrayList<>();
         columns.add(functions.col(ExampleFrames.ID));
         layout().columns().forEach(name -> columns.add(functions.col(name)));

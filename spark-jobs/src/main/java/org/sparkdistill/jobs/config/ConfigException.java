@@ -1,13 +1,15 @@
 package org.sparkdistill.jobs.config;
 
 import java.util.List;
+import org.sparkdistill.core.Excerpt;
 import org.sparkdistill.core.InvalidInputException;
 
 /**
  * A configuration with one or more invalid settings; the message names the source and lists every one, one per line.
  *
  * <p>Each violation names the dotted key, the value found and what is valid, e.g.
- * {@code distillation.temperature = -1: must be in (0, 100]}.
+ * {@code distillation.temperature = -1: must be in (0, 100]}; the source and the values are cut to
+ * {@link Excerpt#MAX_CHARS} characters.
  */
 public final class ConfigException extends InvalidInputException {
     private static final long serialVersionUID = 1L;
@@ -33,7 +35,7 @@ public final class ConfigException extends InvalidInputException {
             throw new IllegalArgumentException("a ConfigException needs at least one violation");
         }
         int n = violations.size();
-        return source + ": invalid configuration, " + n + (n == 1 ? " problem" : " problems") + ":\n  "
+        return Excerpt.of(source) + ": invalid configuration, " + n + (n == 1 ? " problem" : " problems") + ":\n  "
                 + String.join("\n  ", violations);
     }
 }

@@ -1,8 +1,5 @@
 package org.sparkdistill.jobs.config;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -10,10 +7,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeSet;
+import org.sparkdistill.core.Excerpt;
 import org.sparkdistill.core.InvalidInputException;
-import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.constructor.SafeConstructor;
+import org.sparkdistill.core.io.BoundedText;
 import org.yaml.snakeyaml.error.Mark;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
 import org.yaml.snakeyaml.error.YAMLException;
@@ -30,6 +26,8 @@ import org.yaml.snakeyaml.error.YAMLException;
 public final class ConfigLoader {
     /** Every key an override may set, sorted. */
     public static final List<String> KEYS = Schema.KEYS;
+    /** The largest configuration file read: 1 MiB. */
+    public static final int MAX_FILE_BYTES = 1 << 20;
 
     private ConfigLoader() {}
 
@@ -37,22 +35,11 @@ public final class ConfigLoader {
      * Reads and validates {@code file}, with {@code overrides} replacing its values.
      *
      * @throws ConfigException listing every invalid setting, the file path first
-     * @throws InvalidInputException if the file is missing or unreadable, is not YAML, is empty or is not a map
+     * @throws InvalidInputException if the file is missing, not a regular file, larger than {@link #MAX_FILE_BYTES},
+     *     unreadable, not YAML, empty or not a map
      */
     public static DistillConfig load(Path file, Map<String, String> overrides) {
-        if (Files.isDirectory(file)) {
-            throw new InvalidInputException("configuration file " + file + " is a directory");
-        }
-        if (!Files.exists(file)) {
-            throw new InvalidInputException("configuration file " + file + " does not exist");
-        }
-        String text;
-        try {
-            text = Files.readString(file, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new InvalidInputException("configuration file " + file + " cannot be read as UTF-8: " + e, e);
-        }
-        return parse(text, file.toString(), overrides);
+        return parse(BoundedText.readUtf8(file, MAX_FILE_BYTES, "configuration file"), Excerpt.of(file), overrides);
     }
 
     /**
@@ -89,18 +76,16 @@ public final class ConfigLoader {
     }
 
     private static Map<?, ?> document(String text, String source) {
-        LoaderOptions options = new LoaderOptions();
-        options.setAllowDuplicateKeys(false);
         Object document;
         try {
-            document = new Yaml(new SafeConstructor(options)).load(text);
+            document = SafeYaml.load(text);
         } catch (MarkedYAMLException e) {
             Mark mark = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
             String where = mark == null ? "" : " at line " + (mark.getLine() + 1) + ", column " + (mark.getColumn() + 1);
             String problem = e.getProblem() != null ? e.getProblem() : e.getContext();
-            throw new InvalidInputException(source + ": not valid YAML" + where + ": " + problem, e);
+            throw new InvalidInputException(source + ": not valid YAML" + where + ": " + Excerpt.of(problem), e);
         } catch (YAMLException e) {
-            throw new InvalidInputException(source + ": not valid YAML: " + e.getMessage(), e);
+            throw new InvalidInputException(source + ": not valid YAML: " + Excerpt.of(e.getMessage()), e);
         }
         if (document == null) {
             throw new InvalidInputException(source + ": the configuration is empty; it needs at least "

@@ -9,10 +9,8 @@ import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.sparkdistill.core.Excerpt;
 import org.sparkdistill.core.InvalidInputException;
-import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.constructor.SafeConstructor;
 import org.yaml.snakeyaml.error.YAMLException;
 
 /**
@@ -270,9 +268,9 @@ final class Field<T> {
         return (T) values.get(this);
     }
 
-    /** A value as the user wrote it, text in quotes. */
+    /** A value as the user wrote it, text in quotes, cut to {@link Excerpt#MAX_CHARS} characters. */
     static String show(Object raw) {
-        return raw instanceof String s ? "\"" + s + "\"" : String.valueOf(raw);
+        return raw instanceof String s ? Excerpt.quoted(s) : Excerpt.of(raw);
     }
 
     private static String text(Object raw) {
@@ -310,7 +308,7 @@ final class Field<T> {
     /** A YAML scalar as SnakeYAML would read it from a file, or the text itself when it is not valid YAML. */
     private static Object scalar(String text) {
         try {
-            return new Yaml(new SafeConstructor(new LoaderOptions())).load(text);
+            return SafeYaml.load(text);
         } catch (YAMLException e) {
             return text;
         }

@@ -10,6 +10,7 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Function;
 import java.util.stream.Stream;
+import org.sparkdistill.core.Excerpt;
 
 /**
  * The keys of a {@link DistillConfig} file in the order they are written, and the binding between them and the records.
@@ -207,6 +208,6 @@ final class Schema {
     }
 
     static String unknown(String key, Set<String> known) {
-        return key + ": unknown key; known keys: " + String.join(", ", known);
+        return Excerpt.of(key) + ": unknown key; known keys: " + String.join(", ", known);
     }
 }

@@ -2,12 +2,15 @@ package org.sparkdistill.jobs.spark;
 
 import java.io.IOException;
 import java.io.Serializable;
+import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Properties;
+import org.sparkdistill.core.Excerpt;
 import org.sparkdistill.core.InvalidInputException;
+import org.sparkdistill.core.io.BoundedText;
 
 /**
  * What a prepared Parquet dataset holds beyond its rows: the shape of one example, the class count and the row count.
@@ -17,6 +20,8 @@ import org.sparkdistill.core.InvalidInputException;
 public record DatasetInfo(int[] shape, int numClasses, long rows) implements Serializable {
     public static final String FILE_NAME = "_spark_distill.properties";
     static final String FORMAT = "spark-distill-dataset/1";
+    /** The largest description read; one written by {@code prepare} takes about 100 bytes. */
+    static final int MAX_FILE_BYTES = 64 * 1024;
 
     public DatasetInfo {
         shape = shape.clone();
@@ -32,27 +37,51 @@ public record DatasetInfo(int[] shape, int numClasses, long rows) implements Ser
         Files.writeString(directory.resolve(FILE_NAME), text, StandardCharsets.UTF_8);
     }
 
-    /** Reads the info of a prepared dataset directory. */
+    /**
+     * Reads the info of a prepared dataset directory.
+     *
+     * @throws InvalidInputException naming the file when it is missing, larger than {@value #MAX_FILE_BYTES} bytes,
+     *     of another format, or holds a dimension below 1, fewer than 2 classes or a negative row count
+     */
     public static DatasetInfo readFrom(Path directory) {
         Path file = directory.resolve(FILE_NAME);
         if (!Files.isRegularFile(file)) {
-            throw new InvalidInputException(directory + " has no " + FILE_NAME
+            throw new InvalidInputException(Excerpt.of(directory) + " has no " + FILE_NAME
                     + "; Parquet input must come from the 'prepare' job, which records the example shape and class count");
         }
         Properties p = new Properties();
-        try (var in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            p.load(in);
-            if (!FORMAT.equals(p.getProperty("format"))) {
-                throw new InvalidInputException(file + " has format " + p.getProperty("format") + "; expected " + FORMAT);
-            }
-            int[] shape = Arrays.stream(p.getProperty("shape", "").split(",")).mapToInt(s -> Integer.parseInt(s.trim())).toArray();
-            return new DatasetInfo(shape, Integer.parseInt(p.getProperty("numClasses")), Long.parseLong(p.getProperty("rows")));
-        } catch (IOException | RuntimeException e) {
-            if (e instanceof InvalidInputException invalid) {
-                throw invalid;
-            }
-            throw new InvalidInputException(file + " is not a readable dataset description: " + e, e);
+        try {
+            p.load(new StringReader(BoundedText.readUtf8(file, MAX_FILE_BYTES, "dataset description")));
+        } catch (IOException | IllegalArgumentException e) {
+            throw new InvalidInputException(Excerpt.of(file) + " is not a readable dataset description: "
+                    + Excerpt.of(e), e);
         }
+        if (!FORMAT.equals(p.getProperty("format"))) {
+            throw new InvalidInputException(Excerpt.of(file) + " has format " + Excerpt.of(p.getProperty("format"))
+                    + "; expected " + FORMAT);
+        }
+        String shapeText = p.getProperty("shape", "");
+        int[] shape = Arrays.stream(shapeText.split(",", -1))
+                .mapToInt(s -> (int) number(file, "shape", s, 1, Integer.MAX_VALUE)).toArray();
+        if (Arrays.stream(shape).asLongStream().reduce(1, Math::multiplyExact) > Integer.MAX_VALUE) {
+            throw new InvalidInputException(Excerpt.of(file) + ": shape = " + Excerpt.quoted(shapeText)
+                    + " holds more than " + Integer.MAX_VALUE + " features per example");
+        }
+        int numClasses = (int) number(file, "numClasses", p.getProperty("numClasses"), 2, Integer.MAX_VALUE);
+        return new DatasetInfo(shape, numClasses, number(file, "rows", p.getProperty("rows"), 0, Long.MAX_VALUE));
+    }
+
+    private static long number(Path file, String key, String text, long min, long max) {
+        try {
+            long value = Long.parseLong(text == null ? "" : text.trim());
+            if (value >= min && value <= max) {
+                return value;
+            }
+        } catch (NumberFormatException e) {
+            // reported below with the valid range
+        }
+        throw new InvalidInputException(Excerpt.of(file) + ": " + key + " = " + Excerpt.quoted(text)
+                + ": must be an integer in [" + min + ", " + max + "]");
     }
 
     @Override

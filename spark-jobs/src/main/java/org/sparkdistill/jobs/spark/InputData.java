@@ -5,13 +5,14 @@ import java.nio.file.Path;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.sparkdistill.core.Excerpt;
 import org.sparkdistill.core.InvalidInputException;
 import org.sparkdistill.core.data.Examples;
 import org.sparkdistill.core.data.FashionMnist;
 
 /**
  * Resolves a data path to what the jobs train and evaluate on: an IDX directory (Fashion-MNIST layout) or a Parquet
- * directory written by {@code prepare}.
+ * directory written by {@code prepare}, whose rows are checked by {@link TableChecks#requireValidRows} before use.
  */
 public final class InputData {
     private InputData() {}
@@ -39,6 +40,7 @@ public final class InputData {
         if (limit > 0) {
             rows = rows.orderBy(ExampleFrames.ID).limit(limit);
         }
+        TableChecks.requireValidRows(rows, info.featureCount(), info.numClasses(), "data.train = " + path);
         long count = limit > 0 ? Math.min(limit, info.rows()) : info.rows();
         return new Table(rows, new DatasetInfo(info.shape(), info.numClasses(), count), path);
     }
@@ -51,7 +53,7 @@ public final class InputData {
     public static Examples test(SparkSession spark, String trainPath, String testPath) {
         if (testPath == null) {
             if (!FashionMnist.isIdxDirectory(Path.of(trainPath))) {
-                throw new InvalidInputException("data.test is not set and data.train = " + trainPath
+                throw new InvalidInputException("data.test is not set and data.train = " + Excerpt.of(trainPath)
                         + " is not an IDX directory with test files; set data.test to a prepared Parquet directory");
             }
             return FashionMnist.test(Path.of(trainPath));
@@ -63,6 +65,7 @@ public final class InputData {
         DatasetInfo info = requirePrepared(dir, "data.test");
         Dataset<Row> rows = spark.read().parquet(testPath);
         ExampleFrames.requireSchema(rows.schema(), testPath);
+        TableChecks.requireValidRows(rows, info.featureCount(), info.numClasses(), "data.test = " + testPath);
         return ExampleFrames.fromRows(dir.getFileName().toString(), rows.orderBy(ExampleFrames.ID).toLocalIterator(),
                 info.shape(), info.numClasses());
     }
@@ -73,10 +76,10 @@ public final class InputData {
 
     private static DatasetInfo requirePrepared(Path dir, String key) {
         if (!Files.exists(dir)) {
-            throw new InvalidInputException(key + " = " + dir + ": no such file or directory");
+            throw new InvalidInputException(key + " = " + Excerpt.of(dir) + ": no such file or directory");
         }
         if (Files.isRegularFile(dir)) {
-            throw new InvalidInputException(key + " = " + dir + " is a file; jobs read an IDX directory or a Parquet "
+            throw new InvalidInputException(key + " = " + Excerpt.of(dir) + " is a file; jobs read an IDX directory or a Parquet "
                     + "directory written by 'prepare' (convert CSV files with 'spark-distill prepare' first)");
         }
         return DatasetInfo.readFrom(dir);

@@ -50,6 +50,21 @@ class CachedRowsTest {
     }
 
     @Test
+    void anIdReadTwiceInARowIsRefusedNamingIt() {
+        CachedRows cached = new CachedRows(LAYOUT);
+        cached.read(3, row(3, new float[] {1f, 2f, 3f}, null, null), ExampleFrames.FIRST_EXTRA_COLUMN);
+        cached.read(4, row(4, new float[] {1f, 2f, 3f}, null, null), ExampleFrames.FIRST_EXTRA_COLUMN);
+        InvalidInputException e = assertThrows(InvalidInputException.class,
+                () -> cached.read(4, row(4, new float[] {1f, 2f, 3f}, null, null), ExampleFrames.FIRST_EXTRA_COLUMN));
+        assertEquals("training row id 4 occurs twice in a shard joined by id to the soft-label cache /cache/c; ids"
+                + " must be unique in the training table and in the cache", e.getMessage());
+        CachedRows first = new CachedRows(LAYOUT);
+        first.read(0, row(0, new float[] {1f, 2f, 3f}, null, null), ExampleFrames.FIRST_EXTRA_COLUMN);
+        assertThrows(InvalidInputException.class,
+                () -> first.read(0, row(0, new float[] {1f, 2f, 3f}, null, null), ExampleFrames.FIRST_EXTRA_COLUMN));
+    }
+
+    @Test
     void anUnreadableCacheRowIsRefusedNamingTheCacheTheRowAndTheTeacher() {
         InvalidInputException e = assertThrows(InvalidInputException.class, () -> new CachedRows(LAYOUT)
                 .read(7, row(7, new float[] {1f, 2f}, new int[] {0, 5}, 1f), ExampleFrames.FIRST_EXTRA_COLUMN));

@@ -246,6 +246,79 @@ class ConfigLoaderTest {
         assertEquals("configuration file " + dir + " is a directory", directory.getMessage());
     }
 
+    /** A YAML document whose nine levels of aliases would expand to 10^9 strings: "billion laughs". */
+    static String aliasBomb() {
+        StringBuilder yaml = new StringBuilder("a: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\","
+                + "\"lol\",\"lol\"]\n");
+        for (char level = 'b'; level <= 'i'; level++) {
+            String previous = "*" + (char) (level - 1);
+            yaml.append(level).append(": &").append(level).append(" [").append(String.join(",",
+                    java.util.Collections.nCopies(10, previous))).append("]\n");
+        }
+        return yaml.toString();
+    }
+
+    @Test
+    void aFileLargerThanOneMebibyteIsRefusedBeforeParsing() throws IOException {
+        Path file = dir.resolve("big.yaml");
+        Files.writeString(file, MINIMAL + "# " + "x".repeat(ConfigLoader.MAX_FILE_BYTES) + "\n");
+        InvalidInputException e = assertThrows(InvalidInputException.class, () -> ConfigLoader.load(file, Map.of()));
+        assertEquals("configuration file " + file + " is larger than 1 MiB (1048576 bytes), the most it may hold",
+                e.getMessage());
+        Path limit = dir.resolve("limit.yaml");
+        Files.writeString(limit, MINIMAL + "#" + "x".repeat(ConfigLoader.MAX_FILE_BYTES - MINIMAL.length() - 2) + "\n");
+        assertEquals(ConfigLoader.MAX_FILE_BYTES, Files.size(limit));
+        assertEquals("out", ConfigLoader.load(limit, Map.of()).output());
+    }
+
+    @Test
+    void aDeviceIsRefusedWithoutReadingIt() {
+        InvalidInputException e = assertThrows(InvalidInputException.class,
+                () -> ConfigLoader.load(Path.of("/dev/zero"), Map.of()));
+        assertEquals("configuration file /dev/zero is not a regular file (a device, pipe or socket); give a file",
+                e.getMessage());
+    }
+
+    @Test
+    void anAliasBombIsRefusedByTheAliasLimit() {
+        InvalidInputException e = assertThrows(InvalidInputException.class, () -> parse(aliasBomb(), Map.of()));
+        assertEquals("test.yaml: not valid YAML: Number of aliases for non-scalar nodes exceeds the specified max="
+                + SafeYaml.MAX_ALIASES, e.getMessage());
+    }
+
+    @Test
+    void deepNestingIsRefusedByTheDepthLimit() {
+        String deep = "a: " + "[".repeat(SafeYaml.MAX_DEPTH + 10) + "]".repeat(SafeYaml.MAX_DEPTH + 10) + "\n";
+        InvalidInputException e = assertThrows(InvalidInputException.class, () -> parse(deep, Map.of()));
+        assertTrue(e.getMessage().startsWith("test.yaml: not valid YAML: Nesting Depth exceeded max "
+                + SafeYaml.MAX_DEPTH), e.getMessage());
+    }
+
+    @Test
+    void aTextOverTheCodePointLimitIsRefused() {
+        String text = "output: " + "x".repeat(SafeYaml.MAX_CODE_POINTS) + "\ndata: {train: x}\n";
+        InvalidInputException e = assertThrows(InvalidInputException.class, () -> parse(text, Map.of()));
+        assertTrue(e.getMessage().startsWith("test.yaml: not valid YAML: The incoming YAML document exceeds the limit: "
+                + SafeYaml.MAX_CODE_POINTS + " code points."), e.getMessage());
+    }
+
+    @Test
+    void longValuesAndKeysAreQuotedShort() {
+        String value = "v".repeat(10_000);
+        ConfigException e = invalid(MINIMAL + "student: {updater: " + value + "}\n? " + "k".repeat(5_000) + "\n: 1\n");
+        assertEquals(2, e.violations().size(), e.getMessage());
+        assertTrue(e.violations().get(0).startsWith("k".repeat(200) + "… (5000 characters): unknown key"),
+                e.violations().get(0));
+        assertTrue(e.violations().get(1).startsWith("student.updater = \"" + "v".repeat(200) + "…\" (10000 characters): "),
+                e.violations().get(1));
+        assertTrue(e.getMessage().length() < 2_000, e.getMessage());
+        String list = "[" + "1, ".repeat(5_000) + "1]";
+        ConfigException listed = invalid(MINIMAL + "training: {epochs: " + list + "}\n");
+        assertTrue(listed.violations().get(0).startsWith("training.epochs = [1, 1, "), listed.violations().get(0));
+        assertTrue(listed.violations().get(0).contains("… (" + list.length() + " characters): must be an integer"),
+                listed.violations().get(0));
+    }
+
     @Test
     void malformedYamlNamesTheFileLineAndColumn() throws IOException {
         Path file = Files.writeString(dir.resolve("bad.yaml"), "data:\n  train: x\n  limit: [1, 2\noutput: y\n");

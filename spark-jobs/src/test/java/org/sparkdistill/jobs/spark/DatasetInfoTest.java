@@ -9,6 +9,8 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
@@ -43,7 +45,49 @@ class DatasetInfoTest {
         assertTrue(format.getMessage().contains("format other"), format.getMessage());
         Files.writeString(dir.resolve(DatasetInfo.FILE_NAME), "format=spark-distill-dataset/1\nshape=a,b\n");
         InvalidInputException broken = assertThrows(InvalidInputException.class, () -> DatasetInfo.readFrom(dir));
-        assertTrue(broken.getMessage().contains("not a readable dataset description"), broken.getMessage());
+        assertEquals(dir.resolve(DatasetInfo.FILE_NAME) + ": shape = \"a\": must be an integer in [1, 2147483647]",
+                broken.getMessage());
+    }
+
+    InvalidInputException refusedDescription(String text) throws IOException {
+        Files.writeString(dir.resolve(DatasetInfo.FILE_NAME), "format=spark-distill-dataset/1\n" + text);
+        return assertThrows(InvalidInputException.class, () -> DatasetInfo.readFrom(dir));
+    }
+
+    @Test
+    void everyNumberIsCheckedAgainstItsRange() throws IOException {
+        String any = "must be an integer in [1, 2147483647]";
+        String count = "must be an integer in [0, 9223372036854775807]";
+        Map<String, String> refusals = new LinkedHashMap<>();
+        refusals.put("shape=1,0\nnumClasses=10\nrows=5\n", "shape = \"0\": " + any);
+        refusals.put("numClasses=10\nrows=5\n", "shape = \"\": " + any);
+        refusals.put("shape=4\nnumClasses=1\nrows=5\n", "numClasses = \"1\": must be an integer in [2, 2147483647]");
+        refusals.put("shape=4\nnumClasses=3\nrows=-5\n", "rows = \"-5\": " + count);
+        refusals.put("shape=4\nnumClasses=3\n", "rows = null: " + count);
+        refusals.put("shape=65536,65536\nnumClasses=3\nrows=1\n",
+                "shape = \"65536,65536\" holds more than 2147483647 features per example");
+        for (Map.Entry<String, String> refusal : refusals.entrySet()) {
+            assertEquals(dir.resolve(DatasetInfo.FILE_NAME) + ": " + refusal.getValue(),
+                    refusedDescription(refusal.getKey()).getMessage());
+        }
+        assertEquals(new DatasetInfo(new int[] {2, 3}, 4, 0),
+                readBack("format=spark-distill-dataset/1\nshape= 2, 3\nnumClasses=4\nrows=0\n"));
+    }
+
+    DatasetInfo readBack(String text) throws IOException {
+        Files.writeString(dir.resolve(DatasetInfo.FILE_NAME), text);
+        return DatasetInfo.readFrom(dir);
+    }
+
+    @Test
+    void aHugeOrLongValuedDescriptionIsRefusedShort() throws IOException {
+        Path file = dir.resolve(DatasetInfo.FILE_NAME);
+        Files.write(file, new byte[DatasetInfo.MAX_FILE_BYTES + 1]);
+        assertEquals("dataset description " + file + " is larger than 64 KiB (65536 bytes), the most it may hold",
+                assertThrows(InvalidInputException.class, () -> DatasetInfo.readFrom(dir)).getMessage());
+        Files.writeString(file, "format=" + "f".repeat(10_000) + "\n");
+        assertEquals(file + " has format " + "f".repeat(200) + "… (10000 characters); expected spark-distill-dataset/1",
+                assertThrows(InvalidInputException.class, () -> DatasetInfo.readFrom(dir)).getMessage());
     }
 
     @Test

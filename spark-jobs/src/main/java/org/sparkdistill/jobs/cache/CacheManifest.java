@@ -139,8 +139,8 @@ public record CacheManifest(int topK, boolean full, int numClasses, long rows, D
         Fields root = Fields.of(source, "", document);
         String format = root.text("format");
         if (!FORMAT.equals(format)) {
-            throw new InvalidInputException(source + ": format = " + Excerpt.quoted(format)
-                    + ", but this version reads \"" + FORMAT + "\"; write the cache again with this version's teacher-infer");
+            throw new InvalidInputException(source + ": format = " + Excerpt.quoted(format) + ", but this version"
+                    + " reads \"" + FORMAT + "\"; write the cache again with this version's teacher-infer");
         }
         String logits = root.text("logits");
         if (!LOGITS.equals(logits)) {
@@ -198,8 +198,8 @@ public record CacheManifest(int topK, boolean full, int numClasses, long rows, D
         }
 
         private InvalidInputException wrong(String name, Object value, String expected) {
-            return new InvalidInputException(source + ": field '" + path + name + "' = " + Excerpt.of(value) + ": must be "
-                    + expected);
+            return new InvalidInputException(source + ": field '" + path + name + "' = " + Excerpt.of(value)
+                    + ": must be " + expected);
         }
 
         String text(String name) {

@@ -45,8 +45,7 @@ public final class CachedRows implements ExampleFrames.ExtraColumns {
 
     @Override
     public void read(long id, InternalRow row, int first) {
-        // A shard comes sorted by id, so a repeated id, which the join would have paired with the wrong logits, is
-        // the previous row's.
+        // A shard comes sorted by id, so a repeated id follows its first row at once.
         if (rowsRead > 0 && id == previousId) {
             throw new InvalidInputException("training row id " + id + " occurs twice in a shard joined by id to the"
                     + " soft-label cache " + layout.source() + "; ids must be unique in the training table and in the"

@@ -63,7 +63,9 @@ public record DatasetInfo(int[] shape, int numClasses, long rows) implements Ser
         String shapeText = p.getProperty("shape", "");
         int[] shape = Arrays.stream(shapeText.split(",", -1))
                 .mapToInt(s -> (int) number(file, "shape", s, 1, Integer.MAX_VALUE)).toArray();
-        if (Arrays.stream(shape).asLongStream().reduce(1, Math::multiplyExact) > Integer.MAX_VALUE) {
+        // Each factor is at most 2^31 and the product is capped at 2^31, so it never overflows a long.
+        long features = Arrays.stream(shape).asLongStream().reduce(1, (a, b) -> Math.min(a * b, 1L << 31));
+        if (features > Integer.MAX_VALUE) {
             throw new InvalidInputException(Excerpt.of(file) + ": shape = " + Excerpt.quoted(shapeText)
                     + " holds more than " + Integer.MAX_VALUE + " features per example");
         }

@@ -66,6 +66,8 @@ class DatasetInfoTest {
         refusals.put("shape=4\nnumClasses=3\n", "rows = null: " + count);
         refusals.put("shape=65536,65536\nnumClasses=3\nrows=1\n",
                 "shape = \"65536,65536\" holds more than 2147483647 features per example");
+        refusals.put("shape=2147483647,2147483647,2147483647\nnumClasses=3\nrows=1\n",
+                "shape = \"2147483647,2147483647,2147483647\" holds more than 2147483647 features per example");
         for (Map.Entry<String, String> refusal : refusals.entrySet()) {
             assertEquals(dir.resolve(DatasetInfo.FILE_NAME) + ": " + refusal.getValue(),
                     refusedDescription(refusal.getKey()).getMessage());

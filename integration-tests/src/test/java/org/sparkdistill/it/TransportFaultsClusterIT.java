@@ -63,17 +63,22 @@ class TransportFaultsClusterIT {
     void aConnectionThatNeverSpeaksToARankDuringTheRendezvousDoesNotStopTheGroup() throws IOException {
         Path out = dir.resolve("idle");
         Set<Path> earlierLogs = Set.copyOf(cluster.executorLogs());
-        // A handshake timeout far beyond the rendezvous: the group must form beside the silent connection, not after it.
+        // A handshake timeout far beyond the rendezvous: the group must form beside the silent connection, not
+        // after it.
         CompletableFuture<Submission> running = submit(distill(out, 1, "training.handshakeTimeout=120"));
-        Listening rank0 = awaitListening(0, earlierLogs);
-        try (SocketChannel silent = SocketChannel.open(rank0.address())) {
-            Submission run = running.join();
+        try {
+            Listening rank0 = awaitListening(0, earlierLogs);
+            try (SocketChannel silent = SocketChannel.open(rank0.address())) {
+                Submission run = running.join();
 
-            assertEquals(0, run.exitCode(), run::toString);
-            String log = Files.readString(rank0.log());
-            assertTrue(log.contains("rank 0 refused 1 connection(s) to its port " + rank0.address().getPort()
-                    + " while its group formed: [from " + silent.getLocalAddress()
-                    + ": the group was complete before its handshake finished]"), log);
+                assertEquals(0, run.exitCode(), run::toString);
+                String log = Files.readString(rank0.log());
+                assertTrue(log.contains("rank 0 refused 1 connection(s) to its port " + rank0.address().getPort()
+                        + " while its group formed: [from " + silent.getLocalAddress()
+                        + ": the group was complete before its handshake finished]"), log);
+            }
+        } finally {
+            awaitEnd(running);
         }
     }
 
@@ -84,12 +89,13 @@ class TransportFaultsClusterIT {
         Set<Path> earlierLogs = Set.copyOf(cluster.executorLogs());
         CompletableFuture<Submission> running = submit(distill(out, 4, "training.checkpointEvery=20",
                 "training.ioTimeout=" + IO_TIMEOUT_SECONDS));
-        Listening rank0 = awaitListening(0, earlierLogs);
-        Listening rank1 = awaitListening(1, earlierLogs);
-        cluster.await("a first checkpoint in " + checkpoints, LOOK_TIMEOUT, () -> hasCheckpoint(checkpoints));
-        long frozen = cluster.executorPid(rank1.log());
-        cluster.pauseExecutor(frozen);
+        long frozen = -1;
         try {
+            Listening rank0 = awaitListening(0, earlierLogs);
+            Listening rank1 = awaitListening(1, earlierLogs);
+            cluster.await("a first checkpoint in " + checkpoints, LOOK_TIMEOUT, () -> hasCheckpoint(checkpoints));
+            frozen = cluster.executorPid(rank1.log());
+            cluster.pauseExecutor(frozen);
             long pausedAt = System.nanoTime();
             cluster.await("rank 0's transport failure in " + rank0.log(), LOOK_TIMEOUT,
                     () -> read(rank0.log()).contains("rank 0: no progress"));
@@ -107,8 +113,16 @@ class TransportFaultsClusterIT {
             assertTrue(resumed.find() && Long.parseLong(resumed.group(1)) > 0,
                     "the second attempt resumes from a checkpoint after step 0: " + run);
         } finally {
-            cluster.resumeExecutor(frozen);
+            if (frozen > 0) {
+                cluster.resumeExecutor(frozen);
+            }
+            awaitEnd(running);
         }
+    }
+
+    /** Lets a submission end before the next test starts one, whatever this one found; it ends or times out. */
+    private static void awaitEnd(CompletableFuture<Submission> running) {
+        running.exceptionally(failure -> null).join();
     }
 
     /** A data-parallel run of two replicas without teachers (α = 0) on 4000 rows, a small student and Kryo. */

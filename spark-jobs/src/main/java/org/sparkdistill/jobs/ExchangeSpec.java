@@ -31,7 +31,7 @@ public record ExchangeSpec(String buckets, int replanEvery, int handshakeTimeout
     static final Duration CONNECT_TIMEOUT = Duration.ofMinutes(5);
     /** The largest frame: one all-reduce segment is far smaller. */
     static final int MAX_FRAME_BYTES = 64 << 20;
-    /** Transport errors name the timeouts by their configuration keys, training.handshakeTimeout and training.ioTimeout. */
+    /** Transport errors name the timeouts by their keys: training.handshakeTimeout, training.ioTimeout. */
     private static final String SETTING_PREFIX = "training.";
 
     public ExchangeSpec {

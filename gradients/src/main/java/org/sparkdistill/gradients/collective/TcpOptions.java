@@ -31,7 +31,7 @@ public record TcpOptions(Duration connectTimeout, Duration handshakeTimeout, Dur
         }
     }
 
-    /** Limits whose error messages name the timeouts as this record does: {@code ioTimeout}, {@code handshakeTimeout}. */
+    /** Limits whose error messages name the timeouts as this record does: ioTimeout, handshakeTimeout. */
     public TcpOptions(Duration connectTimeout, Duration handshakeTimeout, Duration ioTimeout, int maxFrameBytes) {
         this(connectTimeout, handshakeTimeout, ioTimeout, maxFrameBytes, "");
     }

@@ -80,6 +80,7 @@ final class ReplicaTask implements FlatMapFunction<Iterator<InternalRow>, Traine
             MultiLayerNetwork network = resume != null && replica.leads() ? checkpoints.restore(resume)
                     : setup.student().build(info.featureCount(), info.numClasses(), plan.seed(),
                             plan.stepsPerEpoch(replica.largestShard()) * plan.epochs());
+            Throwable failure = null;
             try {
                 if (replica.leads()) {
                     network.addListeners(new StepCounter(steps));
@@ -88,9 +89,24 @@ final class ReplicaTask implements FlatMapFunction<Iterator<InternalRow>, Traine
                         resume == null ? TrainingState.START : resume.state(), checkpoints, replica);
                 return (replica.leads() ? List.of(TrainedStudent.of(network, history)) : List.<TrainedStudent>of())
                         .iterator();
+            } catch (RuntimeException | Error e) {
+                failure = e;
+                throw e;
             } finally {
-                NetworkMemory.release(network);
+                release(network, failure);
             }
+        }
+    }
+
+    /** Frees the student's memory; a failure to do so is suppressed into the training failure it follows, if any. */
+    private static void release(MultiLayerNetwork network, Throwable failure) {
+        try {
+            NetworkMemory.release(network);
+        } catch (RuntimeException e) {
+            if (failure == null) {
+                throw e;
+            }
+            failure.addSuppressed(e);
         }
     }
 

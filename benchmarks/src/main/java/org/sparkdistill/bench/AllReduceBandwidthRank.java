@@ -26,7 +26,8 @@ import org.sparkdistill.gradients.collective.TcpOptions;
 public final class AllReduceBandwidthRank {
     private static final long[] SIZES = {1L << 10, 16L << 10, 256L << 10, 1L << 20, 4L << 20, 16L << 20, 64L << 20};
     private static final int ROUNDS = 7;
-    private static final TcpOptions OPTIONS = new TcpOptions(Duration.ofMinutes(2), Duration.ofMinutes(2), 64 << 20);
+    private static final TcpOptions OPTIONS = new TcpOptions(Duration.ofMinutes(2), Duration.ofSeconds(10),
+            Duration.ofMinutes(2), 64 << 20);
 
     private AllReduceBandwidthRank() {}
 

@@ -92,7 +92,8 @@ public final class DistillJob {
             JavaRDD<InternalRow> shards = ExampleFrames.shards(trainRows, workers,
                     cache == null ? List.of() : cache.layout().columns());
             ExchangeSpec exchange = new ExchangeSpec(config.training().gradientBuckets(),
-                    config.training().replanEvery());
+                    config.training().replanEvery(), config.training().handshakeTimeout(),
+                    config.training().ioTimeout());
             DistillSetup setup = new DistillSetup(train.info(), plan, student, teachers, distils, exchange,
                     heldOutBroadcast, teacherBroadcast, cache == null ? null : cache.layout());
             result = DataParallelTraining.run(context, shards, setup, checkpoints, config.training().attempts());

@@ -1,6 +1,5 @@
 package org.sparkdistill.jobs;
 
-import java.time.Duration;
 import java.util.Iterator;
 import java.util.List;
 import org.apache.spark.BarrierTaskContext;
@@ -22,7 +21,6 @@ import org.sparkdistill.core.train.DistillationTrainer;
 import org.sparkdistill.core.train.Replica;
 import org.sparkdistill.core.train.TrainingPlan;
 import org.sparkdistill.core.train.TrainingState;
-import org.sparkdistill.gradients.collective.TcpOptions;
 import org.sparkdistill.jobs.cache.CachedRows;
 import org.sparkdistill.jobs.spark.DatasetInfo;
 import org.sparkdistill.jobs.spark.ExampleFrames;
@@ -39,8 +37,6 @@ import org.sparkdistill.jobs.spark.Rendezvous;
  */
 final class ReplicaTask implements FlatMapFunction<Iterator<InternalRow>, TrainedStudent> {
     private static final long serialVersionUID = 1L;
-    /** Long enough for rank 0 to evaluate or checkpoint while the others wait in the next all-reduce. */
-    static final TcpOptions TRANSPORT = new TcpOptions(Duration.ofMinutes(5), Duration.ofMinutes(10), 64 << 20);
 
     private final DistillSetup setup;
     private final CheckpointStore checkpointStore;
@@ -61,15 +57,21 @@ final class ReplicaTask implements FlatMapFunction<Iterator<InternalRow>, Traine
     public Iterator<TrainedStudent> call(Iterator<InternalRow> rows) {
         BarrierTaskContext context = BarrierTaskContext.get();
         DatasetInfo info = setup.info();
-        TrainingPlan plan = setup.plan();
-        TeacherSpecs teachers = setup.teachers();
         CachedRows cached = setup.cache() == null ? null : new CachedRows(setup.cache());
-        Examples shard = ExampleFrames.fromInternalRows("training shard " + context.partitionId(), rows, info.shape(),
-                info.numClasses(), cached == null ? ExampleFrames.ExtraColumns.NONE : cached);
-        try (Rendezvous rendezvous = Rendezvous.join(context, shard.size(), secret, TRANSPORT,
-                setup.exchange().settings());
-             TeacherEnsemble ensemble = teachers.paths().isEmpty() ? null : teachers.load(setup.teacherZips().value())) {
-            Replica replica = rendezvous.replica();
+        try (Rendezvous rendezvous = Rendezvous.listen(context, setup.exchange().transport())) {
+            Examples shard = ExampleFrames.fromInternalRows("training shard " + context.partitionId(), rows,
+                    info.shape(), info.numClasses(), cached == null ? ExampleFrames.ExtraColumns.NONE : cached);
+            Replica replica = rendezvous.join(shard.size(), secret, setup.exchange().settings());
+            return train(replica, shard, cached);
+        }
+    }
+
+    /** Loads the teachers, trains this replica's student on {@code shard} and returns it from rank 0. */
+    private Iterator<TrainedStudent> train(Replica replica, Examples shard, CachedRows cached) {
+        TrainingPlan plan = setup.plan();
+        DatasetInfo info = setup.info();
+        try (TeacherEnsemble ensemble = setup.teachers().paths().isEmpty() ? null
+                : setup.teachers().load(setup.teacherZips().value())) {
             Examples heldOut = setup.heldOut().value();
             Evaluator evaluator = ensemble == null ? Evaluator.labelsOnly(heldOut) : Evaluator.withTeacher(heldOut, ensemble);
             SoftTargetSource targets = !setup.distils() ? SoftTargetSource.HARD_LABELS
@@ -78,6 +80,7 @@ final class ReplicaTask implements FlatMapFunction<Iterator<InternalRow>, Traine
             MultiLayerNetwork network = resume != null && replica.leads() ? checkpoints.restore(resume)
                     : setup.student().build(info.featureCount(), info.numClasses(), plan.seed(),
                             plan.stepsPerEpoch(replica.largestShard()) * plan.epochs());
+            Throwable failure = null;
             try {
                 if (replica.leads()) {
                     network.addListeners(new StepCounter(steps));
@@ -86,9 +89,24 @@ final class ReplicaTask implements FlatMapFunction<Iterator<InternalRow>, Traine
                         resume == null ? TrainingState.START : resume.state(), checkpoints, replica);
                 return (replica.leads() ? List.of(TrainedStudent.of(network, history)) : List.<TrainedStudent>of())
                         .iterator();
+            } catch (RuntimeException | Error e) {
+                failure = e;
+                throw e;
             } finally {
-                NetworkMemory.release(network);
+                release(network, failure);
             }
+        }
+    }
+
+    /** Frees the student's memory; a failure to do so is suppressed into the training failure it follows, if any. */
+    private static void release(MultiLayerNetwork network, Throwable failure) {
+        try {
+            NetworkMemory.release(network);
+        } catch (RuntimeException e) {
+            if (failure == null) {
+                throw e;
+            }
+            failure.addSuppressed(e);
         }
     }
 

@@ -31,7 +31,7 @@ class ReplicaTaskTest {
                 TrainingPlan.supervised(2, 16, 3L),
                 new StudentSpec(List.of(8), UpdaterKind.ADAM, 0.01, UpdaterKind.LearningRateSchedule.CONSTANT),
                 new TeacherSpecs(List.of(), new double[0], EnsembleWeighting.UNIFORM), false,
-                new ExchangeSpec("fixed:25", 40), null, null,
+                new ExchangeSpec("fixed:25", 40, 10, 60), null, null,
                 new CachedRows.Layout("/cache/fashion", 2, 10));
         ReplicaTask task = new ReplicaTask(setup, HadoopCheckpointStore.of(dir.toUri().toString(), new Configuration()),
                 new Checkpoints.Checkpoint("step-000000000020", new TrainingState(20, 1, 4), 3L),

@@ -40,7 +40,8 @@ public final class PolicyBenchRank {
     private static final int FEATURES = 784;
     private static final int CLASSES = 10;
     private static final long SEED = 42L;
-    private static final TcpOptions OPTIONS = new TcpOptions(Duration.ofMinutes(2), Duration.ofMinutes(5), 256 << 20);
+    private static final TcpOptions OPTIONS = new TcpOptions(Duration.ofMinutes(2), Duration.ofSeconds(10),
+            Duration.ofMinutes(5), 256 << 20);
 
     private PolicyBenchRank() {}
 

@@ -83,10 +83,9 @@ final class BucketedGradientAverager extends BaseTrainingListener implements Bac
     /** Detaches from the student and stops the communication thread. */
     @Override
     public void close() {
-        try {
-            exchange.close();
-        } finally {
-            observer.close();
+        // Closes the exchange, then the observer, and suppresses a second failure into the first.
+        try (BackwardObserver detaching = observer; BucketedAllReduce stopping = exchange) {
+            // nothing to do but close
         }
     }
 }

@@ -88,12 +88,12 @@ public final class DistillationTrainer {
             averager = BucketedGradientAverager.attach(student, replica.group(), replica.exchange());
             student.addListeners(averager);
         }
-        try {
-            trainEpochs(student, data, from, checkpoints, replica, averager, history);
-        } finally {
-            student.setListeners(ownListeners);
-            if (averager != null) {
-                averager.close();
+        // A failure to stop the exchange is suppressed into the training failure it follows, never hiding it.
+        try (BucketedGradientAverager exchanging = averager) {
+            try {
+                trainEpochs(student, data, from, checkpoints, replica, averager, history);
+            } finally {
+                student.setListeners(ownListeners);
             }
         }
         Networks.setLoss(student, HARD_LABEL_LOSS);

@@ -6,7 +6,10 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 
-/** Whole-buffer reads and writes on a non-blocking channel, bounded by a deadline. */
+/**
+ * Whole-buffer reads and writes on a non-blocking channel, bounded by a deadline and ended at once by an interrupt of
+ * the calling thread (which stays interrupted).
+ */
 final class ChannelIo {
     private ChannelIo() {
     }
@@ -46,9 +49,23 @@ final class ChannelIo {
 
     private static void await(Selector selector, long deadlineNanos, String what) throws IOException {
         long left = deadlineNanos - System.nanoTime();
-        if (left <= 0 || selector.select(Math.max(1, left / 1_000_000)) == 0 && System.nanoTime() >= deadlineNanos) {
+        if (left > 0) {
+            selector.select(Math.max(1, left / 1_000_000));
+            selector.selectedKeys().clear();
+        }
+        requireNotInterrupted(what);
+        if (System.nanoTime() >= deadlineNanos) {
             throw new CollectiveException(what + ": timed out");
         }
-        selector.selectedKeys().clear();
+    }
+
+    /**
+     * Fails if the calling thread was interrupted, leaving it interrupted. A selector returns at once while its thread
+     * is interrupted, so every loop around a select checks this, or it would spin until its deadline.
+     */
+    static void requireNotInterrupted(String what) {
+        if (Thread.currentThread().isInterrupted()) {
+            throw new CollectiveException(what + ": interrupted: the thread was asked to stop");
+        }
     }
 }

@@ -2,6 +2,7 @@ package org.sparkdistill.gradients.collective;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -74,52 +75,120 @@ final class Handshake {
     }
 
     /**
-     * Runs the acceptor's side and returns the connector's rank, or throws if the connector is not a
-     * member of this group holding the secret.
+     * Starts the acceptor's side on a new connection; {@link Acceptance#advance} drives it.
      *
-     * @param expected true for each rank this acceptor still waits for
+     * @param expected true for each rank this acceptor still waits for; read when the connector's hello arrives
      */
-    int accept(SocketChannel channel, int size, int rank, boolean[] expected, long deadlineNanos)
-            throws IOException {
-        String where = "rank " + rank + " accepting a connection from " + channel.getRemoteAddress();
-        ByteBuffer hello = ByteBuffer.allocate(HELLO_BYTES);
-        ChannelIo.readFully(channel, hello, deadlineNanos, where);
-        hello.flip();
-        int magic = hello.getInt();
-        int version = hello.getInt();
-        int theirSize = hello.getInt();
-        int theirRank = hello.getInt();
-        int theirPeer = hello.getInt();
-        if (magic != MAGIC) {
-            throw new CollectiveException(where + ": not a spark-distill peer (bad magic number)");
+    Acceptance accepting(SocketChannel channel, int size, int rank, boolean[] expected) throws IOException {
+        return new Acceptance(channel, size, rank, expected);
+    }
+
+    /**
+     * The acceptor's side of one handshake, advanced without blocking whenever its channel is ready, so that one
+     * thread serves many connections at once and a silent one delays no other. Not thread-safe.
+     */
+    final class Acceptance {
+        private final SocketChannel channel;
+        private final int size;
+        private final int rank;
+        private final boolean[] expected;
+        private final String where;
+        private final ByteBuffer hello = ByteBuffer.allocate(HELLO_BYTES);
+        private final ByteBuffer proof = ByteBuffer.allocate(MAC_BYTES);
+        private ByteBuffer reply;
+        private byte[] acceptorNonce;
+        private int theirRank = -1;
+        private boolean proven;
+
+        private Acceptance(SocketChannel channel, int size, int rank, boolean[] expected) throws IOException {
+            this.channel = channel;
+            this.size = size;
+            this.rank = rank;
+            this.expected = expected;
+            this.where = "rank " + rank + " accepting a connection from " + channel.getRemoteAddress();
         }
-        if (version != VERSION || theirSize != size || theirPeer != rank) {
-            throw new CollectiveException(where + ": the peer speaks protocol version " + version + " in a group of "
-                    + theirSize + " and is looking for rank " + theirPeer + "; this is rank " + rank
-                    + " of a group of " + size + " speaking version " + VERSION);
+
+        /**
+         * Reads and writes what the channel allows now.
+         *
+         * @return the connector's rank once both sides proved they hold the secret; -1 while the handshake goes on
+         * @throws CollectiveException if the connector is not a member of this group holding the secret
+         */
+        int advance() throws IOException {
+            if (theirRank < 0) {
+                if (!fill(hello)) {
+                    return -1;
+                }
+                answerHello();
+            }
+            if (acceptorNonce != null) {
+                if (!drain(reply)) {
+                    return -1;
+                }
+                if (!fill(proof)) {
+                    return -1;
+                }
+                proven = MessageDigest.isEqual(mac(CONNECTOR_LABEL, hello.array(), acceptorNonce), proof.array());
+                reply = ByteBuffer.wrap(new byte[] {proven ? ACCEPTED : REFUSED});
+                acceptorNonce = null;
+            }
+            if (!drain(reply)) {
+                return -1;
+            }
+            if (!proven) {
+                throw new CollectiveException(where + ": the peer claiming rank " + theirRank
+                        + " failed the HMAC challenge; it does not hold this job's secret");
+            }
+            return theirRank;
         }
-        if (theirRank < 0 || theirRank >= size || !expected[theirRank]) {
-            throw new CollectiveException(where + ": the peer claims rank " + theirRank
-                    + ", which is not a rank this one is waiting for");
+
+        /** What the handshake waits for next: {@link SelectionKey#OP_WRITE} while a reply is unsent, else a read. */
+        int interestOps() {
+            return reply != null && reply.hasRemaining() ? SelectionKey.OP_WRITE : SelectionKey.OP_READ;
         }
-        byte[] acceptorNonce = nonce();
-        ByteBuffer answer = ByteBuffer.allocate(NONCE_BYTES + MAC_BYTES);
-        answer.put(acceptorNonce).put(mac(ACCEPTOR_LABEL, hello.array(), acceptorNonce)).flip();
-        ChannelIo.writeFully(channel, answer, deadlineNanos, where);
-        ByteBuffer proof = ByteBuffer.allocate(MAC_BYTES);
-        try {
-            ChannelIo.readFully(channel, proof, deadlineNanos, where);
-        } catch (CollectiveException e) {
-            throw new CollectiveException(where + ": the peer claiming rank " + theirRank + " failed the HMAC"
-                    + " challenge; it hung up instead of proving it holds this job's secret (" + e.getMessage() + ")", e);
+
+        private void answerHello() {
+            hello.flip();
+            int magic = hello.getInt();
+            int version = hello.getInt();
+            int theirSize = hello.getInt();
+            int claimed = hello.getInt();
+            int theirPeer = hello.getInt();
+            if (magic != MAGIC) {
+                throw new CollectiveException(where + ": not a spark-distill peer (bad magic number)");
+            }
+            if (version != VERSION || theirSize != size || theirPeer != rank) {
+                throw new CollectiveException(where + ": the peer speaks protocol version " + version
+                        + " in a group of " + theirSize + " and is looking for rank " + theirPeer + "; this is rank "
+                        + rank + " of a group of " + size + " speaking version " + VERSION);
+            }
+            if (claimed < 0 || claimed >= size || !expected[claimed]) {
+                throw new CollectiveException(where + ": the peer claims rank " + claimed
+                        + ", which is not a rank this one is waiting for");
+            }
+            theirRank = claimed;
+            acceptorNonce = nonce();
+            reply = ByteBuffer.allocate(NONCE_BYTES + MAC_BYTES);
+            reply.put(acceptorNonce).put(mac(ACCEPTOR_LABEL, hello.array(), acceptorNonce)).flip();
         }
-        boolean valid = MessageDigest.isEqual(mac(CONNECTOR_LABEL, hello.array(), acceptorNonce), proof.array());
-        ChannelIo.writeFully(channel, ByteBuffer.wrap(new byte[] {valid ? ACCEPTED : REFUSED}), deadlineNanos, where);
-        if (!valid) {
-            throw new CollectiveException(where + ": the peer claiming rank " + theirRank
-                    + " failed the HMAC challenge; it does not hold this job's secret");
+
+        /** Reads into {@code buffer}; true once it is full. */
+        private boolean fill(ByteBuffer buffer) throws IOException {
+            if (buffer.hasRemaining() && channel.read(buffer) < 0) {
+                String cut = "the peer closed the connection after " + buffer.position() + " of " + buffer.limit()
+                        + " bytes";
+                throw new CollectiveException(buffer == proof ? where + ": the peer claiming rank " + theirRank
+                        + " failed the HMAC challenge; it hung up instead of proving it holds this job's secret ("
+                        + cut + ")" : where + ": " + cut);
+            }
+            return !buffer.hasRemaining();
         }
-        return theirRank;
+
+        /** Writes from {@code buffer}; true once it is sent. */
+        private boolean drain(ByteBuffer buffer) throws IOException {
+            channel.write(buffer);
+            return !buffer.hasRemaining();
+        }
     }
 
     private byte[] mac(byte[] label, byte[] hello, byte[] nonce) {

@@ -1,11 +1,13 @@
 package org.sparkdistill.gradients.collective;
 
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
+import java.util.List;
 
 /**
  * The transport between processes: one authenticated TCP connection per pair of ranks, driven
@@ -20,6 +22,7 @@ final class TcpTransport implements Transport {
 
     private final int rank;
     private final SocketChannel[] channels;
+    private final List<InetSocketAddress> addresses;
     private final SelectionKey[] keys;
     private final Selector selector;
     private final TcpOptions options;
@@ -29,12 +32,19 @@ final class TcpTransport implements Transport {
     private CollectiveException failure;
     private boolean closed;
 
-    TcpTransport(int rank, SocketChannel[] channels, TcpOptions options) throws IOException {
+    /**
+     * A transport over connected channels, one per peer and null at this rank's own index.
+     *
+     * @param addresses every rank's announced address, to name peers in errors
+     */
+    TcpTransport(int rank, SocketChannel[] channels, List<InetSocketAddress> addresses, TcpOptions options)
+            throws IOException {
         this.rank = rank;
         this.channels = channels;
         this.options = options;
         this.selector = Selector.open();
         this.keys = new SelectionKey[channels.length];
+        this.addresses = List.copyOf(addresses);
         for (int peer = 0; peer < channels.length; peer++) {
             if (channels[peer] != null) {
                 channels[peer].configureBlocking(false);
@@ -67,8 +77,8 @@ final class TcpTransport implements Transport {
         try {
             transfer(to, out, from, in, tag);
         } catch (IOException e) {
-            throw fail(new CollectiveException("rank " + rank + ": connection to rank "
-                    + (to != NONE ? to : from) + " failed: " + e.getMessage(), e));
+            throw fail(new CollectiveException("rank " + rank + ": connection to " + peer(to != NONE ? to : from)
+                    + " failed: " + e.getMessage(), e));
         } catch (CollectiveException e) {
             throw fail(e);
         }
@@ -121,7 +131,7 @@ final class TcpTransport implements Transport {
         try {
             return channels[to].write(outFrame);
         } catch (IOException e) {
-            throw new CollectiveException("rank " + rank + ": rank " + to
+            throw new CollectiveException("rank " + rank + ": " + peer(to)
                     + " closed the connection while this rank was sending to it (" + e.getMessage() + ")", e);
         }
     }
@@ -131,7 +141,7 @@ final class TcpTransport implements Transport {
         try {
             n = channels[from].read(buffer);
         } catch (IOException e) {
-            throw new CollectiveException("rank " + rank + ": rank " + from
+            throw new CollectiveException("rank " + rank + ": " + peer(from)
                     + " closed the connection while this rank was receiving from it (" + e.getMessage() + ")", e);
         }
         if (n < 0) {
@@ -159,12 +169,18 @@ final class TcpTransport implements Transport {
         if (from != NONE) {
             keys[from].interestOps(0);
         }
+        String waitingOn = (to != NONE ? "sending to " + peer(to) : "") + (to != NONE && from != NONE ? " or " : "")
+                + (from != NONE ? "receiving from " + peer(from) : "");
+        ChannelIo.requireNotInterrupted("rank " + rank + " " + waitingOn);
         if (ready == 0 && System.nanoTime() >= deadlineNanos) {
-            throw new CollectiveException("rank " + rank + ": no progress "
-                    + (to != NONE ? "sending to rank " + to : "") + (to != NONE && from != NONE ? " or " : "")
-                    + (from != NONE ? "receiving from rank " + from : "") + " for "
-                    + options.ioTimeout().toMillis() + " ms; the peer is alive but stalled, or the network is down");
+            throw new CollectiveException("rank " + rank + ": no progress " + waitingOn + " for "
+                    + options.describeIoTimeout() + "; the peer is alive but stalled, or the network is down");
         }
+    }
+
+    /** A peer and its address, for messages: "rank 1 at /10.0.0.7:40123". */
+    private String peer(int peer) {
+        return "rank " + peer + " at " + addresses.get(peer);
     }
 
     private void requirePeer(int peer) {

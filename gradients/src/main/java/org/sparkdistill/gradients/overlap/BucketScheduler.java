@@ -2,6 +2,7 @@ package org.sparkdistill.gradients.overlap;
 
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
@@ -28,6 +29,8 @@ import org.sparkdistill.gradients.partition.GradientLayout;
  */
 public final class BucketScheduler implements AutoCloseable {
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+    /** How long {@link #close} waits for the communication thread; it ends within milliseconds of its interrupt. */
+    static final Duration STOP_TIMEOUT = Duration.ofMinutes(1);
     private final Communicator group;
     private final GradientLayout layout;
     private final INDArray gradient;
@@ -168,16 +171,33 @@ public final class BucketScheduler implements AutoCloseable {
         }));
     }
 
-    /** Stops the communication thread; a step still running fails. */
+    /**
+     * Stops the communication thread and waits until it has ended, even when the calling thread is interrupted (as
+     * when its task is cancelled; it stays interrupted). A step still running fails.
+     *
+     * @throws IllegalStateException if the thread has not ended within {@link #STOP_TIMEOUT}
+     */
     @Override
     public void close() {
         communication.shutdownNow();
+        long deadline = System.nanoTime() + STOP_TIMEOUT.toNanos();
+        boolean interrupted = false;
         try {
-            if (!communication.awaitTermination(1, TimeUnit.MINUTES)) {
-                throw new IllegalStateException("the all-reduce thread of rank " + group.rank() + " did not stop");
+            while (true) {
+                try {
+                    if (communication.awaitTermination(deadline - System.nanoTime(), TimeUnit.NANOSECONDS)) {
+                        return;
+                    }
+                    throw new IllegalStateException("the all-reduce thread of rank " + group.rank()
+                            + " did not stop within " + STOP_TIMEOUT.toSeconds() + " s of being interrupted");
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 }

@@ -161,11 +161,11 @@ public final class BucketedAllReduce implements AutoCloseable {
         return seconds;
     }
 
-    /** Stops the communication thread. */
+    /** Stops the communication thread and frees the tail buffers, even if stopping the thread fails. */
     @Override
     public void close() {
-        scheduler.close();
-        localTail.close();
-        allTails.close();
+        try (INDArray local = localTail; INDArray all = allTails) {
+            scheduler.close();
+        }
     }
 }

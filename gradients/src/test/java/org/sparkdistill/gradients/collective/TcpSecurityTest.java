@@ -24,7 +24,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  */
 @Timeout(value = 2, unit = TimeUnit.MINUTES)
 class TcpSecurityTest {
-    private static final TcpOptions OPTIONS = new TcpOptions(Duration.ofSeconds(20), Duration.ofSeconds(20), 1 << 16);
+    private static final TcpOptions OPTIONS = new TcpOptions(Duration.ofSeconds(20), Duration.ofSeconds(10),
+            Duration.ofSeconds(20), 1 << 16);
 
     @Test
     void aPeerWithTheWrongSecretIsRefusedAndTheRealPeerStillJoins() throws Exception {
@@ -55,7 +56,7 @@ class TcpSecurityTest {
 
     @Test
     void aGroupWhoseOnlyPeerLacksTheSecretFailsNamingTheRefusal() throws Exception {
-        TcpOptions quick = new TcpOptions(Duration.ofSeconds(3), Duration.ofSeconds(3), 1 << 16);
+        TcpOptions quick = new TcpOptions(Duration.ofSeconds(3), Duration.ofSeconds(3), Duration.ofSeconds(3), 1 << 16);
         TcpEndpoint rank0 = TcpEndpoint.listen(InetAddress.getLoopbackAddress(), quick);
         List<InetSocketAddress> addresses = List.of(rank0.address(), new InetSocketAddress(InetAddress.getLoopbackAddress(), 1));
         CompletableFuture<Transport> accepting = CompletableFuture.supplyAsync(

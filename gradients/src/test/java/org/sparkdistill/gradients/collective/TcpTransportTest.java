@@ -8,7 +8,8 @@ import java.util.List;
 
 /** The transport contract on real TCP connections over loopback, one thread per rank. */
 class TcpTransportTest extends TransportContract {
-    static final TcpOptions OPTIONS = new TcpOptions(Duration.ofMinutes(1), Duration.ofMinutes(2), 1 << 16);
+    static final TcpOptions OPTIONS = new TcpOptions(Duration.ofMinutes(1), Duration.ofSeconds(10),
+            Duration.ofMinutes(2), 1 << 16);
 
     @Override
     List<Transport> group(int size) {

@@ -10,7 +10,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.time.Duration;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -71,6 +73,30 @@ class BucketSchedulerTest {
             }
         });
         assertEquals(List.of(true, true), reducedEarly);
+    }
+
+    @Test
+    @Timeout(value = 1, unit = TimeUnit.MINUTES)
+    void closingAfterAnInterruptedStepStopsTheCommunicationThreadBeforeReturningAndKeepsTheInterrupt() {
+        List<Transport> transports = InProcessTransport.group(2, Duration.ofMinutes(10), 1 << 20);
+        try (Communicator silentPeer = Communicator.of(transports.get(1));
+             Communicator group = Communicator.of(transports.get(0))) {
+            BucketScheduler scheduler = new BucketScheduler(group, LAYOUT, gradient(0, 0), BucketPlan.fused(6));
+            scheduler.beginStep();
+            for (int k = 0; k < 6; k++) {
+                scheduler.layerReady(k);
+            }
+            Thread.currentThread().interrupt();
+            CollectiveException stopped = assertThrows(CollectiveException.class, scheduler::finishStep);
+            assertEquals("interrupted while waiting for the gradient all-reduce", stopped.getMessage());
+            scheduler.close();
+            assertTrue(Thread.interrupted(), "the closing thread stays interrupted");
+            assertFalse(Thread.getAllStackTraces().keySet().stream().anyMatch(
+                    thread -> thread.getName().equals("spark-distill all-reduce, rank 0") && thread.isAlive()),
+                    "the all-reduce thread has ended when close returns");
+        } finally {
+            Thread.interrupted();
+        }
     }
 
     @Test

@@ -1,5 +1,8 @@
 package org.sparkdistill.it.cluster;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -49,6 +52,27 @@ final class ProcessTrees {
     /** Sends KILL to the trees under {@code roots} without waiting: the last resort of a JVM that is exiting. */
     static void kill(Collection<ProcessHandle> roots) {
         withDescendants(roots).forEach(ProcessHandle::destroyForcibly);
+    }
+
+    /**
+     * Sends {@code signal} (a name {@code kill} accepts, such as STOP or CONT) to one process.
+     *
+     * @throws IllegalStateException when {@code kill} fails, with what it printed
+     */
+    static void signal(ProcessHandle process, String signal) {
+        try {
+            Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid()))
+                    .redirectErrorStream(true).start();
+            String output = new String(kill.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (kill.waitFor() != 0) {
+                throw new IllegalStateException("kill -" + signal + " " + process.pid() + " failed: " + output);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not run kill -" + signal + " " + process.pid(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while sending " + signal + " to " + process.pid(), e);
+        }
     }
 
     /** Waits up to {@code timeout} for all of {@code handles} to exit and returns those still alive. */

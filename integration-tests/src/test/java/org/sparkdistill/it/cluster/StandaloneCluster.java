@@ -31,8 +31,9 @@ import java.util.stream.Stream;
  * process the cluster started and their descendants (the executors), and waits for them to exit; should the test JVM
  * exit without closing, a shutdown hook kills them.
  *
- * <p>{@link #submit} blocks; {@link #executorPids()}, {@link #killExecutor(long)} and {@link #close()} may be called
- * from another thread meanwhile. Otherwise not thread-safe.
+ * <p>{@link #submit} blocks; {@link #executorPids()}, {@link #killExecutor(long)}, {@link #pauseExecutor(long)},
+ * {@link #resumeExecutor(long)} and {@link #close()} may be called from another thread meanwhile. Otherwise not
+ * thread-safe.
  */
 public final class StandaloneCluster implements AutoCloseable {
     private static final String HOST = "127.0.0.1";
@@ -212,14 +213,47 @@ public final class StandaloneCluster implements AutoCloseable {
      * @throws IllegalArgumentException when {@code pid} is not a live executor of this cluster
      */
     public void killExecutor(long pid) {
-        ProcessHandle executor = executors().filter(process -> process.pid() == pid).findFirst()
-                .orElseThrow(() -> new IllegalArgumentException("pid " + pid + " is not a live executor of this"
-                        + " cluster; live executors: " + executorPids()));
+        ProcessHandle executor = executor(pid);
         executor.destroyForcibly();
         if (!ProcessTrees.awaitExit(List.of(executor), KILL_TIMEOUT).isEmpty()) {
             throw new IllegalStateException("executor pid " + pid + " was still alive " + KILL_TIMEOUT.toSeconds()
                     + " s after KILL");
         }
+    }
+
+    /**
+     * Freezes one executor JVM with STOP, as a paused virtual machine or a process stuck in a long pause would be: its
+     * connections stay open and its kernel still accepts bytes until the socket buffers are full, but it answers
+     * nothing. {@link #resumeExecutor} lets it run again; {@link #close} kills it, frozen or not.
+     *
+     * @throws IllegalArgumentException when {@code pid} is not a live executor of this cluster
+     */
+    public void pauseExecutor(long pid) {
+        ProcessTrees.signal(executor(pid), "STOP");
+    }
+
+    /** Lets an executor frozen by {@link #pauseExecutor} run again with CONT; does nothing once it has exited. */
+    public void resumeExecutor(long pid) {
+        executors().filter(process -> process.pid() == pid).findFirst()
+                .ifPresent(executor -> ProcessTrees.signal(executor, "CONT"));
+    }
+
+    /**
+     * The pid of the live executor writing {@code log}, one of {@link #executorLogs()}.
+     *
+     * @throws IllegalArgumentException when no live executor of this cluster writes it
+     */
+    public long executorPid(Path log) {
+        String executorId = log.getParent().getFileName().toString();
+        String applicationId = log.getParent().getParent().getFileName().toString();
+        return executors().filter(process -> {
+            List<String> arguments = List.of(process.info().commandLine().orElse("").split(" "));
+            int id = arguments.indexOf("--executor-id");
+            int app = arguments.indexOf("--app-id");
+            return id >= 0 && app >= 0 && id + 1 < arguments.size() && app + 1 < arguments.size()
+                    && arguments.get(id + 1).equals(executorId) && arguments.get(app + 1).equals(applicationId);
+        }).findFirst().map(ProcessHandle::pid).orElseThrow(() -> new IllegalArgumentException("no live executor of"
+                + " this cluster writes " + log + "; live executors: " + executorPids()));
     }
 
     /**
@@ -323,6 +357,12 @@ public final class StandaloneCluster implements AutoCloseable {
                 return Await.Look.notYet("no answer: " + e);
             }
         });
+    }
+
+    private ProcessHandle executor(long pid) {
+        return executors().filter(process -> process.pid() == pid).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("pid " + pid + " is not a live executor of this"
+                        + " cluster; live executors: " + executorPids()));
     }
 
     private Stream<ProcessHandle> executors() {

@@ -103,7 +103,7 @@ final class KryoSamples {
                 new DatasetInfo(new int[] {1, 28, 28}, 10, 60000),
                 new Checkpoints.Checkpoint("step-000000000020", new TrainingState(20, 1, 4), 7L),
                 communication,
-                new ExchangeSpec("fixed:2.5", 30));
+                new ExchangeSpec("fixed:2.5", 30, 7, 45));
     }
 
     /** Equal class and contents: records component by component, arrays element by element. */

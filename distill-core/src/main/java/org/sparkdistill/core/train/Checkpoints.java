@@ -237,7 +237,8 @@ public final class Checkpoints {
         }
     }
 
-    private static MessageDigest sha256() {
+    /** A new SHA-256 digest: the hash of model, history and run key files. */
+    static MessageDigest sha256() {
         try {
             return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {

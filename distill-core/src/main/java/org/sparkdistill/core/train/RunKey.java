@@ -1,8 +1,6 @@
 package org.sparkdistill.core.train;
 
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -82,12 +80,7 @@ public record RunKey(List<Field> fields) {
 
     /** The SHA-256 of the canonical text, 64 lower-case hex digits. */
     public String sha256() {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                    .digest(text().getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java runtime provides SHA-256", e);
-        }
+        return HexFormat.of().formatHex(Checkpoints.sha256().digest(text().getBytes(StandardCharsets.UTF_8)));
     }
 
     /** The first {@value #ID_LENGTH} hex digits of {@link #sha256()}: the name of the run's checkpoint folder. */

@@ -98,15 +98,6 @@ public final class HadoopCheckpointStore implements CheckpointStore, Serializabl
         return folder(name).toString();
     }
 
-    /** Removes the whole checkpoint directory, once the run it belongs to has published its output. */
-    public void deleteAll() {
-        try {
-            fileSystem().delete(new Path(directory), true);
-        } catch (IOException e) {
-            throw new UncheckedIOException("could not delete checkpoints in " + directory + ": " + e.getMessage(), e);
-        }
-    }
-
     private Path folder(String name) {
         return new Path(directory, name);
     }

@@ -42,6 +42,10 @@ import org.sparkdistill.jobs.spark.InputData;
  * <p>With {@code cache.path} set, the soft targets come from the soft-label cache {@code teacher-infer} wrote: its
  * manifest must name the same teachers (file hashes) and the same training rows (fingerprint), and its logits are
  * joined to the training rows by id. The teachers then run only on the held-out set, for the metrics.
+ *
+ * <p>With {@code training.checkpointEvery} above 0, checkpoints go to the run's own folder, named by its
+ * {@link DistillRunKey}, in the checkpoint directory ({@link CheckpointLocation}); the run resumes only from that
+ * folder, and once its output is published deletes that folder alone ({@link RunCheckpoints}).
  */
 public final class DistillJob {
     public static final String MODEL_FILE = "student.zip";

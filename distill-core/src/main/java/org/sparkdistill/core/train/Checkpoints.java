@@ -121,7 +121,7 @@ public final class Checkpoints {
     /** Reads the checkpoint in folder {@code name} and checks its model and history against their SHA-256. */
     public Checkpoint verify(String name) {
         StateFile state = readState(name);
-        requireDigest(name, MODEL_FILE, state.modelSha256());
+        requireDigest(name, MODEL_FILE, state.modelSha256(), false);
         return state.checkpoint(name);
     }
 
@@ -167,19 +167,23 @@ public final class Checkpoints {
             throw new InvalidInputException("checkpoint state " + where + ": epochLossSum = " + fields.get("epochLossSum")
                     + " is not a number");
         }
-        byte[] history = requireDigest(name, EpochHistoryFile.FILE, digest(fields, "historySha256", where));
+        byte[] history = requireDigest(name, EpochHistoryFile.FILE, digest(fields, "historySha256", where), true);
         List<EpochMetrics> epochs = EpochHistoryFile.read(new ByteArrayInputStream(history),
                 store.locate(name) + "/" + EpochHistoryFile.FILE);
         return new StateFile(state, number(fields, "seed", where), lossSum, digest(fields, "modelSha256", where),
                 epochs);
     }
 
-    /** Reads {@code file} of folder {@code name} whole and returns its bytes if their SHA-256 is {@code expected}. */
-    private byte[] requireDigest(String name, String file, String expected) {
+    /**
+     * Reads {@code file} of folder {@code name} through and checks that its SHA-256 is {@code expected}.
+     *
+     * @param keep whether to return the bytes read (a small file) or nothing (the model, read again when restored)
+     * @return the file's bytes if {@code keep}, else an empty array
+     */
+    private byte[] requireDigest(String name, String file, String expected, boolean keep) {
         String where = store.locate(name) + "/" + file;
         MessageDigest digest = sha256();
         ByteArrayOutputStream kept = new ByteArrayOutputStream();
-        boolean keep = !MODEL_FILE.equals(file);
         try (InputStream in = store.open(name, file)) {
             byte[] buffer = new byte[1 << 16];
             for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {

@@ -51,7 +51,7 @@ public final class RunCheckpoints {
      *
      * @param notices receives one message per thing the user should know: other runs found, and why this one starts
      *     fresh
-     * @throws InvalidInputException when the run's folder holds another key's text
+     * @throws InvalidInputException when {@code directory} is a file, or the run's folder holds another key's text
      */
     public static RunCheckpoints open(String directory, RunKey key, Configuration conf, Consumer<String> notices) {
         Path root = new Path(directory);
@@ -59,6 +59,10 @@ public final class RunCheckpoints {
         try {
             FileSystem fs = root.getFileSystem(conf);
             boolean rootExisted = fs.exists(root);
+            if (rootExisted && !fs.getFileStatus(root).isDirectory()) {
+                throw new InvalidInputException("training.checkpointDirectory " + directory + " is a file, not a"
+                        + " directory; name a directory (it may hold other runs' checkpoints and other files)");
+            }
             List<OtherRun> others = rootExisted ? otherRuns(fs, root, key.id()) : List.of();
             boolean resumable = claim(fs, own, key, !rootExisted);
             HadoopCheckpointStore store = HadoopCheckpointStore.of(own.toString(), conf);

@@ -113,4 +113,12 @@ class RunCheckpointsTest {
         assertTrue(e.getMessage().contains(NARROW.id()) && e.getMessage().contains("another run's settings"),
                 e.getMessage());
     }
+
+    @Test
+    void aCheckpointDirectoryThatIsAFileIsRefusedAndKept() throws IOException {
+        Path file = Files.writeString(dir.resolve("checkpoints"), "a file");
+        InvalidInputException e = assertThrows(InvalidInputException.class, () -> open(file, NARROW, new ArrayList<>()));
+        assertTrue(e.getMessage().contains("is a file, not a directory"), e.getMessage());
+        assertEquals("a file", Files.readString(file));
+    }
 }

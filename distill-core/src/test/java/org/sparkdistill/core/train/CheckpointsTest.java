@@ -107,11 +107,17 @@ class CheckpointsTest {
         assertEquals(0.0, trained.params().sub(resumed.params()).amaxNumber().doubleValue(), 0.0);
     }
 
-    @Test
-    void aTruncatedLatestModelFallsBackToTheCheckpointBeforeItAndNamesTheFile() throws IOException {
+    /** Two intact checkpoints in {@code dir}, at steps 3 and 6 of the first epoch. */
+    Checkpoints checkpointsAtSteps3And6() {
         Checkpoints checkpoints = new Checkpoints(dir);
         checkpoints.save(student(), TrainingProgress.of(new TrainingState(3, 0, 3)), 1L);
         checkpoints.save(student(), TrainingProgress.of(new TrainingState(6, 0, 6)), 1L);
+        return checkpoints;
+    }
+
+    @Test
+    void aTruncatedLatestModelFallsBackToTheCheckpointBeforeItAndNamesTheFile() throws IOException {
+        Checkpoints checkpoints = checkpointsAtSteps3And6();
         Path model = dir.resolve("step-000000000006").resolve(Checkpoints.MODEL_FILE);
         byte[] whole = Files.readAllBytes(model);
         Files.write(model, java.util.Arrays.copyOf(whole, whole.length / 2));
@@ -125,9 +131,7 @@ class CheckpointsTest {
 
     @Test
     void aCorruptHistoryOrStateAlsoFallsBackAndNoIntactCheckpointMeansNone() throws IOException {
-        Checkpoints checkpoints = new Checkpoints(dir);
-        checkpoints.save(student(), TrainingProgress.of(new TrainingState(3, 0, 3)), 1L);
-        checkpoints.save(student(), TrainingProgress.of(new TrainingState(6, 0, 6)), 1L);
+        Checkpoints checkpoints = checkpointsAtSteps3And6();
         Path history = dir.resolve("step-000000000006").resolve(EpochHistoryFile.FILE);
         Files.write(history, new byte[] {1, 2, 3});
         List<String> warnings = new ArrayList<>();

@@ -49,12 +49,17 @@ class ClusterIT {
 
     private static final Map<String, String> KRYO = Fixtures.STRICT_KRYO;
 
-    /** A data-parallel distill run of {@code workers} replicas on 6000 rows, checkpointing every 20 steps. */
+    /**
+     * A data-parallel distill run of {@code workers} replicas on 6000 rows, checkpointing every 20 steps to
+     * {@code <out>.checkpoints}: named, since a cluster's default is refused, and shared, since every JVM of this
+     * cluster runs on this machine.
+     */
     private static List<String> distill(Path out, int workers) {
         return List.of("distill", "--data", Fixtures.fashionMnist().toString(), "--limit", "6000",
                 "--teacher", teacher.toString(), "--epochs", "2", "--seed", "5", "--output", out.toString(),
                 "--set", "student.hidden=32", "--set", "training.batchSize=32",
-                "--set", "training.workers=" + workers, "--set", "training.checkpointEvery=20");
+                "--set", "training.workers=" + workers, "--set", "training.checkpointEvery=20",
+                "--set", "training.checkpointDirectory=" + out.resolveSibling(out.getFileName() + ".checkpoints"));
     }
 
     @Test
@@ -105,8 +110,9 @@ class ClusterIT {
     }
 
 
+    /** True once the run's folder in {@code checkpoints} holds a checkpoint. */
     private static boolean hasCheckpoint(Path checkpoints) {
-        try (var folders = Files.list(checkpoints)) {
+        try (var folders = Files.walk(checkpoints, 2)) {
             return folders.anyMatch(p -> p.getFileName().toString().startsWith("step-"));
         } catch (IOException e) {
             return false;

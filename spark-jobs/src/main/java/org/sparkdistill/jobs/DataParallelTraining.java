@@ -34,7 +34,9 @@ public final class DataParallelTraining {
 
     /**
      * Trains one student on {@code shards}, one partition per replica with rows sorted by id, resuming from the latest
-     * checkpoint in {@code store} if there is one.
+     * intact checkpoint in {@code store} if there is one (newer damaged ones are skipped with a warning naming the
+     * file). The store holds this run's checkpoints only: its key fixes the seed and everything else that shapes the
+     * trajectory.
      *
      * @param store where rank 0 checkpoints every {@code setup.plan().checkpointEvery()} steps, or null for nowhere
      * @param maxAttempts how many times to run the barrier stage before giving up
@@ -46,8 +48,11 @@ public final class DataParallelTraining {
         long reached = -1;
         for (int attempt = 1; ; attempt++) {
             Checkpoints.Checkpoint resume = checkpoints == null ? null : checkpoints.latest().orElse(null);
-            requireSameSeed(resume, setup, store);
             long from = resume == null ? 0 : resume.state().step();
+            if (attempt == 1 && resume != null) {
+                LOG.warn("resuming from checkpoint {}: step {}, {} epoch(s) finished", store.locate(resume.name()), from,
+                        resume.state().epoch());
+            }
             if (reached >= 0) {
                 // The failed attempt got at least as far as its last checkpoint and its last progress report.
                 long reachedAtLeast = Math.max(reached, from);
@@ -83,14 +88,6 @@ public final class DataParallelTraining {
                 context.sc().removeSparkListener(progress);
             }
             reached = from + progress.highest();
-        }
-    }
-
-    private static void requireSameSeed(Checkpoints.Checkpoint resume, DistillSetup setup, CheckpointStore store) {
-        if (resume != null && resume.seed() != setup.plan().seed()) {
-            throw new InvalidInputException("checkpoint " + store.locate(resume.name()) + " belongs to a run with seed "
-                    + resume.seed() + ", not " + setup.plan().seed()
-                    + "; set training.checkpointDirectory to an empty directory for a new run");
         }
     }
 }

@@ -12,6 +12,8 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.catalyst.InternalRow;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.sparkdistill.core.InvalidInputException;
 import org.sparkdistill.core.io.AtomicDirectory;
 import org.sparkdistill.core.data.Examples;
@@ -27,7 +29,7 @@ import org.sparkdistill.jobs.report.ComparisonReport;
 import org.sparkdistill.jobs.report.Json;
 import org.sparkdistill.jobs.report.RunSummary;
 import org.sparkdistill.jobs.spark.ExampleFrames;
-import org.sparkdistill.jobs.spark.HadoopCheckpointStore;
+import org.sparkdistill.jobs.spark.RunCheckpoints;
 import org.sparkdistill.jobs.spark.InputData;
 
 /**
@@ -40,10 +42,15 @@ import org.sparkdistill.jobs.spark.InputData;
  * <p>With {@code cache.path} set, the soft targets come from the soft-label cache {@code teacher-infer} wrote: its
  * manifest must name the same teachers (file hashes) and the same training rows (fingerprint), and its logits are
  * joined to the training rows by id. The teachers then run only on the held-out set, for the metrics.
+ *
+ * <p>With {@code training.checkpointEvery} above 0, checkpoints go to the run's own folder, named by its
+ * {@link DistillRunKey}, in the checkpoint directory ({@link CheckpointLocation}); the run resumes only from that
+ * folder, and once its output is published deletes that folder alone ({@link RunCheckpoints}).
  */
 public final class DistillJob {
     public static final String MODEL_FILE = "student.zip";
     public static final String CONFIG_FILE = "config.yaml";
+    private static final Logger LOG = LoggerFactory.getLogger(DistillJob.class);
 
     private DistillJob() {}
 
@@ -52,6 +59,8 @@ public final class DistillJob {
 
     public static Outcome run(SparkSession spark, DistillConfig config, String runName) {
         long started = System.nanoTime();
+        String checkpointDirectory = config.training().checkpointEvery() == 0 ? null
+                : CheckpointLocation.of(config, spark.sparkContext().master());
         boolean distils = distils(config.distillation());
         if (distils && config.teachers().isEmpty()) {
             throw new InvalidInputException("distillation.alpha = " + config.distillation().alpha()
@@ -68,9 +77,11 @@ public final class DistillJob {
             throw new InvalidInputException("test data " + heldOut + " does not match training data " + train.info());
         }
         Dataset<Row> trainRows = train.rows();
+        DatasetFingerprint fingerprint = cache == null && checkpointDirectory == null ? null
+                : DatasetFingerprint.of(train.rows());
         if (cache != null) {
             cache.requireTeachers(teachers.paths(), teacherZips);
-            cache.requireDataset(train.info(), DatasetFingerprint.of(train.rows()), describe(config.data()));
+            cache.requireDataset(train.info(), fingerprint, describe(config.data()));
             trainRows = cache.joinTo(spark, train.rows());
         }
 
@@ -79,8 +90,9 @@ public final class DistillJob {
                 config.student().learningRate(), config.student().learningRateSchedule());
         int workers = config.training().workers();
         requireSlots(spark, workers);
-        HadoopCheckpointStore checkpoints = config.training().checkpointEvery() == 0 ? null
-                : HadoopCheckpointStore.of(checkpointDirectory(config), spark.sparkContext().hadoopConfiguration());
+        RunCheckpoints checkpoints = checkpointDirectory == null ? null : RunCheckpoints.open(checkpointDirectory,
+                DistillRunKey.of(config, teacherZips, fingerprint, cache == null ? null : cache.manifest().topK()),
+                spark.sparkContext().hadoopConfiguration(), LOG::warn);
 
         JavaSparkContext context = JavaSparkContext.fromSparkContext(spark.sparkContext());
         Broadcast<Examples> heldOutBroadcast = context.broadcast(heldOut);
@@ -96,7 +108,8 @@ public final class DistillJob {
                     config.training().ioTimeout());
             DistillSetup setup = new DistillSetup(train.info(), plan, student, teachers, distils, exchange,
                     heldOutBroadcast, teacherBroadcast, cache == null ? null : cache.layout());
-            result = DataParallelTraining.run(context, shards, setup, checkpoints, config.training().attempts());
+            result = DataParallelTraining.run(context, shards, setup, checkpoints == null ? null : checkpoints.store(),
+                    config.training().attempts());
         } finally {
             context.setJobDescription(null);
             heldOutBroadcast.destroy();
@@ -113,12 +126,15 @@ public final class DistillJob {
             Provenance.of(config.training().seed(), config.toYaml()).writeTo(dir);
         });
         if (checkpoints != null) {
-            checkpoints.deleteAll();
+            checkpoints.deleteOwn();
         }
         return new Outcome(output, summary);
     }
 
-    /** Where checkpoints go: the configured directory, else {@code <output>.checkpoints} beside the output. */
+    /**
+     * Where checkpoints go: the configured directory, else {@code <output>.checkpoints} beside the output. Each run
+     * keeps its own in a folder named by its {@link DistillRunKey run key} there (see {@link RunCheckpoints}).
+     */
     static String checkpointDirectory(DistillConfig config) {
         if (config.training().checkpointDirectory() != null) {
             return config.training().checkpointDirectory();

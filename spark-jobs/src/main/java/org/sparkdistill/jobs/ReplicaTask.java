@@ -20,7 +20,7 @@ import org.sparkdistill.core.train.Checkpoints;
 import org.sparkdistill.core.train.DistillationTrainer;
 import org.sparkdistill.core.train.Replica;
 import org.sparkdistill.core.train.TrainingPlan;
-import org.sparkdistill.core.train.TrainingState;
+import org.sparkdistill.core.train.TrainingProgress;
 import org.sparkdistill.jobs.cache.CachedRows;
 import org.sparkdistill.jobs.spark.DatasetInfo;
 import org.sparkdistill.jobs.spark.ExampleFrames;
@@ -86,7 +86,7 @@ final class ReplicaTask implements FlatMapFunction<Iterator<InternalRow>, Traine
                     network.addListeners(new StepCounter(steps));
                 }
                 List<EpochMetrics> history = new DistillationTrainer(plan, targets, evaluator).train(network, shard,
-                        resume == null ? TrainingState.START : resume.state(), checkpoints, replica);
+                        resume == null ? TrainingProgress.START : resume.progress(), checkpoints, replica);
                 return (replica.leads() ? List.of(TrainedStudent.of(network, history)) : List.<TrainedStudent>of())
                         .iterator();
             } catch (RuntimeException | Error e) {

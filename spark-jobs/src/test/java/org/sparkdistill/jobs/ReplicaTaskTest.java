@@ -13,6 +13,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.sparkdistill.core.teacher.EnsembleWeighting;
 import org.sparkdistill.core.train.Checkpoints;
 import org.sparkdistill.core.train.TrainingPlan;
+import org.sparkdistill.core.train.TrainingProgress;
 import org.sparkdistill.core.train.TrainingState;
 import org.sparkdistill.core.train.UpdaterKind;
 import org.sparkdistill.gradients.collective.TcpEndpoint;
@@ -34,7 +35,7 @@ class ReplicaTaskTest {
                 new ExchangeSpec("fixed:25", 40, 10, 60), null, null,
                 new CachedRows.Layout("/cache/fashion", 2, 10));
         ReplicaTask task = new ReplicaTask(setup, HadoopCheckpointStore.of(dir.toUri().toString(), new Configuration()),
-                new Checkpoints.Checkpoint("step-000000000020", new TrainingState(20, 1, 4), 3L),
+                new Checkpoints.Checkpoint("step-000000000020", TrainingProgress.of(new TrainingState(20, 1, 4)), 3L),
                 TcpEndpoint.newSecret(), null);
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {

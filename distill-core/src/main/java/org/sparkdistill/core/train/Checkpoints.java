@@ -1,33 +1,51 @@
 package org.sparkdistill.core.train;
 
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.Serializable;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.security.DigestOutputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.Comparator;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.sparkdistill.core.InvalidInputException;
 import org.sparkdistill.core.io.ModelZip;
+import org.sparkdistill.core.metrics.EpochMetrics;
 
 /**
- * Checkpoints of a run in a {@link CheckpointStore}: parameters, updater state and {@link TrainingState}, one folder
+ * Checkpoints of a run in a {@link CheckpointStore}: parameters, updater state and {@link TrainingProgress}, one folder
  * per step.
  *
- * <p>A folder named {@code step-…} is always complete: the store publishes it atomically. With the plan's seed, a
- * checkpoint fixes the rest of the trajectory: the random streams derive from (seed, step), the data position from
- * the state, so resuming from it reproduces the parameters of an uninterrupted run. Not thread-safe.
+ * <p>A folder named {@code step-…} is always complete when written: the store publishes it atomically. With the plan's
+ * seed, a checkpoint fixes the rest of the trajectory: the random streams derive from (seed, step), the data position
+ * from the state, so resuming from it reproduces the parameters of an uninterrupted run; the metrics of the finished
+ * epochs and the loss sum of the current one travel with it, so the resumed run also reports the same metrics.
+ *
+ * <p>The state file records the SHA-256 of the model and of the history file. A folder damaged later (a truncated copy,
+ * a disk error, an object store's partial rename) fails that check, and {@link #latest()} then falls back to the
+ * checkpoint before it, with a warning naming the file. Not thread-safe.
  */
 public final class Checkpoints {
-    static final String FORMAT = "spark-distill-checkpoint/1";
+    static final String FORMAT = "spark-distill-checkpoint/2";
     static final String MODEL_FILE = "model.zip";
     static final String STATE_FILE = "state.properties";
     private static final String PREFIX = "step-";
+    private static final Logger LOG = LoggerFactory.getLogger(Checkpoints.class);
 
     private final CheckpointStore store;
 
@@ -40,41 +58,72 @@ public final class Checkpoints {
         this.store = store;
     }
 
-    /** A checkpoint in the store: its folder's name, the state it holds and the seed of its run. */
-    public record Checkpoint(String name, TrainingState state, long seed) implements Serializable {
+    /** A checkpoint in the store: its folder's name, the progress it holds and the seed of its run. */
+    public record Checkpoint(String name, TrainingProgress progress, long seed) implements Serializable {
+        /** The step taken and the epoch and batch that come next. */
+        public TrainingState state() {
+            return progress.state();
+        }
     }
 
-    /** Writes the network (with updater state) and the state as the checkpoint of {@code state.step()}. */
-    public Checkpoint save(MultiLayerNetwork network, TrainingState state, long seed) {
-        String name = String.format("%s%012d", PREFIX, state.step());
+    /** Writes the network (with updater state) and the progress as the checkpoint of {@code progress}'s step. */
+    public Checkpoint save(MultiLayerNetwork network, TrainingProgress progress, long seed) {
+        String name = String.format("%s%012d", PREFIX, progress.state().step());
         store.publish(name, sink -> {
-            try (OutputStream model = sink.create(MODEL_FILE)) {
-                ModelSerializer.writeModel(network, model, true);
+            MessageDigest model = sha256();
+            try (OutputStream out = new DigestOutputStream(sink.create(MODEL_FILE), model)) {
+                ModelSerializer.writeModel(network, out, true);
             }
-            try (OutputStream text = sink.create(STATE_FILE)) {
-                text.write(formatState(state, seed).getBytes(StandardCharsets.UTF_8));
+            ByteArrayOutputStream history = new ByteArrayOutputStream();
+            EpochHistoryFile.write(progress.history(), history);
+            try (OutputStream out = sink.create(EpochHistoryFile.FILE)) {
+                history.writeTo(out);
+            }
+            String text = formatState(progress, seed, HexFormat.of().formatHex(model.digest()),
+                    HexFormat.of().formatHex(sha256().digest(history.toByteArray())));
+            try (OutputStream out = sink.create(STATE_FILE)) {
+                out.write(text.getBytes(StandardCharsets.UTF_8));
             }
         });
-        return new Checkpoint(name, state, seed);
+        return new Checkpoint(name, progress, seed);
     }
 
-    /** The checkpoint with the most steps, if any. */
+    /**
+     * The intact checkpoint with the most steps, if any; each newer one that fails its checks is skipped with a
+     * warning in the log.
+     */
     public Optional<Checkpoint> latest() {
-        return store.folders().stream().filter(name -> name.startsWith(PREFIX)).max(Comparator.naturalOrder())
-                .map(this::read);
+        return latest(LOG::warn);
     }
 
-    /** Reads the checkpoint in folder {@code name}. */
-    public Checkpoint read(String name) {
-        String where = store.locate(name) + "/" + STATE_FILE;
-        try (InputStream in = store.open(name, STATE_FILE)) {
-            Map<String, String> fields = parseState(new String(in.readAllBytes(), StandardCharsets.UTF_8), where);
-            TrainingState state = new TrainingState(number(fields, "step", where), (int) number(fields, "epoch", where),
-                    (int) number(fields, "batch", where));
-            return new Checkpoint(name, state, number(fields, "seed", where));
-        } catch (IOException e) {
-            throw new InvalidInputException("checkpoint state " + where + " is unreadable: " + e, e);
+    /**
+     * The intact checkpoint with the most steps, if any: newer ones whose state, history or model is unreadable,
+     * truncated or does not match its recorded SHA-256 are skipped, each reported to {@code skipped} with the file and
+     * the reason.
+     */
+    public Optional<Checkpoint> latest(Consumer<String> skipped) {
+        List<String> names = store.folders().stream().filter(name -> name.startsWith(PREFIX))
+                .sorted(Comparator.reverseOrder()).toList();
+        for (String name : names) {
+            try {
+                return Optional.of(verify(name));
+            } catch (InvalidInputException | UncheckedIOException e) {
+                skipped.accept(e.getMessage() + "; falling back to the checkpoint before it");
+            }
         }
+        return Optional.empty();
+    }
+
+    /** Reads the checkpoint in folder {@code name}: its state and history, without checking the model file. */
+    public Checkpoint read(String name) {
+        return readState(name).checkpoint(name);
+    }
+
+    /** Reads the checkpoint in folder {@code name} and checks its model and history against their SHA-256. */
+    public Checkpoint verify(String name) {
+        StateFile state = readState(name);
+        requireDigest(name, MODEL_FILE, state.modelSha256(), false);
+        return state.checkpoint(name);
     }
 
     /** Reads the network of {@code checkpoint} back with its updater state. */
@@ -88,9 +137,72 @@ public final class Checkpoints {
         }
     }
 
-    static String formatState(TrainingState state, long seed) {
+    static String formatState(TrainingProgress progress, long seed, String modelSha256, String historySha256) {
+        TrainingState state = progress.state();
         return "format=" + FORMAT + "\nstep=" + state.step() + "\nepoch=" + state.epoch() + "\nbatch=" + state.batch()
-                + "\nseed=" + seed + "\n";
+                + "\nseed=" + seed + "\nepochLossSum=" + progress.epochLossSum() + "\nmodelSha256=" + modelSha256
+                + "\nhistorySha256=" + historySha256 + "\n";
+    }
+
+    /** What a state file says, before the history it names is read. */
+    private record StateFile(TrainingState state, long seed, double epochLossSum, String modelSha256,
+                             List<EpochMetrics> history) {
+        Checkpoint checkpoint(String name) {
+            return new Checkpoint(name, new TrainingProgress(state, epochLossSum, history), seed);
+        }
+    }
+
+    private StateFile readState(String name) {
+        String where = store.locate(name) + "/" + STATE_FILE;
+        Map<String, String> fields;
+        try (InputStream in = store.open(name, STATE_FILE)) {
+            fields = parseState(new String(in.readAllBytes(), StandardCharsets.UTF_8), where);
+        } catch (IOException e) {
+            throw new InvalidInputException("checkpoint state " + where + " is unreadable: " + e, e);
+        }
+        TrainingState state = new TrainingState(number(fields, "step", where), (int) number(fields, "epoch", where),
+                (int) number(fields, "batch", where));
+        double lossSum;
+        try {
+            lossSum = Double.parseDouble(fields.get("epochLossSum"));
+        } catch (NumberFormatException | NullPointerException e) {
+            throw new InvalidInputException("checkpoint state " + where + ": epochLossSum = " + fields.get("epochLossSum")
+                    + " is not a number");
+        }
+        byte[] history = requireDigest(name, EpochHistoryFile.FILE, digest(fields, "historySha256", where), true);
+        List<EpochMetrics> epochs = EpochHistoryFile.read(new ByteArrayInputStream(history),
+                store.locate(name) + "/" + EpochHistoryFile.FILE);
+        return new StateFile(state, number(fields, "seed", where), lossSum, digest(fields, "modelSha256", where),
+                epochs);
+    }
+
+    /**
+     * Reads {@code file} of folder {@code name} through and checks that its SHA-256 is {@code expected}.
+     *
+     * @param keep whether to return the bytes read (a small file) or nothing (the model, read again when restored)
+     * @return the file's bytes if {@code keep}, else an empty array
+     */
+    private byte[] requireDigest(String name, String file, String expected, boolean keep) {
+        String where = store.locate(name) + "/" + file;
+        MessageDigest digest = sha256();
+        ByteArrayOutputStream kept = new ByteArrayOutputStream();
+        try (InputStream in = store.open(name, file)) {
+            byte[] buffer = new byte[1 << 16];
+            for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
+                digest.update(buffer, 0, n);
+                if (keep) {
+                    kept.write(buffer, 0, n);
+                }
+            }
+        } catch (IOException e) {
+            throw new InvalidInputException("checkpoint file " + where + " is unreadable: " + e, e);
+        }
+        String actual = HexFormat.of().formatHex(digest.digest());
+        if (!actual.equals(expected)) {
+            throw new InvalidInputException("checkpoint file " + where + " is truncated or corrupt: its SHA-256 is "
+                    + actual + ", but " + STATE_FILE + " records " + expected);
+        }
+        return kept.toByteArray();
     }
 
     static Map<String, String> parseState(String text, String source) {
@@ -112,6 +224,15 @@ public final class Checkpoints {
         return fields;
     }
 
+    private static String digest(Map<String, String> fields, String key, String source) {
+        String value = fields.get(key);
+        if (value == null || !value.matches("[0-9a-f]{64}")) {
+            throw new InvalidInputException("checkpoint state " + source + ": " + key + " = " + value
+                    + " is not a SHA-256 (64 lower-case hex digits)");
+        }
+        return value;
+    }
+
     private static long number(Map<String, String> fields, String key, String source) {
         String value = fields.get(key);
         try {
@@ -119,6 +240,15 @@ public final class Checkpoints {
         } catch (NumberFormatException | NullPointerException e) {
             throw new InvalidInputException("checkpoint state " + source + ": " + key + " = " + value
                     + " is not an integer");
+        }
+    }
+
+    /** A new SHA-256 digest: the hash of model, history and run key files. */
+    static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java runtime provides SHA-256", e);
         }
     }
 }

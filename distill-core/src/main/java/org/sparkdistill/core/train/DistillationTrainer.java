@@ -49,9 +49,9 @@ public final class DistillationTrainer {
         return this;
     }
 
-    /** Trains from the first step; see {@link #train(MultiLayerNetwork, Examples, TrainingState, Checkpoints)}. */
+    /** Trains from the first step; see {@link #train(MultiLayerNetwork, Examples, TrainingProgress, Checkpoints)}. */
     public List<EpochMetrics> train(MultiLayerNetwork student, Examples data) {
-        return train(student, data, TrainingState.START, null);
+        return train(student, data, TrainingProgress.START, null);
     }
 
     /**
@@ -60,11 +60,22 @@ public final class DistillationTrainer {
      * <p>On return the student's output layer carries plain cross-entropy again, so the network saves and loads as
      * an ordinary DL4J classifier.
      *
+     * @param from where to start: {@link TrainingProgress#START} or a checkpoint's progress
      * @param checkpoints where to checkpoint every {@code plan.checkpointEvery()} steps, or null for nowhere
-     * @return the metrics of each epoch finished by this call
+     * @return the metrics of every epoch: those {@code from} carries, then each epoch finished by this call
      */
-    public List<EpochMetrics> train(MultiLayerNetwork student, Examples data, TrainingState from, Checkpoints checkpoints) {
+    public List<EpochMetrics> train(MultiLayerNetwork student, Examples data, TrainingProgress from,
+            Checkpoints checkpoints) {
         return train(student, data, from, checkpoints, Replica.alone(Math.max(1, data.size())));
+    }
+
+    /**
+     * Trains as a replica from a bare position, with no earlier metrics to report; see
+     * {@link #train(MultiLayerNetwork, Examples, TrainingProgress, Checkpoints, Replica)}.
+     */
+    public List<EpochMetrics> train(MultiLayerNetwork student, Examples data, TrainingState from, Checkpoints checkpoints,
+            Replica replica) {
+        return train(student, data, TrainingProgress.of(from), checkpoints, replica);
     }
 
     /**
@@ -73,18 +84,21 @@ public final class DistillationTrainer {
      * <p>Every replica first takes rank 0's parameters and updater state, then all take the same number of steps,
      * averaging gradients before each update, so they stay identical. Only rank 0 evaluates, checkpoints and returns
      * metrics; the other ranks return an empty history.
+     *
+     * <p>A checkpoint due at the last step of an epoch is written after that epoch's evaluation, so that it carries the
+     * epoch's metrics: resuming from the checkpoint of the final step then only returns the history.
      */
-    public List<EpochMetrics> train(MultiLayerNetwork student, Examples data, TrainingState from, Checkpoints checkpoints,
-            Replica replica) {
+    public List<EpochMetrics> train(MultiLayerNetwork student, Examples data, TrainingProgress from,
+            Checkpoints checkpoints, Replica replica) {
         if (data.size() == 0) {
             throw new InvalidInputException("training data '" + data.name() + "' has no examples");
         }
         Networks.requireShape(student, "student", data.featureCount(), data.numClasses());
-        List<EpochMetrics> history = new ArrayList<>();
+        List<EpochMetrics> history = new ArrayList<>(replica.leads() ? from.history() : List.of());
         Collection<TrainingListener> ownListeners = new ArrayList<>(student.getListeners());
         BucketedGradientAverager averager = null;
         if (replica.group() != null) {
-            synchronize(student, replica.group(), from);
+            synchronize(student, replica.group(), from.state());
             averager = BucketedGradientAverager.attach(student, replica.group(), replica.exchange());
             student.addListeners(averager);
         }
@@ -100,18 +114,20 @@ public final class DistillationTrainer {
         return history;
     }
 
-    private void trainEpochs(MultiLayerNetwork student, Examples data, TrainingState from, Checkpoints checkpoints,
+    private void trainEpochs(MultiLayerNetwork student, Examples data, TrainingProgress from, Checkpoints checkpoints,
             Replica replica, BucketedGradientAverager averager, List<EpochMetrics> history) {
         int stepsPerEpoch = plan.stepsPerEpoch(replica.largestShard());
         long totalSteps = (long) stepsPerEpoch * plan.epochs();
         long started = System.nanoTime();
-        long step = from.step();
+        long step = from.state().step();
+        boolean checkpointing = replica.leads() && checkpoints != null && plan.checkpointEvery() > 0;
         try (BatchBuffers buffers = new BatchBuffers(data.featureCount(), data.numClasses())) {
             StudentInputs inputs = new StudentInputs(data, plan, totalSteps, targets, buffers);
-            for (int epoch = from.epoch(); epoch < plan.epochs(); epoch++) {
+            for (int epoch = from.state().epoch(); epoch < plan.epochs(); epoch++) {
                 int[] order = Batches.epochOrder(plan.seed() + SHARD_SEED_STRIDE * replica.rank(), epoch, data.size());
-                double lossSum = 0;
-                int firstBatch = epoch == from.epoch() ? from.batch() : 0;
+                boolean resumed = epoch == from.state().epoch();
+                double lossSum = resumed ? from.epochLossSum() : 0;
+                int firstBatch = resumed ? from.state().batch() : 0;
                 PipelineMetrics pipelineTimes;
                 // One pipeline per epoch: it has drained before the evaluation below uses the teachers.
                 try (Pipeline<MiniBatch> batches = inputs.pipeline(StudentInputs.requests(order, epoch, firstBatch,
@@ -123,22 +139,27 @@ public final class DistillationTrainer {
                             batch.release();
                         }
                         step++;
-                        if (replica.leads() && checkpoints != null && plan.checkpointEvery() > 0
-                                && step % plan.checkpointEvery() == 0) {
-                            checkpoints.save(student,
-                                    nextPosition(step, epoch, batch.request().batch() + 1, stepsPerEpoch), plan.seed());
+                        int nextBatch = batch.request().batch() + 1;
+                        if (checkpointing && step % plan.checkpointEvery() == 0 && nextBatch < stepsPerEpoch) {
+                            checkpoints.save(student, new TrainingProgress(new TrainingState(step, epoch, nextBatch),
+                                    lossSum, history), plan.seed());
                         }
                     }
                     pipelineTimes = new PipelineMetrics(plan.pipelineDepth(), batches.times());
                 }
                 if (replica.leads()) {
-                    double meanLoss = lossSum / Math.max(1, stepsPerEpoch - firstBatch);
+                    // The mean over every step of the epoch, those before a resume included.
+                    double meanLoss = lossSum / stepsPerEpoch;
                     EpochMetrics evaluated = evaluator.evaluate(student, epoch + 1, step, meanLoss,
                             (System.nanoTime() - started) / 1e9);
                     EpochMetrics metrics = (averager == null ? evaluated
                             : evaluated.withCommunication(averager.takeEpochMetrics())).withPipeline(pipelineTimes);
                     history.add(metrics);
                     listeners.forEach(listener -> listener.onEpoch(metrics));
+                }
+                if (checkpointing && step % plan.checkpointEvery() == 0) {
+                    checkpoints.save(student, new TrainingProgress(new TrainingState(step, epoch + 1, 0), 0, history),
+                            plan.seed());
                 }
             }
         }
@@ -169,9 +190,5 @@ public final class DistillationTrainer {
         }
         student.fit(new DataSet(batch.features(), batch.targets()));
         return student.score();
-    }
-
-    private static TrainingState nextPosition(long step, int epoch, int nextBatch, int stepsPerEpoch) {
-        return nextBatch == stepsPerEpoch ? new TrainingState(step, epoch + 1, 0) : new TrainingState(step, epoch, nextBatch);
     }
 }

@@ -10,6 +10,7 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
@@ -18,6 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.sparkdistill.core.InvalidInputException;
 import org.sparkdistill.core.data.Examples;
+import org.sparkdistill.core.metrics.EpochMetrics;
 import org.sparkdistill.core.metrics.Evaluator;
 import org.sparkdistill.core.teacher.Dl4jTeacher;
 import org.sparkdistill.core.teacher.EnsembleWeighting;
@@ -63,20 +65,23 @@ class CheckpointsTest {
         Examples heldOut = randomExamples("held-out", 30, 2L);
 
         MultiLayerNetwork uninterrupted = student();
-        trainer(plan(), heldOut).train(uninterrupted, data, TrainingState.START, null);
+        List<EpochMetrics> expected = trainer(plan(), heldOut).train(uninterrupted, data, TrainingProgress.START, null);
 
         MultiLayerNetwork interrupted = student();
         Checkpoints checkpoints = new Checkpoints(dir);
         // 7 steps per epoch, 21 in all: checkpoints land at steps 5, 10, 15 and 20.
-        trainer(plan(), heldOut).train(interrupted, data, TrainingState.START, checkpoints);
+        trainer(plan(), heldOut).train(interrupted, data, TrainingProgress.START, checkpoints);
 
         Checkpoints.Checkpoint latest = checkpoints.latest().orElseThrow();
         assertEquals(new TrainingState(20, 2, 6), latest.state());
         Checkpoints.Checkpoint middle = checkpoints.read("step-000000000010");
         assertEquals(new TrainingState(10, 1, 3), middle.state());
+        assertEquals(1, middle.progress().history().size(), "the checkpoint carries the finished epoch's metrics");
 
         MultiLayerNetwork resumed = checkpoints.restore(middle);
-        trainer(plan(), heldOut).train(resumed, data, middle.state(), null);
+        List<EpochMetrics> reported = trainer(plan(), heldOut).train(resumed, data, middle.progress(), null);
+        assertEquals(deterministicPart(expected), deterministicPart(reported),
+                "the resumed run reports every epoch as the uninterrupted one did, the resumed epoch's loss included");
 
         INDArray difference = uninterrupted.params().sub(resumed.params());
         assertEquals(0.0, difference.amaxNumber().doubleValue(), 1e-6, "resumed parameters equal uninterrupted ones");
@@ -85,24 +90,82 @@ class CheckpointsTest {
     }
 
     @Test
+    void aCheckpointAtTheFinalStepResumesToTheWholeHistoryWithoutTraining() {
+        Examples data = randomExamples("train", 100, 1L);
+        Examples heldOut = randomExamples("held-out", 30, 2L);
+        Checkpoints checkpoints = new Checkpoints(dir);
+        // 7 steps per epoch, 21 in all: checkpoints every 7 steps land at the end of each epoch, the last at step 21.
+        TrainingPlan plan = new TrainingPlan(3, 16, 99L, Schedule.linear(4.0, 2.0), Schedule.linear(1.0, 0.2), 7);
+        MultiLayerNetwork trained = student();
+        List<EpochMetrics> expected = trainer(plan, heldOut).train(trained, data, TrainingProgress.START, checkpoints);
+
+        Checkpoints.Checkpoint last = checkpoints.latest().orElseThrow();
+        assertEquals(new TrainingState(21, 3, 0), last.state());
+        assertEquals(expected, last.progress().history(), "the final checkpoint is written after the last evaluation");
+        MultiLayerNetwork resumed = checkpoints.restore(last);
+        assertEquals(expected, trainer(plan, heldOut).train(resumed, data, last.progress(), null));
+        assertEquals(0.0, trained.params().sub(resumed.params()).amaxNumber().doubleValue(), 0.0);
+    }
+
+    /** Two intact checkpoints in {@code dir}, at steps 3 and 6 of the first epoch. */
+    Checkpoints checkpointsAtSteps3And6() {
+        Checkpoints checkpoints = new Checkpoints(dir);
+        checkpoints.save(student(), TrainingProgress.of(new TrainingState(3, 0, 3)), 1L);
+        checkpoints.save(student(), TrainingProgress.of(new TrainingState(6, 0, 6)), 1L);
+        return checkpoints;
+    }
+
+    @Test
+    void aTruncatedLatestModelFallsBackToTheCheckpointBeforeItAndNamesTheFile() throws IOException {
+        Checkpoints checkpoints = checkpointsAtSteps3And6();
+        Path model = dir.resolve("step-000000000006").resolve(Checkpoints.MODEL_FILE);
+        byte[] whole = Files.readAllBytes(model);
+        Files.write(model, java.util.Arrays.copyOf(whole, whole.length / 2));
+
+        List<String> warnings = new ArrayList<>();
+        assertEquals(3, checkpoints.latest(warnings::add).orElseThrow().state().step());
+        assertEquals(1, warnings.size(), warnings.toString());
+        assertTrue(warnings.get(0).contains(model.toString()) && warnings.get(0).contains("truncated or corrupt")
+                && warnings.get(0).contains("falling back"), warnings.get(0));
+    }
+
+    @Test
+    void aCorruptHistoryOrStateAlsoFallsBackAndNoIntactCheckpointMeansNone() throws IOException {
+        Checkpoints checkpoints = checkpointsAtSteps3And6();
+        Path history = dir.resolve("step-000000000006").resolve(EpochHistoryFile.FILE);
+        Files.write(history, new byte[] {1, 2, 3});
+        List<String> warnings = new ArrayList<>();
+        assertEquals(3, checkpoints.latest(warnings::add).orElseThrow().state().step());
+        assertTrue(warnings.get(0).contains(history.toString()), warnings.toString());
+
+        Files.writeString(dir.resolve("step-000000000003").resolve(Checkpoints.STATE_FILE), "");
+        warnings.clear();
+        assertTrue(checkpoints.latest(warnings::add).isEmpty());
+        assertEquals(2, warnings.size(), warnings.toString());
+    }
+
+    @Test
     void stateFileMatchesTheGoldenFormat() throws IOException {
         String golden;
         try (InputStream in = getClass().getResourceAsStream("/checkpoint/golden-state.properties")) {
             golden = new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
-        assertEquals(golden, Checkpoints.formatState(new TrainingState(120, 2, 7), 42L));
-        Path folder = dir.resolve("step-000000000120");
-        Files.createDirectories(folder);
-        Files.writeString(folder.resolve(Checkpoints.STATE_FILE), golden);
-        Checkpoints.Checkpoint read = new Checkpoints(dir).read("step-000000000120");
-        assertEquals(new TrainingState(120, 2, 7), read.state());
+        assertEquals(golden, Checkpoints.formatState(new TrainingProgress(new TrainingState(120, 2, 7), 3.25,
+                List.of()), 42L, "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff",
+                "ffeeddccbbaa99887766554433221100ffeeddccbbaa99887766554433221100"));
+        Checkpoints checkpoints = new Checkpoints(dir);
+        checkpoints.save(student(), new TrainingProgress(new TrainingState(120, 2, 7), 3.25, List.of()), 42L);
+        Checkpoints.Checkpoint read = checkpoints.read("step-000000000120");
+        assertEquals(new TrainingProgress(new TrainingState(120, 2, 7), 3.25, List.of()), read.progress());
         assertEquals(42L, read.seed());
+        String written = Files.readString(dir.resolve("step-000000000120").resolve(Checkpoints.STATE_FILE));
+        assertEquals(golden.replaceAll("Sha256=[0-9a-f]+", "Sha256=…"), written.replaceAll("Sha256=[0-9a-f]+", "Sha256=…"));
     }
 
     @Test
     void latestIgnoresUnfinishedTemporaryFolders() throws IOException {
         Checkpoints checkpoints = new Checkpoints(dir);
-        checkpoints.save(student(), new TrainingState(3, 0, 3), 1L);
+        checkpoints.save(student(), TrainingProgress.of(new TrainingState(3, 0, 3)), 1L);
         Files.createDirectories(dir.resolve(".step-000000000009.tmp-1-2"));
         assertEquals(3, checkpoints.latest().orElseThrow().state().step());
         assertFalse(new Checkpoints(dir.resolve("absent")).latest().isPresent());
@@ -119,5 +182,11 @@ class CheckpointsTest {
         Files.writeString(folder.resolve(Checkpoints.STATE_FILE), "format=" + Checkpoints.FORMAT + "\nstep=x\n");
         InvalidInputException number = assertThrows(InvalidInputException.class, () -> new Checkpoints(dir).read("step-000000000001"));
         assertTrue(number.getMessage().contains("step = x"), number.getMessage());
+    }
+
+    /** Everything an epoch reports except wall time and the measured pipeline times. */
+    static List<List<Double>> deterministicPart(List<EpochMetrics> history) {
+        return history.stream().map(m -> List.of((double) m.epoch(), (double) m.step(), m.trainLoss(), m.accuracy(),
+                m.agreement(), m.teacherKl(), m.ece())).toList();
     }
 }

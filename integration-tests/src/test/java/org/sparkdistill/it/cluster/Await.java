@@ -12,18 +12,18 @@ import java.util.stream.Collectors;
  * Polls a condition of a cluster until it holds; gives up as soon as one of the cluster's processes exits, or when a
  * deadline passes, with the last lines of every process's log.
  */
-final class Await {
+public final class Await {
     private static final Duration POLL_INTERVAL = Duration.ofMillis(250);
 
     private Await() {}
 
     /** One look at the condition: its value once it holds, otherwise what was seen instead. */
-    record Look<T>(Optional<T> value, String seen) {
-        static <T> Look<T> holds(T value) {
+    public record Look<T>(Optional<T> value, String seen) {
+        public static <T> Look<T> holds(T value) {
             return new Look<>(Optional.of(value), "");
         }
 
-        static <T> Look<T> notYet(String seen) {
+        public static <T> Look<T> notYet(String seen) {
             return new Look<>(Optional.empty(), seen);
         }
     }
@@ -35,7 +35,7 @@ final class Await {
      * @param processes the processes that must stay alive meanwhile
      * @throws IllegalStateException when one of {@code processes} exits first or {@code timeout} passes
      */
-    static <T> T until(String goal, Duration timeout, List<ClusterProcess> processes, Supplier<Look<T>> look) {
+    public static <T> T until(String goal, Duration timeout, List<ClusterProcess> processes, Supplier<Look<T>> look) {
         long deadline = System.nanoTime() + timeout.toNanos();
         CompletableFuture<?> anyExit = CompletableFuture.anyOf(
                 processes.stream().map(ClusterProcess::onExit).toArray(CompletableFuture[]::new));

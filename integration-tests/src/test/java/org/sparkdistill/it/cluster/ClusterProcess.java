@@ -14,7 +14,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /** One JVM of a cluster (master, worker or driver) with its standard output and error in one log file. */
-final class ClusterProcess {
+public final class ClusterProcess {
     private static final int TAIL_BYTES = 16 * 1024;
 
     private final String name;
@@ -31,7 +31,7 @@ final class ClusterProcess {
      * Starts {@code command} in {@code directory} with {@code environment} added to this JVM's environment minus its
      * Spark and Hadoop variables, so that the cluster does not depend on how the tests were launched.
      */
-    static ClusterProcess start(String name, List<String> command, Map<String, String> environment, Path directory,
+    public static ClusterProcess start(String name, List<String> command, Map<String, String> environment, Path directory,
             Path log) {
         ProcessBuilder builder = new ProcessBuilder(command).directory(directory.toFile()).redirectErrorStream(true)
                 .redirectOutput(log.toFile());
@@ -50,7 +50,7 @@ final class ClusterProcess {
         return name;
     }
 
-    ProcessHandle handle() {
+    public ProcessHandle handle() {
         return process.toHandle();
     }
 
@@ -67,7 +67,7 @@ final class ClusterProcess {
     }
 
     /** The exit status, or empty when the process is still running after {@code timeout}. */
-    OptionalInt awaitExit(Duration timeout) {
+    public OptionalInt awaitExit(Duration timeout) {
         try {
             return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)
                     ? OptionalInt.of(process.exitValue()) : OptionalInt.empty();
@@ -78,7 +78,7 @@ final class ClusterProcess {
     }
 
     /** The whole log, as the process wrote it so far. */
-    String output() {
+    public String output() {
         try {
             return Files.readString(log, StandardCharsets.UTF_8);
         } catch (IOException e) {

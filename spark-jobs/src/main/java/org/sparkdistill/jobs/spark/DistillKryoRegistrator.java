@@ -20,6 +20,7 @@ import org.sparkdistill.core.teacher.EnsembleWeighting;
 import org.sparkdistill.core.train.Checkpoints;
 import org.sparkdistill.core.train.Schedule;
 import org.sparkdistill.core.train.TrainingPlan;
+import org.sparkdistill.core.train.TrainingProgress;
 import org.sparkdistill.core.train.TrainingState;
 import org.sparkdistill.core.train.UpdaterKind;
 import org.sparkdistill.jobs.ExchangeSpec;
@@ -103,7 +104,8 @@ public final class DistillKryoRegistrator implements KryoRegistrator {
                 CommunicationMetrics.class,
                 PipelineMetrics.class,
                 StageTimes.class,
-                ExchangeSpec.class));
+                ExchangeSpec.class,
+                TrainingProgress.class));
         return classes;
     }
 

@@ -21,7 +21,9 @@ import org.sparkdistill.core.train.CheckpointStore;
  *
  * <p>Serializable so executors can write where the driver reads: it carries the directory and the driver's Hadoop
  * settings, and opens the file system where it is used. On object stores without atomic rename (S3A) a crash
- * during the rename can leave a partial folder; a checkpoint that fails to load is then reported with its path.
+ * during the rename can leave a partial folder; its files then fail the SHA-256 check of
+ * {@link org.sparkdistill.core.train.Checkpoints}, which falls back to the checkpoint before it. Deleting is left to
+ * {@link RunCheckpoints}, which deletes only the folder of the run that finished.
  */
 public final class HadoopCheckpointStore implements CheckpointStore, Serializable {
     private static final long serialVersionUID = 1L;
@@ -96,15 +98,6 @@ public final class HadoopCheckpointStore implements CheckpointStore, Serializabl
     @Override
     public String locate(String name) {
         return folder(name).toString();
-    }
-
-    /** Removes the whole checkpoint directory, once the run it belongs to has published its output. */
-    public void deleteAll() {
-        try {
-            fileSystem().delete(new Path(directory), true);
-        } catch (IOException e) {
-            throw new UncheckedIOException("could not delete checkpoints in " + directory + ": " + e.getMessage(), e);
-        }
     }
 
     private Path folder(String name) {

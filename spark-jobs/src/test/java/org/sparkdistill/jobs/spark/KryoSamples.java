@@ -23,6 +23,7 @@ import org.sparkdistill.core.teacher.EnsembleWeighting;
 import org.sparkdistill.core.train.Schedule;
 import org.sparkdistill.core.train.TrainingPlan;
 import org.sparkdistill.core.train.Checkpoints;
+import org.sparkdistill.core.train.TrainingProgress;
 import org.sparkdistill.core.train.TrainingState;
 import org.sparkdistill.core.train.UpdaterKind;
 import org.sparkdistill.jobs.ExchangeSpec;
@@ -101,7 +102,9 @@ final class KryoSamples {
                 new TeacherSpecs(List.of("/models/a.zip", "/models/b.zip"), new double[] {1.0, 3.0},
                         EnsembleWeighting.FIXED),
                 new DatasetInfo(new int[] {1, 28, 28}, 10, 60000),
-                new Checkpoints.Checkpoint("step-000000000020", new TrainingState(20, 1, 4), 7L),
+                new Checkpoints.Checkpoint("step-000000000020",
+                        new TrainingProgress(new TrainingState(20, 1, 4), 1.75, List.of(first)), 7L),
+                new TrainingProgress(new TrainingState(20, 1, 4), 1.75, List.of(first)),
                 communication,
                 new ExchangeSpec("fixed:2.5", 30, 7, 45));
     }

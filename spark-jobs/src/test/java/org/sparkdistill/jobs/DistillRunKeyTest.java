@@ -1,0 +1,96 @@
+package org.sparkdistill.jobs;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.sparkdistill.core.train.RunKey;
+import org.sparkdistill.jobs.cache.DatasetFingerprint;
+import org.sparkdistill.jobs.config.ConfigLoader;
+import org.sparkdistill.jobs.config.DistillConfig;
+
+class DistillRunKeyTest {
+    static final DatasetFingerprint ROWS = new DatasetFingerprint(300, "00000000000000ff", "-12345");
+    static final List<byte[]> TEACHER = List.of(new byte[] {1, 2, 3});
+
+    static DistillConfig config(Map<String, String> overrides) {
+        return config(1.0, overrides);
+    }
+
+    static DistillConfig config(double teacherWeight, Map<String, String> overrides) {
+        Map<String, String> all = new HashMap<>(Map.of("training.checkpointEvery", "5"));
+        all.putAll(overrides);
+        return ConfigLoader.parse("data: {train: /data/fashion}\nteachers: [{path: /models/t.zip, weight: "
+                + teacherWeight + "}]\noutput: /runs/out\n", "job.yaml", all);
+    }
+
+    static String id(Map<String, String> overrides) {
+        return DistillRunKey.of(config(overrides), TEACHER, ROWS, null).id();
+    }
+
+    @Test
+    void theKeyListsEverySettingThatShapesTheTrajectoryInCanonicalOrder() {
+        RunKey key = DistillRunKey.of(config(Map.of()), TEACHER, ROWS, null);
+        assertEquals("""
+                student.hidden=[128]
+                student.updater=adam
+                student.learningRate=0.001
+                student.learningRateSchedule=linear
+                teachers[0].sha256=039058c6f2c0cb492c533b0a4d14ef77cc0f78abccced5287d84a1a2011cfb81
+                teachers[0].weight=1.0
+                ensemble.weighting=uniform
+                data.rows=300
+                data.xxhash64Xor=00000000000000ff
+                data.xxhash64Sum=-12345
+                data.limit=0
+                cache.softLabels=false
+                cache.topK=none
+                distillation.temperature=4.0
+                distillation.temperatureEnd=none
+                distillation.alpha=0.9
+                distillation.alphaEnd=none
+                training.epochs=10
+                training.batchSize=64
+                training.workers=1
+                training.seed=42
+                training.checkpointEvery=5
+                """, key.text());
+    }
+
+    @Test
+    void settingsThatDoNotChangeTheStepsLeaveTheKeyAlone() {
+        String base = id(Map.of());
+        for (Map<String, String> change : List.of(Map.of("training.pipelineDepth", "0"),
+                Map.of("training.attempts", "7"), Map.of("training.gradientBuckets", "fused"),
+                Map.of("training.replanEvery", "3"), Map.of("training.ioTimeout", "5"),
+                Map.of("training.handshakeTimeout", "5"), Map.of("output", "/elsewhere"),
+                Map.of("training.checkpointDirectory", "/ckpt"), Map.of("data.test", "/data/other-test"))) {
+            assertEquals(base, id(change), change.toString());
+        }
+    }
+
+    @Test
+    void everySettingThatShapesTheStepsChangesTheKey() {
+        String base = id(Map.of());
+        for (Map<String, String> change : List.of(Map.of("student.hidden", "[64]"), Map.of("student.updater", "sgd"),
+                Map.of("student.learningRate", "0.01"), Map.of("student.learningRateSchedule", "constant"),
+                Map.of("ensemble.weighting", "confidence"),
+                Map.of("data.limit", "100"), Map.of("distillation.temperature", "2"),
+                Map.of("distillation.temperatureEnd", "1"), Map.of("distillation.alpha", "0.5"),
+                Map.of("distillation.alphaEnd", "0"), Map.of("training.epochs", "3"),
+                Map.of("training.batchSize", "32"), Map.of("training.workers", "2"), Map.of("training.seed", "1"),
+                Map.of("training.checkpointEvery", "6"))) {
+            assertNotEquals(base, id(change), change.toString());
+        }
+        assertNotEquals(base, DistillRunKey.of(config(2.0, Map.of()), TEACHER, ROWS, null).id());
+        assertNotEquals(base, DistillRunKey.of(config(Map.of()), List.of(new byte[] {9}), ROWS, null).id());
+        assertNotEquals(base, DistillRunKey.of(config(Map.of()), TEACHER,
+                new DatasetFingerprint(300, "00000000000000fe", "-12345"), null).id());
+        assertNotEquals(base, DistillRunKey.of(config(Map.of()), TEACHER, ROWS, 5).id());
+        assertNotEquals(DistillRunKey.of(config(Map.of()), TEACHER, ROWS, 5).id(),
+                DistillRunKey.of(config(Map.of()), TEACHER, ROWS, 3).id());
+    }
+}

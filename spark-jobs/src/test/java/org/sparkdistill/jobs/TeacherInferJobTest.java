@@ -179,7 +179,7 @@ class TeacherInferJobTest {
         Path poisoned = CacheFixtures.poisonedTeacher(dir);
         Path cache = dir.resolve("interrupted");
         DistillConfig failing = CacheFixtures.config(poisonedData, in.test(), List.of(poisoned), dir.resolve("o"),
-                Map.of("cache.path", cache.toString()));
+                Map.of("cache.path", cache.toString(), "overwrite", "true"));
 
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> TeacherInferJob.run(in.spark(), failing));
         assertTrue(e.getMessage().startsWith("teacher inference failed; nothing was written to " + cache.toAbsolutePath()),

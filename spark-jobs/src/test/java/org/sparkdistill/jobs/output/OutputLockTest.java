@@ -45,22 +45,27 @@ class OutputLockTest {
         return process;
     }
 
-    void assertHeldElsewhere(Path output) {
-        InvalidInputException e = assertThrows(InvalidInputException.class, () -> OutputLock.take(output).close());
-        assertTrue(e.getMessage().startsWith("output " + output + " is being written by another run, which holds the"
-                + " lock file " + OutputLock.fileOf(output)), e.getMessage());
+    /** Starts a holder of {@code output}'s lock, checks that it keeps this process out, then stops it. */
+    void holdElsewhereThenStop(Path output, boolean kill) throws Exception {
+        Process process = holder(output);
+        try {
+            InvalidInputException e = assertThrows(InvalidInputException.class, () -> OutputLock.take(output).close());
+            assertTrue(e.getMessage().startsWith("output " + output + " is being written by another run, which holds"
+                    + " the lock file " + OutputLock.fileOf(output)), e.getMessage());
+        } finally {
+            if (kill) {
+                process.destroyForcibly();
+            } else {
+                process.destroy();
+            }
+            assertTrue(process.waitFor(1, TimeUnit.MINUTES));
+        }
     }
 
     @Test
     void anotherProcessHoldsTheLockUntilItEndsAndItsShutdownDeletesTheFile() throws Exception {
         Path output = dir.resolve("out");
-        Process process = holder(output);
-        try {
-            assertHeldElsewhere(output);
-        } finally {
-            process.destroy();
-            assertTrue(process.waitFor(1, TimeUnit.MINUTES));
-        }
+        holdElsewhereThenStop(output, false);
         assertFalse(Files.exists(OutputLock.fileOf(output)), "stopping the holder deleted its lock file");
         OutputLock.take(output).close();
         assertEquals(List.of(), List.of(dir.toFile().list()));
@@ -69,13 +74,7 @@ class OutputLockTest {
     @Test
     void aKilledHoldersLockFileStaysButLocksNobodyOut() throws Exception {
         Path output = dir.resolve("out");
-        Process process = holder(output);
-        try {
-            assertHeldElsewhere(output);
-        } finally {
-            process.destroyForcibly();
-            assertTrue(process.waitFor(1, TimeUnit.MINUTES));
-        }
+        holdElsewhereThenStop(output, true);
         assertTrue(Files.exists(OutputLock.fileOf(output)), "a killed process deletes nothing");
         try (OutputLock lock = OutputLock.take(output)) {
             assertEquals(OutputLock.fileOf(output), lock.file());

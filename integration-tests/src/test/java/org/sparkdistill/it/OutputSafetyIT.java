@@ -144,6 +144,25 @@ class OutputSafetyIT {
     }
 
     @Test
+    void quickstartIntoItsDataOrItsTeacherCacheIsRefused() throws IOException {
+        // No IDX files: the refusals come before the data is read, and a run that got past them would fail at once
+        // instead of training a teacher on 60,000 images.
+        Path quickData = Files.createDirectories(dir.resolve("quickstart-data"));
+        Files.writeString(quickData.resolve("notes.txt"), "kept");
+        Path teachers = dir.resolve("teacher-cache");
+        Path insideData = quickData.resolve("quickstart");
+        assertRefused(Fixtures.cli("quickstart", "--data", quickData.toString(), "--cache", teachers.toString(),
+                "--output", insideData.toString(), "--overwrite"), "--output = " + insideData + " lies inside the input"
+                + " --data = " + quickData);
+        assertRefused(Fixtures.cli("quickstart", "--data", quickData.toString(), "--cache", teachers.toString(),
+                "--output", teachers.toString(), "--overwrite"), "--output = " + teachers + " is the input --cache = "
+                + teachers);
+        assertEquals(List.of("notes.txt"), Fixtures.listing(quickData));
+        assertEquals("kept", Files.readString(quickData.resolve("notes.txt")));
+        assertFalse(Files.exists(teachers));
+    }
+
+    @Test
     void theCacheDistillReadsAsItsOutputIsRefused() {
         assertRefused(distill("--cache", cache.toString(), "--output", cache.toString(), "--overwrite"),
                 "output = " + cache + " is the input cache.path = " + cache);

@@ -13,6 +13,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.lossfunctions.impl.LossMCXENT;
+import org.sparkdistill.core.io.OutputMarker;
 import org.sparkdistill.core.train.Networks;
 import org.sparkdistill.jobs.DistillJob;
 import org.sparkdistill.jobs.Provenance;
@@ -38,8 +39,8 @@ class DistillIT {
                 "--teacher", teacher.toString(), "--epochs", "2", "--seed", "5", "--output", out.toString(),
                 "--master", "local[2]", "--set", "student.hidden=32");
         assertEquals(0, run.status(), run.err());
-        assertEquals(List.of(DistillJob.CONFIG_FILE, ComparisonReport.JSON_FILE, Provenance.FILE_NAME, DistillJob.MODEL_FILE),
-                Fixtures.listing(out));
+        assertEquals(List.of(OutputMarker.FILE_NAME, DistillJob.CONFIG_FILE, ComparisonReport.JSON_FILE, Provenance.FILE_NAME,
+                DistillJob.MODEL_FILE), Fixtures.listing(out));
         MultiLayerNetwork student = ModelSerializer.restoreMultiLayerNetwork(out.resolve(DistillJob.MODEL_FILE).toFile());
         assertTrue(Networks.loss(student) instanceof LossMCXENT, "the saved student is a plain DL4J classifier");
         String metrics = Files.readString(out.resolve(ComparisonReport.JSON_FILE));

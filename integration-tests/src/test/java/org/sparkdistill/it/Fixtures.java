@@ -61,6 +61,12 @@ final class Fixtures {
      * training rows: one teacher, its soft-label cache, and a 784-32-10 student trained for 2 epochs with seed 5.
      */
     static Path cacheJob(Path file, Path teacher, Path cache, Path output, int limit, int topK) throws IOException {
+        return cacheJob(file, fashionMnist(), teacher, cache, output, limit, topK);
+    }
+
+    /** {@link #cacheJob(Path, Path, Path, Path, int, int)} on the Fashion-MNIST IDX directory {@code data}. */
+    static Path cacheJob(Path file, Path data, Path teacher, Path cache, Path output, int limit, int topK)
+            throws IOException {
         return Files.writeString(file, """
                 data: {train: %s, limit: %d}
                 teachers: [{path: %s}]
@@ -70,7 +76,7 @@ final class Fixtures {
                 cache: {path: %s, topK: %d}
                 output: %s
                 spark: {master: "local[2]"}
-                """.formatted(fashionMnist(), limit, teacher, cache, topK, output));
+                """.formatted(data, limit, teacher, cache, topK, output));
     }
 
     /** The result of one CLI run: its exit status and what it wrote to standard error. */

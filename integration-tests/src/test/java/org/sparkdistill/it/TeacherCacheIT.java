@@ -13,6 +13,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.sparkdistill.core.io.OutputMarker;
 import org.sparkdistill.jobs.DistillJob;
 import org.sparkdistill.jobs.cache.CacheManifest;
 import org.sparkdistill.jobs.cli.SparkDistill;
@@ -45,7 +46,8 @@ class TeacherCacheIT {
 
     @Test
     void theCacheHoldsEveryRowsWholeLogitsAndAManifestNamingTheTeacher() throws IOException {
-        assertEquals(List.of(CacheManifest.TABLE, CacheManifest.FILE_NAME), Fixtures.listing(wholeCache));
+        assertEquals(List.of(OutputMarker.FILE_NAME, CacheManifest.TABLE, CacheManifest.FILE_NAME),
+                Fixtures.listing(wholeCache));
         String manifest = Files.readString(wholeCache.resolve(CacheManifest.FILE_NAME));
         assertTrue(manifest.contains("\"topK\": 10") && manifest.contains("\"full\": true")
                 && manifest.contains("\"rows\": 2000") && manifest.contains("\"file\": \"teacher.zip\"")

@@ -118,7 +118,7 @@ public final class DistillJob {
         TrainedStudent trained = result.student();
         Path output = Path.of(config.output());
         RunSummary summary = new RunSummary(runName, trained.history(), (System.nanoTime() - started) / 1e9);
-        AtomicDirectory.publish(output, dir -> {
+        AtomicDirectory.publishOutput(output, "distill", config.overwrite(), dir -> {
             Files.write(dir.resolve(MODEL_FILE), trained.modelZip());
             Files.writeString(dir.resolve(CONFIG_FILE), config.toYaml(), StandardCharsets.UTF_8);
             Files.writeString(dir.resolve(ComparisonReport.JSON_FILE), Json.write(summary.toJsonTree()),

@@ -12,10 +12,19 @@ import org.sparkdistill.jobs.spark.InputData;
 public final class PrepareJob {
     private PrepareJob() {}
 
+    /** Writes {@code examples} to a new directory {@code output}; an existing one is refused. */
     public static void run(SparkSession spark, Examples examples, Path output) {
+        run(spark, examples, output, false);
+    }
+
+    /**
+     * Writes {@code examples} to {@code output}, replacing an earlier output of {@code prepare} there only when
+     * {@code overwrite} (see {@link AtomicDirectory#publishOutput}).
+     */
+    public static void run(SparkSession spark, Examples examples, Path output, boolean overwrite) {
         spark.sparkContext().setJobDescription("spark-distill prepare: " + examples);
         try {
-            AtomicDirectory.publish(output, staging -> {
+            AtomicDirectory.publishOutput(output, "prepare", overwrite, staging -> {
                 // The staging directory is this job's own, so Spark may replace it with the table.
                 ExampleFrames.toFrame(spark, examples).write().mode(SaveMode.Overwrite).parquet(staging.toString());
                 InputData.infoOf(examples).writeTo(staging);

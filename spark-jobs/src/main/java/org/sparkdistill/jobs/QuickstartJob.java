@@ -28,10 +28,11 @@ public final class QuickstartJob {
      * What the quickstart runs.
      *
      * @param limit training rows the students see (the teacher sees all)
+     * @param overwrite whether an earlier quickstart output at {@code output} may be replaced
      */
     public record Settings(Path data, Path output, Path cache, long seed, int limit, int epochs, int batchSize,
                            List<Integer> hidden, double learningRate, double temperature, double alpha,
-                           TeacherTraining.Recipe teacher, String master) {}
+                           TeacherTraining.Recipe teacher, String master, boolean overwrite) {}
 
     public static ComparisonReport run(SparkSession spark, Settings s) {
         TeacherTraining.Trained teacher = TeacherTraining.trainOrReuse(FashionMnist.train(s.data()),
@@ -39,7 +40,7 @@ public final class QuickstartJob {
         System.out.printf("teacher: %.2f%% accuracy (%s)%n", 100 * teacher.accuracy(),
                 teacher.cached() ? "from the cache, " + teacher.model() : "trained in " + Math.round(teacher.seconds()) + " s");
         List<RunSummary> runs = new ArrayList<>();
-        AtomicDirectory.publish(s.output(), dir -> {
+        AtomicDirectory.publishOutput(s.output(), "quickstart", s.overwrite(), dir -> {
             Files.copy(teacher.model(), dir.resolve(TEACHER_FILE));
             runs.add(DistillJob.run(spark, config(s, dir.resolve("alone"), teacher.model(), 0.0), "student alone").summary());
             runs.add(DistillJob.run(spark, config(s, dir.resolve("distilled"), teacher.model(), s.alpha()),

@@ -109,7 +109,7 @@ public final class TeacherInferJob {
                     .map(list -> list.stream().map(CacheManifest.HintColumn::column).toList()).toList();
             Dataset<Row> table = spark.createDataFrame(inferred, CacheColumns.schema(hintNames));
             manifest = manifest(teachers, zips, hints, settings.topK(), classes, fingerprint);
-            AtomicDirectory.publish(target, staging -> {
+            AtomicDirectory.publishOutput(target, "teacher-infer", config.overwrite(), staging -> {
                 // The manifest, which makes the directory a cache, comes last.
                 table.write().mode(SaveMode.ErrorIfExists).parquet(staging.resolve(CacheManifest.TABLE).toString());
                 manifest.writeTo(staging);

@@ -28,6 +28,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.sparkdistill.core.InvalidInputException;
 import org.sparkdistill.core.data.Examples;
+import org.sparkdistill.core.io.OutputMarker;
 import org.sparkdistill.core.teacher.Dl4jTeacher;
 import org.sparkdistill.core.teacher.TopKLogits;
 import org.sparkdistill.jobs.cache.CacheColumns;
@@ -102,8 +103,8 @@ class TeacherInferJobTest {
                         toFloats(cached.getList(4)), 1e-5f, "row " + id);
             }
         }
-        assertEquals(List.of(CacheManifest.TABLE, CacheManifest.FILE_NAME), CacheFixtures.listing(cache),
-                "the Parquet table and its manifest");
+        assertEquals(List.of(OutputMarker.FILE_NAME, CacheManifest.TABLE, CacheManifest.FILE_NAME),
+                CacheFixtures.listing(cache), "the Parquet table, its manifest and the output marker");
         assertTrue(CacheFixtures.listing(dir).stream().noneMatch(n -> n.startsWith(".top2")), "no staging is left");
         assertEquals(-1, outcome.resourceProfileId(), "local mode applies no resource profile");
         assertTrue(outcome.resources().contains("not applied: Spark master local[2] does not support stage-level"
@@ -179,7 +180,7 @@ class TeacherInferJobTest {
         Path poisoned = CacheFixtures.poisonedTeacher(dir);
         Path cache = dir.resolve("interrupted");
         DistillConfig failing = CacheFixtures.config(poisonedData, in.test(), List.of(poisoned), dir.resolve("o"),
-                Map.of("cache.path", cache.toString()));
+                Map.of("cache.path", cache.toString(), "overwrite", "true"));
 
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> TeacherInferJob.run(in.spark(), failing));
         assertTrue(e.getMessage().startsWith("teacher inference failed; nothing was written to " + cache.toAbsolutePath()),

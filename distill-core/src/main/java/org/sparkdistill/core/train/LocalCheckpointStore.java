@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.stream.Stream;
 import org.sparkdistill.core.io.AtomicDirectory;
 
-/** Checkpoint folders in a directory of the local file system, each published through {@link AtomicDirectory}. */
+/** Checkpoint folders in a directory of the local file system, each published (and replaced) through {@link AtomicDirectory}. */
 public final class LocalCheckpointStore implements CheckpointStore {
     private final Path directory;
 
@@ -19,7 +19,7 @@ public final class LocalCheckpointStore implements CheckpointStore {
 
     @Override
     public void publish(String name, FolderWriter writer) {
-        AtomicDirectory.publish(directory.resolve(name), folder -> writer.write(file -> Files.newOutputStream(folder.resolve(file))));
+        AtomicDirectory.replace(directory.resolve(name), folder -> writer.write(file -> Files.newOutputStream(folder.resolve(file))));
     }
 
     @Override

@@ -4,7 +4,11 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.sparkdistill.jobs.DistillJob;
+import org.sparkdistill.jobs.JobInputs;
 import org.sparkdistill.jobs.config.DistillConfig;
+import org.sparkdistill.jobs.output.NamedPath;
+import org.sparkdistill.jobs.output.OutputLock;
+import org.sparkdistill.jobs.output.OutputRules;
 import org.sparkdistill.jobs.spark.Sessions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -46,7 +50,9 @@ public final class DistillCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         DistillConfig resolved = resolve();
-        try (Sessions.Scope session = Sessions.open("distill", resolved.master())) {
+        OutputLock lock = OutputRules.claim("distill", new NamedPath("output", resolved.output()),
+                OutputRules.Kind.DIRECTORY, resolved.overwrite(), JobInputs.ofDistill(resolved, job.config));
+        try (lock; Sessions.Scope session = Sessions.open("distill", resolved.master())) {
             DistillJob.Outcome outcome = DistillJob.run(session.spark(), resolved, "student");
             System.out.println(outcome.summary().last());
             System.out.println("wrote " + outcome.output().toAbsolutePath());

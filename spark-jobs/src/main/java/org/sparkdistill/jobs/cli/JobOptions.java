@@ -25,6 +25,9 @@ final class JobOptions {
     @Option(names = "--master", description = "Spark master when not run through spark-submit (spark.master).")
     String master;
 
+    @Option(names = "--overwrite", description = "Replace an earlier output of this command (overwrite).")
+    Boolean overwrite;
+
     @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Any setting by its dotted key, e.g. --set student.hidden=64,32")
     Map<String, String> settings = new LinkedHashMap<>();
 
@@ -38,6 +41,7 @@ final class JobOptions {
         put(overrides, "data.limit", limit);
         put(overrides, "teachers", teachers == null ? null : String.join(",", teachers));
         put(overrides, "spark.master", master);
+        put(overrides, "overwrite", overwrite);
         overrides.putAll(commandOverrides);
         overrides.putAll(settings);
         return config == null ? ConfigLoader.parse("{}", "command line", overrides) : ConfigLoader.load(config, overrides);

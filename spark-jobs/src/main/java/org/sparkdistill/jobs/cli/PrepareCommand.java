@@ -1,11 +1,15 @@
 package org.sparkdistill.jobs.cli;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import org.sparkdistill.core.data.CsvExamples;
 import org.sparkdistill.core.data.Examples;
 import org.sparkdistill.core.data.FashionMnist;
 import org.sparkdistill.jobs.PrepareJob;
+import org.sparkdistill.jobs.output.NamedPath;
+import org.sparkdistill.jobs.output.OutputLock;
+import org.sparkdistill.jobs.output.OutputRules;
 import org.sparkdistill.jobs.spark.Sessions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -29,15 +33,26 @@ public final class PrepareCommand implements Callable<Integer> {
     @Option(names = "--classes", description = "For CSV input: number of classes (default: ${DEFAULT-VALUE}).")
     int classes = 10;
 
+    @Option(names = "--overwrite", description = "Replace an earlier output of prepare.")
+    boolean overwrite;
+
     @Option(names = "--master", description = "Spark master when not run through spark-submit (default: ${DEFAULT-VALUE}).")
     String master = "local[*]";
 
     @Override
     public Integer call() {
+        OutputLock lock = OutputRules.claim("prepare", new NamedPath("--output", output.toString()),
+                OutputRules.Kind.DIRECTORY, overwrite, List.of(new NamedPath("--input", input.toString())));
+        try (lock) {
+            return convert();
+        }
+    }
+
+    private int convert() {
         Examples examples = input.toString().endsWith(".csv") ? CsvExamples.read(input, classes, null)
                 : split == Split.TRAIN ? FashionMnist.train(input) : FashionMnist.test(input);
         try (Sessions.Scope session = Sessions.open("prepare", master)) {
-            PrepareJob.run(session.spark(), examples, output);
+            PrepareJob.run(session.spark(), examples, output, overwrite);
         }
         System.out.println("wrote " + examples.size() + " rows to " + output.toAbsolutePath());
         return 0;

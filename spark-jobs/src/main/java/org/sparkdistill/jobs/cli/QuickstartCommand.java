@@ -6,6 +6,9 @@ import java.util.concurrent.Callable;
 import org.sparkdistill.core.data.FashionMnist;
 import org.sparkdistill.jobs.QuickstartJob;
 import org.sparkdistill.jobs.TeacherTraining;
+import org.sparkdistill.jobs.output.NamedPath;
+import org.sparkdistill.jobs.output.OutputLock;
+import org.sparkdistill.jobs.output.OutputRules;
 import org.sparkdistill.jobs.report.ComparisonReport;
 import org.sparkdistill.jobs.spark.Sessions;
 import picocli.CommandLine.Command;
@@ -52,14 +55,21 @@ public final class QuickstartCommand implements Callable<Integer> {
     @Option(names = "--teacher-epochs", description = "Teacher epochs (default: ${DEFAULT-VALUE}).")
     int teacherEpochs = 2;
 
+    @Option(names = "--overwrite", description = "Replace an earlier output of quickstart.")
+    boolean overwrite;
+
     @Option(names = "--master", description = "Spark master (default: ${DEFAULT-VALUE}).")
     String master = "local[*]";
 
     @Override
     public Integer call() {
         QuickstartJob.Settings settings = new QuickstartJob.Settings(data, output, cache, seed, limit, epochs, batchSize,
-                hidden, learningRate, temperature, alpha, new TeacherTraining.Recipe(teacherEpochs, 64, 42L, 0.001), master);
-        try (Sessions.Scope session = Sessions.open("quickstart", master)) {
+                hidden, learningRate, temperature, alpha, new TeacherTraining.Recipe(teacherEpochs, 64, 42L, 0.001), master,
+                overwrite);
+        OutputLock lock = OutputRules.claim("quickstart", new NamedPath("--output", output.toString()),
+                OutputRules.Kind.DIRECTORY, overwrite,
+                List.of(new NamedPath("--data", data.toString()), new NamedPath("--cache", cache.toString())));
+        try (lock; Sessions.Scope session = Sessions.open("quickstart", master)) {
             ComparisonReport report = QuickstartJob.run(session.spark(), settings);
             System.out.println();
             System.out.print(report.table());

@@ -4,9 +4,13 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.sparkdistill.core.InvalidInputException;
+import org.sparkdistill.jobs.JobInputs;
 import org.sparkdistill.jobs.TeacherInferJob;
 import org.sparkdistill.jobs.cache.CacheManifest;
 import org.sparkdistill.jobs.config.DistillConfig;
+import org.sparkdistill.jobs.output.NamedPath;
+import org.sparkdistill.jobs.output.OutputLock;
+import org.sparkdistill.jobs.output.OutputRules;
 import org.sparkdistill.jobs.spark.Sessions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -31,7 +35,9 @@ public final class TeacherInferCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         DistillConfig resolved = resolve();
-        try (Sessions.Scope session = Sessions.open("teacher-infer", resolved.master())) {
+        OutputLock lock = OutputRules.claim("teacher-infer", new NamedPath("cache.path", resolved.cache().path()),
+                OutputRules.Kind.DIRECTORY, resolved.overwrite(), JobInputs.ofTeacherInfer(resolved, job.config));
+        try (lock; Sessions.Scope session = Sessions.open("teacher-infer", resolved.master())) {
             TeacherInferJob.Outcome outcome = TeacherInferJob.run(session.spark(), resolved);
             CacheManifest manifest = outcome.manifest();
             System.out.println("inference tasks: " + outcome.resources());

@@ -1,11 +1,15 @@
 package org.sparkdistill.jobs.cli;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.sparkdistill.core.data.Examples;
 import org.sparkdistill.core.data.FashionMnist;
 import org.sparkdistill.jobs.TeacherTraining;
+import org.sparkdistill.jobs.output.NamedPath;
+import org.sparkdistill.jobs.output.OutputLock;
+import org.sparkdistill.jobs.output.OutputRules;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -31,11 +35,22 @@ public final class TrainTeacherCommand implements Callable<Integer> {
     @Option(names = "--seed", description = "Seed (default: ${DEFAULT-VALUE}).")
     long seed = 42;
 
+    @Option(names = "--overwrite", description = "Replace an existing model file (never a directory or an input).")
+    boolean overwrite;
+
     @Option(names = "--limit", description = "Use the first N training rows; 0 = all (default: ${DEFAULT-VALUE}).")
     int limit;
 
     @Override
     public Integer call() {
+        OutputLock lock = OutputRules.claim("train-teacher", new NamedPath("--output", output.toString()),
+                OutputRules.Kind.FILE, overwrite, List.of(new NamedPath("--data", data.toString())));
+        try (lock) {
+            return train();
+        }
+    }
+
+    private int train() {
         Examples train = FashionMnist.train(data);
         if (limit > 0) {
             train = train.head(Math.min(limit, train.size()));

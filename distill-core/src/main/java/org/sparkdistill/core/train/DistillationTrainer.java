@@ -20,6 +20,7 @@ import org.sparkdistill.core.metrics.PipelineMetrics;
 import org.sparkdistill.core.metrics.Evaluator;
 import org.sparkdistill.core.teacher.SoftTargetSource;
 import org.sparkdistill.gradients.collective.Communicator;
+import org.sparkdistill.gradients.collective.KeepAlive;
 
 /**
  * Trains a student towards soft targets: per batch, teacher targets, then one optimizer step on the KD loss.
@@ -125,20 +126,25 @@ public final class DistillationTrainer {
                         step++;
                         if (replica.leads() && checkpoints != null && plan.checkpointEvery() > 0
                                 && step % plan.checkpointEvery() == 0) {
-                            checkpoints.save(student,
-                                    nextPosition(step, epoch, batch.request().batch() + 1, stepsPerEpoch), plan.seed());
+                            try (KeepAlive saving = replica.keepAlive("checkpoint")) {
+                                checkpoints.save(student, nextPosition(step, epoch, batch.request().batch() + 1,
+                                        stepsPerEpoch), plan.seed());
+                            }
                         }
                     }
                     pipelineTimes = new PipelineMetrics(plan.pipelineDepth(), batches.times());
                 }
                 if (replica.leads()) {
-                    double meanLoss = lossSum / Math.max(1, stepsPerEpoch - firstBatch);
-                    EpochMetrics evaluated = evaluator.evaluate(student, epoch + 1, step, meanLoss,
-                            (System.nanoTime() - started) / 1e9);
-                    EpochMetrics metrics = (averager == null ? evaluated
-                            : evaluated.withCommunication(averager.takeEpochMetrics())).withPipeline(pipelineTimes);
-                    history.add(metrics);
-                    listeners.forEach(listener -> listener.onEpoch(metrics));
+                    // The other replicas wait on rank 0 in the next step's exchange meanwhile.
+                    try (KeepAlive evaluating = replica.keepAlive("evaluation")) {
+                        double meanLoss = lossSum / Math.max(1, stepsPerEpoch - firstBatch);
+                        EpochMetrics evaluated = evaluator.evaluate(student, epoch + 1, step, meanLoss,
+                                (System.nanoTime() - started) / 1e9);
+                        EpochMetrics metrics = (averager == null ? evaluated
+                                : evaluated.withCommunication(averager.takeEpochMetrics())).withPipeline(pipelineTimes);
+                        history.add(metrics);
+                        listeners.forEach(listener -> listener.onEpoch(metrics));
+                    }
                 }
             }
         }

@@ -98,7 +98,8 @@ class TcpKeepAliveTest {
 
             long frozen = System.nanoTime();
             assertEquals(0, new ProcessBuilder("kill", "-STOP", Long.toString(child.pid())).start().waitFor());
-            ExecutionException failed = assertThrows(ExecutionException.class, () -> waiting.get(1, TimeUnit.MINUTES));
+            ExecutionException failed = assertThrows(ExecutionException.class,
+                    () -> waiting.get(10 * TIMEOUT.toMillis(), TimeUnit.MILLISECONDS));
             long detectedAfter = System.nanoTime() - frozen;
             assertInstanceOf(CollectiveException.class, failed.getCause());
             assertTrue(failed.getCause().getMessage().startsWith("rank 0: no progress receiving from rank 1 at "),
@@ -113,6 +114,29 @@ class TcpKeepAliveTest {
             child.destroyForcibly();
             child.waitFor();
         }
+    }
+
+    @Test
+    void closingTheTransportEndsTheKeepAliveThreadsOfItsOpenScopes() {
+        List<Transport> group = TcpTransportTest.connect(2, new TcpOptions(Duration.ofMinutes(1),
+                Duration.ofSeconds(10), TIMEOUT, 1 << 16));
+        try {
+            KeepAlive first = group.get(0).keepAlive("evaluation");
+            KeepAlive second = group.get(0).keepAlive("checkpoint");
+            assertEquals(List.of("spark-distill keep-alive, rank 0 (checkpoint)",
+                    "spark-distill keep-alive, rank 0 (evaluation)"), keepAliveThreads());
+            group.get(0).close();
+            assertEquals(List.of(), keepAliveThreads(), "no keep-alive thread outlives its transport");
+            first.close();
+            second.close();
+        } finally {
+            group.forEach(Transport::close);
+        }
+    }
+
+    private static List<String> keepAliveThreads() {
+        return Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive).map(Thread::getName)
+                .filter(name -> name.startsWith("spark-distill keep-alive")).sorted().toList();
     }
 
     private static void join(Thread thread) {

@@ -257,6 +257,36 @@ abstract class TransportContract {
         assertTrue(onRankZero.failure().getMessage().contains("rank 0"), onRankZero.failure().getMessage());
     }
 
+    @Test
+    void aKeepAliveOnAClosedTransportIsRefused() {
+        List<Transport> transports = group(2);
+        transports.forEach(Transport::close);
+        CollectiveException refused = assertThrows(CollectiveException.class,
+                () -> transports.get(0).keepAlive("late work"));
+        assertEquals("rank 0: the transport is closed", refused.getMessage());
+    }
+
+    @Test
+    void aKeepAliveScopeClosesTwiceAndWithoutPeersHarmlessly() {
+        List<Transport> alone = group(1);
+        alone.get(0).keepAlive("work alone").close();
+        List<Transport> pair = group(2);
+        try {
+            KeepAlive scope = pair.get(0).keepAlive("work");
+            scope.close();
+            scope.close();
+            List<float[]> sums = Ranks.all(2, rank -> {
+                INDArray v = integers(rank, 10);
+                Communicator.of(pair.get(rank)).allReduceSum(v);
+                return v.toFloatVector();
+            });
+            sums.forEach(sum -> assertArrayEquals(integerSum(2, 10), sum));
+        } finally {
+            alone.forEach(Transport::close);
+            pair.forEach(Transport::close);
+        }
+    }
+
     /** A rank's second all-reduce: the sum, or the failure, and how long the rank spent in it. */
     private record Waited(float[] sum, Throwable failure, long nanos) {
     }

@@ -24,16 +24,16 @@ public final class InProcessTransport implements Transport {
 
     private final int rank;
     private final List<List<BlockingQueue<Frame>>> queues;
-    private final Activity activity;
+    private final BusyRanks busyRanks;
     private final Duration timeout;
     private final int maxFrameBytes;
     private volatile boolean closed;
 
-    private InProcessTransport(int rank, List<List<BlockingQueue<Frame>>> queues, Activity activity, Duration timeout,
+    private InProcessTransport(int rank, List<List<BlockingQueue<Frame>>> queues, BusyRanks busyRanks, Duration timeout,
             int maxFrameBytes) {
         this.rank = rank;
         this.queues = queues;
-        this.activity = activity;
+        this.busyRanks = busyRanks;
         this.timeout = timeout;
         this.maxFrameBytes = maxFrameBytes;
     }
@@ -51,10 +51,10 @@ public final class InProcessTransport implements Transport {
             }
             queues.add(row);
         }
-        Activity activity = new Activity();
+        BusyRanks busyRanks = new BusyRanks();
         List<Transport> transports = new ArrayList<>();
         for (int rank = 0; rank < size; rank++) {
-            transports.add(new InProcessTransport(rank, queues, activity, timeout, maxFrameBytes));
+            transports.add(new InProcessTransport(rank, queues, busyRanks, timeout, maxFrameBytes));
         }
         return List.copyOf(transports);
     }
@@ -108,7 +108,7 @@ public final class InProcessTransport implements Transport {
             if (frame != null) {
                 return frame;
             }
-            deadline = activity.aliveUntil(timeout);
+            deadline = busyRanks.aliveUntil(timeout);
             if (System.nanoTime() >= deadline) {
                 throw new CollectiveException("rank " + rank + ": no frame from rank " + from + " within "
                         + timeout.toMillis() + " ms");
@@ -117,11 +117,11 @@ public final class InProcessTransport implements Transport {
     }
 
     @Override
-    public KeepAlive keepAlive(String what) {
+    public KeepAlive keepAlive(String activity) {
         if (closed) {
             throw new CollectiveException("rank " + rank + ": the transport is closed");
         }
-        return activity.begin();
+        return busyRanks.begin();
     }
 
     @Override
@@ -139,7 +139,7 @@ public final class InProcessTransport implements Transport {
     }
 
     /** Which ranks of a group are inside a keep-alive scope, and when the last one left. Thread-safe. */
-    private static final class Activity {
+    private static final class BusyRanks {
         private int busy;
         private long lastBusyNanos = Long.MIN_VALUE / 2;
 

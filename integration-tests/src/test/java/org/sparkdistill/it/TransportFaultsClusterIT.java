@@ -67,7 +67,7 @@ class TransportFaultsClusterIT {
         // after it.
         CompletableFuture<Submission> running = submit(distill(out, 1, "training.handshakeTimeout=120"));
         try {
-            Listening rank0 = awaitListening(0, earlierLogs);
+            Listening rank0 = awaitListening(0, earlierLogs, running);
             try (SocketChannel silent = SocketChannel.open(rank0.address())) {
                 Submission run = running.join();
 
@@ -87,13 +87,15 @@ class TransportFaultsClusterIT {
         Path out = dir.resolve("frozen");
         Path checkpoints = dir.resolve("frozen.checkpoints");
         Set<Path> earlierLogs = Set.copyOf(cluster.executorLogs());
+        // On a cluster the checkpoint directory is named: the default beside the output is refused off local mode.
         CompletableFuture<Submission> running = submit(distill(out, 4, "training.checkpointEvery=20",
-                "training.ioTimeout=" + IO_TIMEOUT_SECONDS));
+                "training.checkpointDirectory=" + checkpoints.toUri(), "training.ioTimeout=" + IO_TIMEOUT_SECONDS));
         long frozen = -1;
         try {
-            Listening rank0 = awaitListening(0, earlierLogs);
-            Listening rank1 = awaitListening(1, earlierLogs);
-            cluster.await("a first checkpoint in " + checkpoints, LOOK_TIMEOUT, () -> hasCheckpoint(checkpoints));
+            Listening rank0 = awaitListening(0, earlierLogs, running);
+            Listening rank1 = awaitListening(1, earlierLogs, running);
+            cluster.await("a first checkpoint in " + checkpoints, LOOK_TIMEOUT,
+                    () -> stillRunning(running) && hasCheckpoint(checkpoints));
             frozen = cluster.executorPid(rank1.log());
             cluster.pauseExecutor(frozen);
             long pausedAt = System.nanoTime();
@@ -146,9 +148,10 @@ class TransportFaultsClusterIT {
     }
 
     /** Waits for the first announcement of {@code rank} in an executor log not among {@code earlierLogs}. */
-    private static Listening awaitListening(int rank, Set<Path> earlierLogs) {
+    private static Listening awaitListening(int rank, Set<Path> earlierLogs, CompletableFuture<Submission> running) {
         AtomicReference<Listening> found = new AtomicReference<>();
         cluster.await("rank " + rank + "'s address in an executor log", LOOK_TIMEOUT, () -> {
+            stillRunning(running);
             for (Path log : cluster.executorLogs()) {
                 if (!earlierLogs.contains(log)) {
                     Optional<Listening> listening = LISTENS.matcher(read(log)).results()
@@ -174,8 +177,21 @@ class TransportFaultsClusterIT {
         }
     }
 
+    /**
+     * True while the submission runs; a submission that has ended before the test saw what it waits for fails the
+     * test at once, with what the submission printed.
+     */
+    private static boolean stillRunning(CompletableFuture<Submission> running) {
+        if (running.isDone()) {
+            throw new IllegalStateException("the submission ended first: " + running.exceptionally(failure -> null)
+                    .join());
+        }
+        return true;
+    }
+
+    /** Whether a checkpoint folder exists in a run's folder of the checkpoint directory. */
     private static boolean hasCheckpoint(Path checkpoints) {
-        try (var folders = Files.list(checkpoints)) {
+        try (var folders = Files.walk(checkpoints, 2)) {
             return folders.anyMatch(p -> p.getFileName().toString().startsWith("step-"));
         } catch (IOException e) {
             return false;

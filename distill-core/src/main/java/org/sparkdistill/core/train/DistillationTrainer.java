@@ -20,6 +20,7 @@ import org.sparkdistill.core.metrics.PipelineMetrics;
 import org.sparkdistill.core.metrics.Evaluator;
 import org.sparkdistill.core.teacher.SoftTargetSource;
 import org.sparkdistill.gradients.collective.Communicator;
+import org.sparkdistill.gradients.collective.KeepAlive;
 
 /**
  * Trains a student towards soft targets: per batch, teacher targets, then one optimizer step on the KD loss.
@@ -141,25 +142,31 @@ public final class DistillationTrainer {
                         step++;
                         int nextBatch = batch.request().batch() + 1;
                         if (checkpointing && step % plan.checkpointEvery() == 0 && nextBatch < stepsPerEpoch) {
-                            checkpoints.save(student, new TrainingProgress(new TrainingState(step, epoch, nextBatch),
-                                    lossSum, history), plan.seed());
+                            // The other replicas wait on rank 0 in the next step's exchange meanwhile.
+                            try (KeepAlive saving = replica.keepAlive("checkpoint")) {
+                                checkpoints.save(student, new TrainingProgress(new TrainingState(step, epoch,
+                                        nextBatch), lossSum, history), plan.seed());
+                            }
                         }
                     }
                     pipelineTimes = new PipelineMetrics(plan.pipelineDepth(), batches.times());
                 }
                 if (replica.leads()) {
-                    // The mean over every step of the epoch, those before a resume included.
-                    double meanLoss = lossSum / stepsPerEpoch;
-                    EpochMetrics evaluated = evaluator.evaluate(student, epoch + 1, step, meanLoss,
-                            (System.nanoTime() - started) / 1e9);
-                    EpochMetrics metrics = (averager == null ? evaluated
-                            : evaluated.withCommunication(averager.takeEpochMetrics())).withPipeline(pipelineTimes);
-                    history.add(metrics);
-                    listeners.forEach(listener -> listener.onEpoch(metrics));
-                }
-                if (checkpointing && step % plan.checkpointEvery() == 0) {
-                    checkpoints.save(student, new TrainingProgress(new TrainingState(step, epoch + 1, 0), 0, history),
-                            plan.seed());
+                    // The other replicas wait on rank 0 in the next step's exchange meanwhile.
+                    try (KeepAlive evaluating = replica.keepAlive("evaluation")) {
+                        // The mean over every step of the epoch, those before a resume included.
+                        double meanLoss = lossSum / stepsPerEpoch;
+                        EpochMetrics evaluated = evaluator.evaluate(student, epoch + 1, step, meanLoss,
+                                (System.nanoTime() - started) / 1e9);
+                        EpochMetrics metrics = (averager == null ? evaluated
+                                : evaluated.withCommunication(averager.takeEpochMetrics())).withPipeline(pipelineTimes);
+                        history.add(metrics);
+                        listeners.forEach(listener -> listener.onEpoch(metrics));
+                        if (checkpointing && step % plan.checkpointEvery() == 0) {
+                            checkpoints.save(student, new TrainingProgress(new TrainingState(step, epoch + 1, 0), 0,
+                                    history), plan.seed());
+                        }
+                    }
                 }
             }
         }

@@ -2,6 +2,7 @@ package org.sparkdistill.core.train;
 
 import org.sparkdistill.core.InvalidInputException;
 import org.sparkdistill.gradients.collective.Communicator;
+import org.sparkdistill.gradients.collective.KeepAlive;
 import org.sparkdistill.gradients.overlap.OverlapSettings;
 
 /**
@@ -44,6 +45,14 @@ public record Replica(Communicator group, int largestShard, OverlapSettings exch
     /** The number of replicas. */
     public int ranks() {
         return group == null ? 1 : group.size();
+    }
+
+    /**
+     * Keeps the other replicas from timing out on this one while it does long local work, such as rank 0's
+     * evaluation and checkpoints, until the scope closes; a scope without effect for a worker training alone.
+     */
+    public KeepAlive keepAlive(String activity) {
+        return group == null ? KeepAlive.NONE : group.keepAlive(activity);
     }
 
     /** True for the replica that evaluates, checkpoints and reports. */

@@ -179,6 +179,17 @@ public final class Communicator implements AutoCloseable {
     }
 
     /**
+     * Keeps the ranks waiting on this one from timing out while it does long local work outside the collectives,
+     * until the returned scope closes; see {@link Transport#keepAlive}. Tells every rank of the transport, also those
+     * outside this sub-group. May be called from any thread.
+     *
+     * @param activity what this rank is busy with, such as "evaluation"
+     */
+    public KeepAlive keepAlive(String activity) {
+        return transport.keepAlive(activity);
+    }
+
+    /**
      * Sends chunk {@code send} to the successor while receiving chunk {@code receive} from the predecessor,
      * segment by segment; received segments are added into place when {@code reduce}, else stored in place.
      */

@@ -7,26 +7,33 @@ import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A transport between threads of one JVM, for tests of the collectives: frames are copied through
  * queues, with the same tag, length, limit and timeout checks as the TCP transport.
  *
- * <p>Not thread-safe: each rank's transport is driven by one thread.
+ * <p>A receive fails once the timeout has passed without a frame while no rank of the group was inside a
+ * {@link #keepAlive} scope: the in-process counterpart of TCP's heartbeats, which need no thread because a rank of
+ * this transport cannot freeze while its scope stays open.
+ *
+ * <p>Not thread-safe: each rank's transport is driven by one thread; {@link #keepAlive} may be called from any.
  */
 public final class InProcessTransport implements Transport {
     private static final Frame CLOSED = new Frame(0, null);
 
     private final int rank;
     private final List<List<BlockingQueue<Frame>>> queues;
+    private final BusyRanks busyRanks;
     private final Duration timeout;
     private final int maxFrameBytes;
     private volatile boolean closed;
 
-    private InProcessTransport(int rank, List<List<BlockingQueue<Frame>>> queues, Duration timeout,
+    private InProcessTransport(int rank, List<List<BlockingQueue<Frame>>> queues, BusyRanks busyRanks, Duration timeout,
             int maxFrameBytes) {
         this.rank = rank;
         this.queues = queues;
+        this.busyRanks = busyRanks;
         this.timeout = timeout;
         this.maxFrameBytes = maxFrameBytes;
     }
@@ -44,9 +51,10 @@ public final class InProcessTransport implements Transport {
             }
             queues.add(row);
         }
+        BusyRanks busyRanks = new BusyRanks();
         List<Transport> transports = new ArrayList<>();
         for (int rank = 0; rank < size; rank++) {
-            transports.add(new InProcessTransport(rank, queues, timeout, maxFrameBytes));
+            transports.add(new InProcessTransport(rank, queues, busyRanks, timeout, maxFrameBytes));
         }
         return List.copyOf(transports);
     }
@@ -74,11 +82,7 @@ public final class InProcessTransport implements Transport {
                 queues.get(rank).get(to).add(new Frame(tag, bytes));
             }
             if (from != NONE) {
-                Frame frame = queues.get(from).get(rank).poll(timeout.toNanos(), TimeUnit.NANOSECONDS);
-                if (frame == null) {
-                    throw new CollectiveException("rank " + rank + ": no frame from rank " + from + " within "
-                            + timeout.toMillis() + " ms");
-                }
+                Frame frame = take(from);
                 if (frame == CLOSED) {
                     throw new CollectiveException("rank " + rank + ": rank " + from
                             + " closed the connection while this rank waited for a frame");
@@ -96,6 +100,30 @@ public final class InProcessTransport implements Transport {
         }
     }
 
+    /** The next frame from {@code from}, waiting while frames arrive or some rank keeps the group alive. */
+    private Frame take(int from) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            Frame frame = queues.get(from).get(rank).poll(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
+            if (frame != null) {
+                return frame;
+            }
+            deadline = busyRanks.aliveUntil(timeout);
+            if (System.nanoTime() >= deadline) {
+                throw new CollectiveException("rank " + rank + ": no frame from rank " + from + " within "
+                        + timeout.toMillis() + " ms");
+            }
+        }
+    }
+
+    @Override
+    public KeepAlive keepAlive(String activity) {
+        if (closed) {
+            throw new CollectiveException("rank " + rank + ": the transport is closed");
+        }
+        return busyRanks.begin();
+    }
+
     @Override
     public void close() {
         if (closed) {
@@ -108,5 +136,31 @@ public final class InProcessTransport implements Transport {
     }
 
     private record Frame(int tag, byte[] bytes) {
+    }
+
+    /** Which ranks of a group are inside a keep-alive scope, and when the last one left. Thread-safe. */
+    private static final class BusyRanks {
+        private int busy;
+        private long lastBusyNanos = Long.MIN_VALUE / 2;
+
+        synchronized KeepAlive begin() {
+            busy++;
+            AtomicBoolean open = new AtomicBoolean(true);
+            return () -> {
+                if (open.getAndSet(false)) {
+                    end();
+                }
+            };
+        }
+
+        private synchronized void end() {
+            busy--;
+            lastBusyNanos = System.nanoTime();
+        }
+
+        /** Until when a receiver waits without a frame: a timeout from now while a rank is busy, else from the last. */
+        synchronized long aliveUntil(Duration timeout) {
+            return (busy > 0 ? System.nanoTime() : lastBusyNanos) + timeout.toNanos();
+        }
     }
 }

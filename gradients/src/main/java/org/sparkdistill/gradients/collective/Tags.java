@@ -6,8 +6,10 @@ final class Tags {
     static final int BROADCAST = 2;
     static final int ALL_GATHER = 3;
     static final int BARRIER = 4;
+    /** A frame without payload that says "alive, busy with local work"; never part of a collective. */
+    static final int HEARTBEAT = 5;
 
-    private static final String[] NAMES = {"tag 0", "all-reduce", "broadcast", "all-gather", "barrier"};
+    private static final String[] NAMES = {"tag 0", "all-reduce", "broadcast", "all-gather", "barrier", "heartbeat"};
 
     private Tags() {
     }

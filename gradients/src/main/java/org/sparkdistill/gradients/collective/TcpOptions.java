@@ -8,7 +8,8 @@ import java.time.Duration;
  * @param connectTimeout how long connecting the group (listen, connect, handshakes) may take in all
  * @param handshakeTimeout how long one accepted connection may take to complete its handshake before it is refused;
  *     handshakes run concurrently, so a connection that stays silent holds up no other
- * @param ioTimeout how long a send or receive may go without any progress before the peer is declared lost
+ * @param ioTimeout how long a send or receive may go without any progress before the peer is declared lost; a
+ *     heartbeat from any peer in a {@link Transport#keepAlive} scope counts as progress
  * @param maxFrameBytes the largest frame a rank sends or accepts; larger headers are refused unread
  * @param settingPrefix what error messages put before {@code handshakeTimeout} and {@code ioTimeout}, so that they
  *     name the setting a user changes: {@code "training."} names {@code training.ioTimeout}
@@ -34,6 +35,14 @@ public record TcpOptions(Duration connectTimeout, Duration handshakeTimeout, Dur
     /** Limits whose error messages name the timeouts as this record does: ioTimeout, handshakeTimeout. */
     public TcpOptions(Duration connectTimeout, Duration handshakeTimeout, Duration ioTimeout, int maxFrameBytes) {
         this(connectTimeout, handshakeTimeout, ioTimeout, maxFrameBytes, "");
+    }
+
+    /**
+     * How often a rank inside a {@link Transport#keepAlive} scope sends a heartbeat: a quarter of the I/O timeout, so a
+     * late or lost heartbeat or two still reaches a waiting peer in time.
+     */
+    Duration heartbeatInterval() {
+        return ioTimeout.dividedBy(4);
     }
 
     /** The I/O timeout with the setting that controls it, for error messages: "10 s (training.ioTimeout)". */

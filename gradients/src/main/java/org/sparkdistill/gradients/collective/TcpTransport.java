@@ -3,11 +3,14 @@ package org.sparkdistill.gradients.collective;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
+import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Objects;
+import java.util.Set;
 
 /**
  * The transport between processes: one authenticated TCP connection per pair of ranks, driven
@@ -15,22 +18,28 @@ import java.util.List;
  *
  * <p>A frame is an 8-byte header (tag, length) followed by the payload, written straight from the
  * caller's buffer and read straight into it: with direct buffers over ND4J's off-heap memory nothing
- * is copied in the JVM. Built by {@link TcpEndpoint#connect}. Not thread-safe.
+ * is copied in the JVM. Built by {@link TcpEndpoint#connect}.
+ *
+ * <p>An exchange fails once it has gone {@link TcpOptions#ioTimeout()} without progress. Progress is a byte moved on
+ * its own connections, or a heartbeat from any peer: a rank inside a {@link #keepAlive} scope sends one to every peer
+ * every {@link TcpOptions#heartbeatInterval()}, and a waiting rank reads them from all its connections, because in a
+ * ring the peer it waits on may itself be waiting on the busy rank. A peer's heartbeats are seen once the data frames
+ * it sent before them have been read. Heartbeats are consumed wherever they arrive and are never taken for data.
+ *
+ * <p>Not thread-safe: one thread drives the exchanges; {@link #keepAlive} may be called from any thread.
  */
 final class TcpTransport implements Transport {
-    private static final int HEADER_BYTES = 2 * Integer.BYTES;
-
     private final int rank;
     private final SocketChannel[] channels;
+    private final Outbox[] outboxes;
+    private final Inbox[] inboxes;
     private final List<InetSocketAddress> addresses;
     private final SelectionKey[] keys;
     private final Selector selector;
     private final TcpOptions options;
-    private final ByteBuffer outHeader = ByteBuffer.allocateDirect(HEADER_BYTES).order(ByteOrder.BIG_ENDIAN);
-    private final ByteBuffer inHeader = ByteBuffer.allocateDirect(HEADER_BYTES).order(ByteOrder.BIG_ENDIAN);
-    private final ByteBuffer[] outFrame = new ByteBuffer[2];
-    private CollectiveException failure;
-    private boolean closed;
+    private final Set<HeartbeatSender> keepAlives = new HashSet<>();
+    private volatile CollectiveException failure;
+    private volatile boolean closed;
 
     /**
      * A transport over connected channels, one per peer and null at this rank's own index.
@@ -44,11 +53,15 @@ final class TcpTransport implements Transport {
         this.options = options;
         this.selector = Selector.open();
         this.keys = new SelectionKey[channels.length];
+        this.outboxes = new Outbox[channels.length];
+        this.inboxes = new Inbox[channels.length];
         this.addresses = List.copyOf(addresses);
         for (int peer = 0; peer < channels.length; peer++) {
             if (channels[peer] != null) {
                 channels[peer].configureBlocking(false);
-                keys[peer] = channels[peer].register(selector, 0);
+                keys[peer] = channels[peer].register(selector, 0, peer);
+                outboxes[peer] = new Outbox(channels[peer]);
+                inboxes[peer] = new Inbox(channels[peer], rank, peer);
             }
         }
     }
@@ -65,15 +78,12 @@ final class TcpTransport implements Transport {
 
     @Override
     public void exchange(int to, ByteBuffer out, int from, ByteBuffer in, int tag) {
-        if (failure != null) {
-            throw new CollectiveException("rank " + rank + ": the transport failed earlier: " + failure.getMessage(),
-                    failure);
-        }
-        if (closed) {
-            throw new CollectiveException("rank " + rank + ": the transport is closed");
-        }
+        requireUsable();
         requirePeer(to);
         requirePeer(from);
+        if (tag == Tags.HEARTBEAT) {
+            throw new IllegalArgumentException("rank " + rank + ": tag " + tag + " is reserved for heartbeats");
+        }
         try {
             transfer(to, out, from, in, tag);
         } catch (IOException e) {
@@ -84,6 +94,38 @@ final class TcpTransport implements Transport {
         }
     }
 
+    @Override
+    public KeepAlive keepAlive(String activity) {
+        synchronized (keepAlives) {
+            requireUsable();
+            List<Outbox> peers = Arrays.stream(outboxes).filter(Objects::nonNull).toList();
+            if (peers.isEmpty()) {
+                return KeepAlive.NONE;
+            }
+            HeartbeatSender sender = new HeartbeatSender("spark-distill keep-alive, rank " + rank + " (" + activity
+                    + ")", peers, options.heartbeatInterval(), this::forget);
+            keepAlives.add(sender);
+            return sender;
+        }
+    }
+
+    private void forget(HeartbeatSender sender) {
+        synchronized (keepAlives) {
+            keepAlives.remove(sender);
+        }
+    }
+
+    private void requireUsable() {
+        CollectiveException failed = failure;
+        if (failed != null) {
+            throw new CollectiveException("rank " + rank + ": the transport failed earlier: " + failed.getMessage(),
+                    failed);
+        }
+        if (closed) {
+            throw new CollectiveException("rank " + rank + ": the transport is closed");
+        }
+    }
+
     private void transfer(int to, ByteBuffer out, int from, ByteBuffer in, int tag) throws IOException {
         boolean sending = to != NONE;
         boolean receiving = from != NONE;
@@ -91,13 +133,7 @@ final class TcpTransport implements Transport {
         int expected = receiving ? in.remaining() : 0;
         if (sending) {
             FrameCheck.requireSendable(rank, to, out.remaining(), options.maxFrameBytes());
-            outHeader.clear();
-            outHeader.putInt(tag).putInt(out.remaining()).flip();
-            outFrame[0] = outHeader;
-            outFrame[1] = out;
-        }
-        if (receiving) {
-            inHeader.clear();
+            outboxes[to].start(tag, out);
         }
         long idleLimit = options.ioTimeout().toNanos();
         long lastProgress = System.nanoTime();
@@ -105,69 +141,105 @@ final class TcpTransport implements Transport {
             boolean progress = false;
             if (sending) {
                 progress |= write(to) > 0;
-                sending = out.hasRemaining() || outHeader.hasRemaining();
+                sending = outboxes[to].sending();
             }
             if (receiving && !headerRead) {
-                progress |= read(from, inHeader, false, HEADER_BYTES) > 0;
-                if (!inHeader.hasRemaining()) {
+                progress |= readHeader(from) > 0;
+                if (inboxes[from].hasHeader()) {
                     headerRead = true;
-                    FrameCheck.accept(rank, from, inHeader.getInt(0), inHeader.getInt(4), tag, expected,
+                    FrameCheck.accept(rank, from, inboxes[from].tag(), inboxes[from].length(), tag, expected,
                             options.maxFrameBytes());
                 }
             }
             if (receiving && headerRead) {
-                progress |= read(from, in, true, expected) > 0;
+                progress |= readPayload(from, in, expected) > 0;
                 receiving = in.hasRemaining();
+                if (!receiving) {
+                    inboxes[from].frameRead();
+                }
             }
             if (progress) {
                 lastProgress = System.nanoTime();
             } else if (sending || receiving) {
-                awaitReady(sending ? to : NONE, receiving ? from : NONE, lastProgress + idleLimit);
+                if (awaitReady(sending ? to : NONE, receiving ? from : NONE, lastProgress + idleLimit)) {
+                    lastProgress = System.nanoTime();
+                }
             }
         }
     }
 
     private long write(int to) {
         try {
-            return channels[to].write(outFrame);
+            return outboxes[to].send();
         } catch (IOException e) {
             throw new CollectiveException("rank " + rank + ": " + peer(to)
                     + " closed the connection while this rank was sending to it (" + e.getMessage() + ")", e);
         }
     }
 
-    private int read(int from, ByteBuffer buffer, boolean payload, int frameBytes) {
+    private int readHeader(int from) {
         int n;
         try {
-            n = channels[from].read(buffer);
+            n = inboxes[from].pull();
         } catch (IOException e) {
-            throw new CollectiveException("rank " + rank + ": " + peer(from)
-                    + " closed the connection while this rank was receiving from it (" + e.getMessage() + ")", e);
+            throw closedWhileReceiving(from, e);
         }
         if (n < 0) {
-            String when = payload ? "after " + (frameBytes - buffer.remaining()) + " of " + frameBytes
-                    + " bytes of a frame" : inHeader.position() == 0 ? "while this rank waited for a frame"
-                    : "in the middle of a frame header";
-            throw new CollectiveException("rank " + rank + ": rank " + from + " closed the connection " + when);
+            throw new CollectiveException("rank " + rank + ": rank " + from + " closed the connection "
+                    + (inboxes[from].headerBytes() == 0 ? "while this rank waited for a frame"
+                    : "in the middle of a frame header"));
         }
         return n;
     }
 
-    private void awaitReady(int to, int from, long deadlineNanos) throws IOException {
-        if (to != NONE) {
-            keys[to].interestOps(SelectionKey.OP_WRITE);
+    private int readPayload(int from, ByteBuffer buffer, int frameBytes) {
+        int n;
+        try {
+            n = channels[from].read(buffer);
+        } catch (IOException e) {
+            throw closedWhileReceiving(from, e);
         }
-        if (from != NONE) {
-            keys[from].interestOps(keys[from].interestOps() | SelectionKey.OP_READ);
+        if (n < 0) {
+            throw new CollectiveException("rank " + rank + ": rank " + from + " closed the connection after "
+                    + (frameBytes - buffer.remaining()) + " of " + frameBytes + " bytes of a frame");
+        }
+        return n;
+    }
+
+    private CollectiveException closedWhileReceiving(int from, IOException e) {
+        return new CollectiveException("rank " + rank + ": " + peer(from)
+                + " closed the connection while this rank was receiving from it (" + e.getMessage() + ")", e);
+    }
+
+    /**
+     * Waits until the exchange's connections are ready or a heartbeat arrives from any other peer, and fails once the
+     * deadline passes without either.
+     *
+     * @return true if a heartbeat arrived from a peer outside the exchange
+     */
+    private boolean awaitReady(int to, int from, long deadlineNanos) throws IOException {
+        for (int peer = 0; peer < keys.length; peer++) {
+            if (keys[peer] != null) {
+                int read = peer == from || inboxes[peer].watchable() ? SelectionKey.OP_READ : 0;
+                keys[peer].interestOps(read | (peer == to ? SelectionKey.OP_WRITE : 0));
+            }
         }
         long left = deadlineNanos - System.nanoTime();
         int ready = left > 0 ? selector.select(Math.max(1, left / 1_000_000)) : 0;
-        selector.selectedKeys().clear();
-        if (to != NONE) {
-            keys[to].interestOps(0);
+        boolean heartbeat = false;
+        for (SelectionKey key : selector.selectedKeys()) {
+            int peer = (Integer) key.attachment();
+            if (peer != from && key.isReadable()) {
+                long before = inboxes[peer].heartbeats();
+                inboxes[peer].watch();
+                heartbeat |= inboxes[peer].heartbeats() > before;
+            }
         }
-        if (from != NONE) {
-            keys[from].interestOps(0);
+        selector.selectedKeys().clear();
+        for (SelectionKey key : keys) {
+            if (key != null) {
+                key.interestOps(0);
+            }
         }
         String waitingOn = (to != NONE ? "sending to " + peer(to) : "") + (to != NONE && from != NONE ? " or " : "")
                 + (from != NONE ? "receiving from " + peer(from) : "");
@@ -176,6 +248,12 @@ final class TcpTransport implements Transport {
             throw new CollectiveException("rank " + rank + ": no progress " + waitingOn + " for "
                     + options.describeIoTimeout() + "; the peer is alive but stalled, or the network is down");
         }
+        return heartbeat;
+    }
+
+    /** The heartbeats this rank has consumed from all peers, for tests; read only by the thread driving it. */
+    long heartbeatsReceived() {
+        return Arrays.stream(inboxes).filter(Objects::nonNull).mapToLong(Inbox::heartbeats).sum();
     }
 
     /** A peer and its address, for messages: "rank 1 at /10.0.0.7:40123". */
@@ -198,10 +276,15 @@ final class TcpTransport implements Transport {
 
     @Override
     public void close() {
-        if (closed) {
-            return;
+        List<HeartbeatSender> open;
+        synchronized (keepAlives) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            open = List.copyOf(keepAlives);
         }
-        closed = true;
+        open.forEach(HeartbeatSender::close);
         for (SocketChannel channel : channels) {
             closeQuietly(channel);
         }

@@ -10,7 +10,8 @@ import java.nio.ByteBuffer;
  * being read into the wrong place. After any failure the transport closes all its connections, so
  * that peers waiting on it fail at once instead of waiting for their timeout.
  *
- * <p>Not thread-safe: one thread drives a transport at a time.
+ * <p>Not thread-safe: one thread drives a transport at a time; {@link #keepAlive} alone may be called from
+ * another thread while it does.
  */
 public interface Transport extends AutoCloseable {
 
@@ -44,7 +45,21 @@ public interface Transport extends AutoCloseable {
         exchange(NONE, null, from, in, tag);
     }
 
-    /** Closes every connection; peers blocked on this rank fail at once. Idempotent. */
+    /**
+     * Tells the other ranks, until the returned scope is closed, that this rank is alive but busy with local work
+     * (evaluating, writing a checkpoint) outside the exchange, so that a peer waiting on it does not fail after its
+     * timeout. A rank that stops running (frozen, or its process gone) stops telling, and is detected as before.
+     * May be called from any thread, also while another thread drives an exchange.
+     *
+     * @param activity what the rank is busy with, to name the scope in thread names and messages
+     * @throws CollectiveException if the transport is closed or failed earlier
+     */
+    KeepAlive keepAlive(String activity);
+
+    /**
+     * Closes every connection and ends every open {@link #keepAlive} scope; peers blocked on this rank fail at once.
+     * Idempotent.
+     */
     @Override
     void close();
 }

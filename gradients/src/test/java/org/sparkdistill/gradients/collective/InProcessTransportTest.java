@@ -13,6 +13,11 @@ class InProcessTransportTest extends TransportContract {
     }
 
     @Override
+    List<Transport> group(int size, Duration timeout) {
+        return InProcessTransport.group(size, timeout, 64 << 20);
+    }
+
+    @Override
     int maxFrameBytes() {
         return MAX_FRAME_BYTES;
     }

@@ -1,6 +1,7 @@
 package org.sparkdistill.gradients.collective;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -106,6 +107,42 @@ class TcpSecurityTest {
         frame.put(header(Tags.BROADCAST, 400)).put(new byte[400]).flip();
         String message = receiveFromRawPeer(frame, 400);
         assertTrue(message.contains("sent a frame tagged broadcast where all-reduce was expected"), message);
+    }
+
+    @Test
+    void aHeartbeatWithAPayloadIsRefusedNamingThePeer() throws Exception {
+        ByteBuffer frame = ByteBuffer.allocate(8 + 400);
+        frame.put(header(Tags.HEARTBEAT, 400)).put(new byte[400]).flip();
+        String message = receiveFromRawPeer(frame, 400);
+        assertEquals("rank 0: rank 1 sent a heartbeat of 400 bytes; heartbeats carry no payload", message);
+    }
+
+    @Test
+    void heartbeatsBeforeAFrameAreConsumedAndTheFrameIsReceived() throws Exception {
+        ByteBuffer frames = ByteBuffer.allocate(3 * 8 + 8 + 400);
+        frames.put(header(Tags.HEARTBEAT, 0)).put(header(Tags.HEARTBEAT, 0)).put(header(Tags.HEARTBEAT, 0))
+                .put(header(Tags.ALL_REDUCE, 400)).put(new byte[400]).flip();
+        assertEquals("no error", receiveFromRawPeer(frames, 400));
+    }
+
+    @Test
+    void aPeerClosingAfterHeartbeatsClosedWhileThisRankWaitedForAFrame() throws Exception {
+        ByteBuffer frames = ByteBuffer.allocate(2 * 8);
+        frames.put(header(Tags.HEARTBEAT, 0)).put(header(Tags.HEARTBEAT, 0)).flip();
+        assertEquals("rank 0: rank 1 closed the connection while this rank waited for a frame",
+                receiveFromRawPeer(frames, 400));
+    }
+
+    @Test
+    void theHeartbeatTagIsNotForData() {
+        List<Transport> group = TcpTransportTest.connect(2, OPTIONS);
+        try {
+            IllegalArgumentException refused = assertThrows(IllegalArgumentException.class,
+                    () -> group.get(0).send(1, ByteBuffer.allocate(4), Tags.HEARTBEAT));
+            assertEquals("rank 0: tag 5 is reserved for heartbeats", refused.getMessage());
+        } finally {
+            group.forEach(Transport::close);
+        }
     }
 
     /** Rank 1 completes the handshake with the right secret, writes {@code bytes} and closes; returns rank 0's error. */

@@ -13,14 +13,21 @@ class TcpTransportTest extends TransportContract {
 
     @Override
     List<Transport> group(int size) {
-        return connect(size, TcpEndpoint.newSecret());
+        return connect(size, OPTIONS);
     }
 
-    static List<Transport> connect(int size, byte[] secret) {
+    @Override
+    List<Transport> group(int size, Duration timeout) {
+        return connect(size, new TcpOptions(Duration.ofMinutes(1), Duration.ofSeconds(10), timeout, 64 << 20));
+    }
+
+    /** A connected group of {@code size} ranks over loopback, each with {@code options}. */
+    static List<Transport> connect(int size, TcpOptions options) {
+        byte[] secret = TcpEndpoint.newSecret();
         List<TcpEndpoint> endpoints = new ArrayList<>();
         List<InetSocketAddress> addresses = new ArrayList<>();
         for (int rank = 0; rank < size; rank++) {
-            TcpEndpoint endpoint = TcpEndpoint.listen(InetAddress.getLoopbackAddress(), OPTIONS);
+            TcpEndpoint endpoint = TcpEndpoint.listen(InetAddress.getLoopbackAddress(), options);
             endpoints.add(endpoint);
             addresses.add(endpoint.address());
         }

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -29,9 +30,14 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
 abstract class TransportContract {
     private static final int SEGMENT_BYTES = 64;
     private static final long[] LENGTHS = {0, 1, 2, 3, 4, 7, 33, 1001};
+    private static final Duration SHORT_TIMEOUT = Duration.ofSeconds(1);
+    private static final Duration BUSY = SHORT_TIMEOUT.multipliedBy(4);
 
     /** A connected group of {@code size} transports; element r is rank r's. */
     abstract List<Transport> group(int size);
+
+    /** A connected group of {@code size} transports that fail after {@code timeout} without progress. */
+    abstract List<Transport> group(int size, Duration timeout);
 
     private <T> List<T> onEveryRank(int size, RankBody<T> body) {
         List<Transport> transports = group(size);
@@ -226,6 +232,126 @@ abstract class TransportContract {
         transports.forEach(Transport::close);
     }
 
+    @Test
+    void aRankBusyInsideAKeepAliveForFourTimesTheTimeoutFailsNoPeerAndTheNextAllReduceIsExact() {
+        List<Ranks.Outcome<Waited>> outcomes = busyRankZero(true);
+        float[] expected = integerSum(3, 3001);
+        for (int rank = 0; rank < 3; rank++) {
+            assertArrayEquals(expected, outcomes.get(rank).get().sum(), "rank " + rank);
+        }
+        assertTrue(outcomes.get(2).get().nanos() >= BUSY.toNanos() / 2, "rank 2 waited for rank 0's work");
+    }
+
+    @Test
+    void theSameRankBusyOutsideAKeepAliveFailsItsPeersWithinAboutTheTimeout() {
+        List<Ranks.Outcome<Waited>> outcomes = busyRankZero(false);
+        assertNotNull(outcomes.get(0).failure(), "rank 0 finds its peers gone");
+        for (int rank = 1; rank < 3; rank++) {
+            Waited waited = outcomes.get(rank).get();
+            assertInstanceOf(CollectiveException.class, waited.failure(), "rank " + rank + " must fail");
+            assertTrue(waited.nanos() < 2 * SHORT_TIMEOUT.toNanos() + 500_000_000L, "rank " + rank + " failed after "
+                    + waited.nanos() / 1_000_000 + " ms, not within about the timeout of " + SHORT_TIMEOUT);
+        }
+        Waited onRankZero = outcomes.get(1).get();
+        assertTrue(onRankZero.nanos() >= SHORT_TIMEOUT.toNanos(), "not before the timeout");
+        assertTrue(onRankZero.failure().getMessage().contains("rank 0"), onRankZero.failure().getMessage());
+    }
+
+    @Test
+    void aKeepAliveOnAClosedTransportIsRefused() {
+        List<Transport> transports = group(2);
+        transports.forEach(Transport::close);
+        CollectiveException refused = assertThrows(CollectiveException.class,
+                () -> transports.get(0).keepAlive("late work"));
+        assertEquals("rank 0: the transport is closed", refused.getMessage());
+    }
+
+    @Test
+    void aKeepAliveScopeClosesTwiceAndWithoutPeersHarmlessly() {
+        List<Transport> alone = group(1);
+        alone.get(0).keepAlive("work alone").close();
+        List<Transport> pair = group(2);
+        try {
+            KeepAlive scope = pair.get(0).keepAlive("work");
+            scope.close();
+            scope.close();
+            List<float[]> sums = Ranks.all(2, rank -> {
+                INDArray v = integers(rank, 10);
+                Communicator.of(pair.get(rank)).allReduceSum(v);
+                return v.toFloatVector();
+            });
+            sums.forEach(sum -> assertArrayEquals(integerSum(2, 10), sum));
+        } finally {
+            alone.forEach(Transport::close);
+            pair.forEach(Transport::close);
+        }
+    }
+
+    /** A rank's second all-reduce: the sum, or the failure, and how long the rank spent in it. */
+    private record Waited(float[] sum, Throwable failure, long nanos) {
+    }
+
+    /**
+     * Three ranks all-reduce once; then rank 0 works alone for {@link #BUSY}, inside a keep-alive scope or not, while
+     * the others start the next all-reduce at once, which rank 0 joins when done. In the ring, rank 2 waits on rank 1,
+     * which waits on rank 0. Rank 0's failure is its outcome's; the others' are in their {@link Waited}.
+     */
+    private List<Ranks.Outcome<Waited>> busyRankZero(boolean keptAlive) {
+        List<Transport> transports = group(3, SHORT_TIMEOUT);
+        return Ranks.run(3, rank -> {
+            try (Communicator c = Communicator.of(transports.get(rank), SEGMENT_BYTES * 16)) {
+                c.allReduceSum(integers(rank, 3001));
+                INDArray v = integers(rank, 3001);
+                if (rank == 0) {
+                    try (KeepAlive alive = keptAlive ? c.keepAlive("a test's local work") : KeepAlive.NONE) {
+                        work(BUSY);
+                    }
+                    c.allReduceSum(v);
+                    return new Waited(v.toFloatVector(), null, 0);
+                }
+                long started = System.nanoTime();
+                try {
+                    c.allReduceSum(v);
+                    return new Waited(v.toFloatVector(), null, System.nanoTime() - started);
+                } catch (CollectiveException e) {
+                    return new Waited(null, e, System.nanoTime() - started);
+                }
+            }
+        });
+    }
+
+    /** Stands for local work of the given length: the length is what the test is about, not an event to wait for. */
+    static void work(Duration length) {
+        try {
+            Thread.sleep(length.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    /** Seeded whole numbers as floats, so that sums in any order are exact. */
+    static INDArray integers(int rank, long length) {
+        Random random = new Random(2_000 + rank);
+        float[] values = new float[Math.toIntExact(length)];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = random.nextInt(2001) - 1000;
+        }
+        return Nd4j.createFromArray(values);
+    }
+
+    /** The exact element-wise sum of {@link #integers} over {@code size} ranks. */
+    static float[] integerSum(int size, long length) {
+        float[] sum = new float[Math.toIntExact(length)];
+        for (int rank = 0; rank < size; rank++) {
+            float[] values = integers(rank, length).toFloatVector();
+            for (int i = 0; i < sum.length; i++) {
+                sum[i] += values[i];
+            }
+        }
+        return sum;
+    }
+
     /** The frame limit the group was built with. */
     abstract int maxFrameBytes();
 
@@ -286,6 +412,11 @@ abstract class TransportContract {
                 throw new CollectiveException("rank " + rank() + " died");
             }
             inner.exchange(to, out, from, in, tag);
+        }
+
+        @Override
+        public KeepAlive keepAlive(String activity) {
+            return inner.keepAlive(activity);
         }
 
         @Override

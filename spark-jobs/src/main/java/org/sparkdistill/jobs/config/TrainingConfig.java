@@ -21,7 +21,8 @@ import org.sparkdistill.gradients.partition.PartitionPolicies;
  *     ahead of the student step; 0 runs the stages one after another, without a pipeline
  * @param handshakeTimeout seconds a replica waits for one peer's connection handshake before dropping it
  * @param ioTimeout seconds a replica waits on a peer during an exchange before the attempt fails; a stalled peer
- *     then fails every rank and the driver resumes from the last checkpoint
+ *     then fails every rank and the driver resumes from the last checkpoint. Rank 0's evaluation and checkpoint
+ *     writes keep the others waiting with heartbeats, so they may take longer
  */
 public record TrainingConfig(int epochs, int batchSize, long seed, int workers, int checkpointEvery,
                              String checkpointDirectory, int attempts, String gradientBuckets, int replanEvery,

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -21,8 +20,8 @@ import org.junit.jupiter.api.Timeout;
 import org.sparkdistill.core.data.Examples;
 import org.sparkdistill.gradients.collective.CollectiveException;
 import org.sparkdistill.gradients.collective.Communicator;
+import org.sparkdistill.gradients.collective.DyingTransport;
 import org.sparkdistill.gradients.collective.InProcessTransport;
-import org.sparkdistill.gradients.collective.KeepAlive;
 import org.sparkdistill.gradients.collective.Ranks;
 import org.sparkdistill.gradients.collective.Transport;
 
@@ -61,7 +60,10 @@ class CleanupFailureTest {
                 RestoreFailingNetwork failing = new RestoreFailingNetwork(student.getLayerWiseConfigurations(), rank);
                 failingStudent.set(failing);
                 student = failing;
-                DyingTransport dies = new DyingTransport(transport);
+                // It dies in the first exchange not made by the training thread: the all-reduce of a gradient bucket,
+                // which the all-reduce thread sends while the step's backward pass runs.
+                Thread training = Thread.currentThread();
+                DyingTransport dies = new DyingTransport(transport, () -> Thread.currentThread() != training);
                 dying.set(dies);
                 transport = dies;
             }
@@ -99,55 +101,6 @@ class CleanupFailureTest {
                 .filter(thread -> thread.isAlive() && thread.getName().startsWith(ALL_REDUCE_THREAD))
                 .map(Thread::getName).toList();
         assertEquals(List.of(), running, "all-reduce threads left running");
-    }
-
-    /**
-     * A transport that dies in its first exchange not made by the thread that created it (the training thread): the
-     * all-reduce of a gradient bucket, which the all-reduce thread sends while the step's backward pass runs. It closes
-     * its connections first, so its peers fail at once, as a real transport does after a failure.
-     */
-    private static final class DyingTransport implements Transport {
-        private final Transport inner;
-        private final Thread training = Thread.currentThread();
-        private volatile CollectiveException death;
-
-        DyingTransport(Transport inner) {
-            this.inner = inner;
-        }
-
-        CollectiveException death() {
-            return death;
-        }
-
-        @Override
-        public int rank() {
-            return inner.rank();
-        }
-
-        @Override
-        public int size() {
-            return inner.size();
-        }
-
-        @Override
-        public void exchange(int to, ByteBuffer out, int from, ByteBuffer in, int tag) {
-            if (death == null && Thread.currentThread() != training) {
-                inner.close();
-                death = new CollectiveException("rank " + rank() + " died in a step's gradient exchange");
-                throw death;
-            }
-            inner.exchange(to, out, from, in, tag);
-        }
-
-        @Override
-        public KeepAlive keepAlive(String activity) {
-            return inner.keepAlive(activity);
-        }
-
-        @Override
-        public void close() {
-            inner.close();
-        }
     }
 
     /**

@@ -175,7 +175,7 @@ abstract class TransportContract {
         int dying = size / 2;
         List<Transport> transports = group(size);
         List<Ranks.Outcome<Object>> outcomes = Ranks.run(size, rank -> {
-            Transport transport = rank == dying ? new DyingTransport(transports.get(rank), 3) : transports.get(rank);
+            Transport transport = rank == dying ? DyingTransport.afterExchanges(transports.get(rank), 3) : transports.get(rank);
             try (Communicator c = Communicator.of(transport, SEGMENT_BYTES)) {
                 c.allReduceSum(input(rank, 4096, DataType.FLOAT));
                 return null;
@@ -383,45 +383,5 @@ abstract class TransportContract {
     @FunctionalInterface
     interface RankBody<T> {
         T apply(Communicator communicator);
-    }
-
-    /** A transport that closes itself, as a crashed process would, after a number of exchanges. */
-    static final class DyingTransport implements Transport {
-        private final Transport inner;
-        private int exchangesLeft;
-
-        DyingTransport(Transport inner, int exchanges) {
-            this.inner = inner;
-            this.exchangesLeft = exchanges;
-        }
-
-        @Override
-        public int rank() {
-            return inner.rank();
-        }
-
-        @Override
-        public int size() {
-            return inner.size();
-        }
-
-        @Override
-        public void exchange(int to, ByteBuffer out, int from, ByteBuffer in, int tag) {
-            if (exchangesLeft-- == 0) {
-                inner.close();
-                throw new CollectiveException("rank " + rank() + " died");
-            }
-            inner.exchange(to, out, from, in, tag);
-        }
-
-        @Override
-        public KeepAlive keepAlive(String activity) {
-            return inner.keepAlive(activity);
-        }
-
-        @Override
-        public void close() {
-            inner.close();
-        }
     }
 }

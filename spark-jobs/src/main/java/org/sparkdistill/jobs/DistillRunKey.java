@@ -2,6 +2,7 @@ package org.sparkdistill.jobs;
 
 import java.util.List;
 import java.util.Locale;
+import org.sparkdistill.core.io.Sha256;
 import org.sparkdistill.core.train.RunKey;
 import org.sparkdistill.jobs.cache.DatasetFingerprint;
 import org.sparkdistill.jobs.config.DistillConfig;
@@ -45,7 +46,7 @@ final class DistillRunKey {
                 .add("student.learningRate", student.learningRate())
                 .add("student.learningRateSchedule", name(student.learningRateSchedule()));
         for (int k = 0; k < config.teachers().size(); k++) {
-            key.add("teachers[" + k + "].sha256", Provenance.sha256(teacherZips.get(k)))
+            key.add("teachers[" + k + "].sha256", Sha256.hex(teacherZips.get(k)))
                     .add("teachers[" + k + "].weight", config.teachers().get(k).weight());
         }
         return key.add("ensemble.weighting", name(config.weighting()))

@@ -4,10 +4,8 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
-import java.util.HexFormat;
+import org.sparkdistill.core.io.Sha256;
 
 /**
  * Where a model came from: the seed, a hash of the exact configuration, and the versions that produced it.
@@ -19,7 +17,7 @@ public record Provenance(long seed, String configSha256, String sparkDistillVers
     public static final String FILE_NAME = "provenance.properties";
 
     public static Provenance of(long seed, String resolvedConfig) {
-        return new Provenance(seed, sha256(resolvedConfig.getBytes(StandardCharsets.UTF_8)),
+        return new Provenance(seed, Sha256.hex(resolvedConfig.getBytes(StandardCharsets.UTF_8)),
                 versionOf(Provenance.class), versionOf(org.apache.spark.SparkContext.class),
                 versionOf(org.deeplearning4j.nn.multilayer.MultiLayerNetwork.class),
                 System.getProperty("java.version"), Instant.now());
@@ -30,14 +28,6 @@ public record Provenance(long seed, String configSha256, String sparkDistillVers
                 + "\nsparkVersion=" + sparkVersion + "\ndl4jVersion=" + dl4jVersion + "\njavaVersion=" + javaVersion
                 + "\ncreated=" + created + "\n";
         Files.writeString(directory.resolve(FILE_NAME), text, StandardCharsets.UTF_8);
-    }
-
-    public static String sha256(byte[] bytes) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java runtime provides SHA-256", e);
-        }
     }
 
     /** The jar manifest's implementation version of the class's package, or "unknown" when run from classes. */

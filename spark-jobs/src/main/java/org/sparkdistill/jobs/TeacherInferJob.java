@@ -21,6 +21,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sparkdistill.core.InvalidInputException;
 import org.sparkdistill.core.io.AtomicDirectory;
+import org.sparkdistill.core.io.Sha256;
 import org.sparkdistill.core.teacher.Teacher;
 import org.sparkdistill.core.teacher.TeacherEnsemble;
 import org.sparkdistill.jobs.cache.CacheColumns;
@@ -182,7 +183,7 @@ public final class TeacherInferJob {
         List<String> names = teachers.names();
         for (int k = 0; k < names.size(); k++) {
             entries.add(new CacheManifest.TeacherEntry(CacheColumns.teacher(k), names.get(k),
-                    Provenance.sha256(zips.get(k)), hints.get(k)));
+                    Sha256.hex(zips.get(k)), hints.get(k)));
         }
         return new CacheManifest(topK, topK >= classes, classes, fingerprint.rows(), fingerprint, entries,
                 Instant.now().toString());

@@ -8,8 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Properties;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
@@ -17,6 +15,7 @@ import org.deeplearning4j.util.ModelSerializer;
 import org.nd4j.linalg.learning.config.IUpdater;
 import org.sparkdistill.core.NetworkMemory;
 import org.sparkdistill.core.data.Examples;
+import org.sparkdistill.core.io.Sha256;
 import org.sparkdistill.core.metrics.EpochMetrics;
 import org.sparkdistill.core.metrics.Evaluator;
 import org.sparkdistill.core.teacher.SoftTargetSource;
@@ -105,21 +104,17 @@ public final class TeacherTraining {
 
     /** SHA-256 over the recipe, the shape, the labels and the features. */
     static String fingerprint(Examples examples, String recipe) {
-        try {
-            MessageDigest digest = MessageDigest.getInstance("SHA-256");
-            digest.update(recipe.getBytes(StandardCharsets.UTF_8));
-            ByteBuffer buffer = ByteBuffer.allocate(4 * Math.max(examples.labels().length, examples.shape().length + 1));
-            buffer.asIntBuffer().put(examples.shape()).put(examples.numClasses());
-            digest.update(buffer.array(), 0, 4 * (examples.shape().length + 1));
-            buffer.clear();
-            buffer.asIntBuffer().put(examples.labels());
-            digest.update(buffer.array(), 0, 4 * examples.labels().length);
-            ByteBuffer features = ByteBuffer.allocate(4 * examples.features().length);
-            features.asFloatBuffer().put(examples.features());
-            digest.update(features.array());
-            return HexFormat.of().formatHex(digest.digest());
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java runtime provides SHA-256", e);
-        }
+        MessageDigest digest = Sha256.digest();
+        digest.update(recipe.getBytes(StandardCharsets.UTF_8));
+        ByteBuffer buffer = ByteBuffer.allocate(4 * Math.max(examples.labels().length, examples.shape().length + 1));
+        buffer.asIntBuffer().put(examples.shape()).put(examples.numClasses());
+        digest.update(buffer.array(), 0, 4 * (examples.shape().length + 1));
+        buffer.clear();
+        buffer.asIntBuffer().put(examples.labels());
+        digest.update(buffer.array(), 0, 4 * examples.labels().length);
+        ByteBuffer features = ByteBuffer.allocate(4 * examples.features().length);
+        features.asFloatBuffer().put(examples.features());
+        digest.update(features.array());
+        return Sha256.hex(digest);
     }
 }

@@ -24,6 +24,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.sparkdistill.core.InvalidInputException;
 import org.sparkdistill.core.data.Examples;
 import org.sparkdistill.core.io.AtomicDirectory;
+import org.sparkdistill.core.io.Sha256;
 import org.sparkdistill.jobs.cache.CacheManifest;
 import org.sparkdistill.jobs.cache.SoftLabelCache;
 import org.sparkdistill.jobs.config.DistillConfig;
@@ -116,8 +117,8 @@ class DistillFromCacheTest {
     void aCacheOfOtherTeachersIsRefusedNamingTheField() throws IOException {
         String prefix = "soft-label cache " + wholeCache + " does not match this job: ";
         String suffix = "; write the cache again with 'spark-distill teacher-infer' and this job's configuration";
-        String shaA = Provenance.sha256(Files.readAllBytes(in.teacherA()));
-        String shaB = Provenance.sha256(Files.readAllBytes(in.teacherB()));
+        String shaA = Sha256.hex(Files.readAllBytes(in.teacherA()));
+        String shaB = Sha256.hex(Files.readAllBytes(in.teacherB()));
         assertEquals(prefix + "the number of teachers is 2 (a.zip, b.zip) in its manifest.json but 1 (" + in.teacherA()
                 + ") in this job" + suffix, refused(List.of(in.teacherA()), with("cache.path", wholeCache.toString()))
                 .getMessage());

@@ -29,6 +29,7 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.sparkdistill.core.InvalidInputException;
 import org.sparkdistill.core.data.Examples;
 import org.sparkdistill.core.io.OutputMarker;
+import org.sparkdistill.core.io.Sha256;
 import org.sparkdistill.core.teacher.Dl4jTeacher;
 import org.sparkdistill.core.teacher.TopKLogits;
 import org.sparkdistill.jobs.cache.CacheColumns;
@@ -78,9 +79,9 @@ class TeacherInferJobTest {
         assertEquals(900, manifest.rows());
         assertEquals(DatasetFingerprint.of(in.spark().read().parquet(in.train().toString())), manifest.dataset());
         assertEquals(List.of(new CacheManifest.TeacherEntry("t0", "a.zip",
-                        Provenance.sha256(Files.readAllBytes(in.teacherA())),
+                        Sha256.hex(Files.readAllBytes(in.teacherA())),
                         List.of(new CacheManifest.HintColumn("layer0", "t0_hint_layer0", 16))),
-                new CacheManifest.TeacherEntry("t1", "b.zip", Provenance.sha256(Files.readAllBytes(in.teacherB())),
+                new CacheManifest.TeacherEntry("t1", "b.zip", Sha256.hex(Files.readAllBytes(in.teacherB())),
                         List.of(new CacheManifest.HintColumn("layer0", "t1_hint_layer0", 16)))), manifest.teachers());
 
         Dataset<Row> table = in.spark().read().parquet(cache.resolve(CacheManifest.TABLE).toString());

@@ -11,9 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Comparator;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,6 +23,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sparkdistill.core.InvalidInputException;
 import org.sparkdistill.core.io.ModelZip;
+import org.sparkdistill.core.io.Sha256;
 import org.sparkdistill.core.metrics.EpochMetrics;
 
 /**
@@ -70,7 +69,7 @@ public final class Checkpoints {
     public Checkpoint save(MultiLayerNetwork network, TrainingProgress progress, long seed) {
         String name = String.format("%s%012d", PREFIX, progress.state().step());
         store.publish(name, sink -> {
-            MessageDigest model = sha256();
+            MessageDigest model = Sha256.digest();
             try (OutputStream out = new DigestOutputStream(sink.create(MODEL_FILE), model)) {
                 ModelSerializer.writeModel(network, out, true);
             }
@@ -79,8 +78,8 @@ public final class Checkpoints {
             try (OutputStream out = sink.create(EpochHistoryFile.FILE)) {
                 history.writeTo(out);
             }
-            String text = formatState(progress, seed, HexFormat.of().formatHex(model.digest()),
-                    HexFormat.of().formatHex(sha256().digest(history.toByteArray())));
+            String text = formatState(progress, seed, Sha256.hex(model),
+                    Sha256.hex(history.toByteArray()));
             try (OutputStream out = sink.create(STATE_FILE)) {
                 out.write(text.getBytes(StandardCharsets.UTF_8));
             }
@@ -184,7 +183,7 @@ public final class Checkpoints {
      */
     private byte[] requireDigest(String name, String file, String expected, boolean keep) {
         String where = store.locate(name) + "/" + file;
-        MessageDigest digest = sha256();
+        MessageDigest digest = Sha256.digest();
         ByteArrayOutputStream kept = new ByteArrayOutputStream();
         try (InputStream in = store.open(name, file)) {
             byte[] buffer = new byte[1 << 16];
@@ -197,7 +196,7 @@ public final class Checkpoints {
         } catch (IOException e) {
             throw new InvalidInputException("checkpoint file " + where + " is unreadable: " + e, e);
         }
-        String actual = HexFormat.of().formatHex(digest.digest());
+        String actual = Sha256.hex(digest);
         if (!actual.equals(expected)) {
             throw new InvalidInputException("checkpoint file " + where + " is truncated or corrupt: its SHA-256 is "
                     + actual + ", but " + STATE_FILE + " records " + expected);
@@ -240,15 +239,6 @@ public final class Checkpoints {
         } catch (NumberFormatException | NullPointerException e) {
             throw new InvalidInputException("checkpoint state " + source + ": " + key + " = " + value
                     + " is not an integer");
-        }
-    }
-
-    /** A new SHA-256 digest: the hash of model, history and run key files. */
-    static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java runtime provides SHA-256", e);
         }
     }
 }

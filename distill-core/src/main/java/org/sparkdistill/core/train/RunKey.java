@@ -2,11 +2,11 @@ package org.sparkdistill.core.train;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.sparkdistill.core.InvalidInputException;
+import org.sparkdistill.core.io.Sha256;
 
 /**
  * The identity of a training trajectory: the settings that shape it, as ordered {@code name=value} fields, and the
@@ -80,7 +80,7 @@ public record RunKey(List<Field> fields) {
 
     /** The SHA-256 of the canonical text, 64 lower-case hex digits. */
     public String sha256() {
-        return HexFormat.of().formatHex(Checkpoints.sha256().digest(text().getBytes(StandardCharsets.UTF_8)));
+        return Sha256.hex(text().getBytes(StandardCharsets.UTF_8));
     }
 
     /** The first {@value #ID_LENGTH} hex digits of {@link #sha256()}: the name of the run's checkpoint folder. */

@@ -14,7 +14,7 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.sparkdistill.core.InvalidInputException;
-import org.sparkdistill.jobs.Provenance;
+import org.sparkdistill.core.io.Sha256;
 import org.sparkdistill.jobs.spark.DatasetInfo;
 import org.sparkdistill.jobs.spark.ExampleFrames;
 import org.sparkdistill.jobs.spark.TableChecks;
@@ -61,7 +61,7 @@ public final class SoftLabelCache {
                     paths.size() + " (" + String.join(", ", paths) + ")");
         }
         for (int k = 0; k < paths.size(); k++) {
-            String sha256 = Provenance.sha256(zips.get(k));
+            String sha256 = Sha256.hex(zips.get(k));
             if (!sha256.equals(cached.get(k).sha256())) {
                 throw mismatch("teachers[" + k + "].sha256", cached.get(k).sha256() + " (" + cached.get(k).file() + ")",
                         sha256 + " (" + paths.get(k) + ")");

@@ -5,6 +5,7 @@ import java.lang.management.ThreadMXBean;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -35,6 +36,8 @@ public final class BucketScheduler implements AutoCloseable {
     private final GradientLayout layout;
     private final INDArray gradient;
     private final ExecutorService communication;
+    /** The threads the executor made, so that closing can wait until each has ended, not just the executor. */
+    private final List<Thread> threads = new CopyOnWriteArrayList<>();
     private final List<Future<?>> sent = new ArrayList<>();
 
     private BucketPlan plan;
@@ -63,6 +66,7 @@ public final class BucketScheduler implements AutoCloseable {
         this.communication = Executors.newSingleThreadExecutor(runnable -> {
             Thread thread = new Thread(runnable, "spark-distill all-reduce, rank " + group.rank());
             thread.setDaemon(true);
+            threads.add(thread);
             return thread;
         });
         setPlan(plan);
@@ -185,7 +189,7 @@ public final class BucketScheduler implements AutoCloseable {
         try {
             while (true) {
                 try {
-                    if (communication.awaitTermination(deadline - System.nanoTime(), TimeUnit.NANOSECONDS)) {
+                    if (communicationEnded(deadline)) {
                         return;
                     }
                     throw new IllegalStateException("the all-reduce thread of rank " + group.rank()
@@ -199,5 +203,22 @@ public final class BucketScheduler implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
+    }
+
+    /**
+     * Whether the executor has terminated and its thread has ended by {@code deadline}: an executor counts as
+     * terminated a moment before its last thread is gone.
+     */
+    private boolean communicationEnded(long deadline) throws InterruptedException {
+        if (!communication.awaitTermination(deadline - System.nanoTime(), TimeUnit.NANOSECONDS)) {
+            return false;
+        }
+        for (Thread thread : threads) {
+            thread.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+            if (thread.isAlive()) {
+                return false;
+            }
+        }
+        return true;
     }
 }

@@ -27,6 +27,9 @@ public final class SparkHome {
     /** System property naming the directory; the failsafe configuration sets it. */
     public static final String PROPERTY = "cluster.spark.home";
 
+    /** The class {@code bin/spark-submit} runs. */
+    public static final String SUBMIT_CLASS = "org.apache.spark.deploy.SparkSubmit";
+
     private static final Pattern SPARK_CORE_JAR = Pattern.compile("spark-core_(\\d+\\.\\d+)-.*\\.jar");
     private static final String BUILD_COMMAND = "mvn -B -pl integration-tests -am package -DskipTests";
 

@@ -38,9 +38,6 @@ import java.util.stream.Stream;
 public final class StandaloneCluster implements AutoCloseable {
     private static final String HOST = "127.0.0.1";
 
-    /** The application every submission runs: the spark-distill command line. */
-    public static final String APPLICATION_CLASS = "org.sparkdistill.jobs.cli.SparkDistill";
-
     /**
      * Settings every submission starts from; those given to {@link #submit} override them. ND4J keeps its arrays
      * off-heap, so an executor needs room beside its heap: the worker's memory bounds only the heap.
@@ -143,25 +140,14 @@ public final class StandaloneCluster implements AutoCloseable {
      *     stopped first
      */
     public Submission submit(List<String> arguments, Map<String, String> conf) {
-        Map<String, String> settings = new TreeMap<>(JOB_DEFAULTS);
-        settings.putAll(conf);
-        List<String> submitArguments = new ArrayList<>(List.of("--master", masterUrl, "--deploy-mode", "client"));
-        settings.forEach((key, value) -> submitArguments.addAll(List.of("--conf", key + "=" + value)));
-        submitArguments.addAll(List.of("--class", APPLICATION_CLASS, layout.applicationJar().toString()));
-        submitArguments.addAll(arguments);
-        List<String> jvmOptions = new ArrayList<>(List.of("-Xmx" + settings.get("spark.driver.memory")));
-        String extraOptions = settings.getOrDefault("spark.driver.extraJavaOptions", "").strip();
-        if (!extraOptions.isEmpty()) {
-            jvmOptions.addAll(Arrays.asList(extraOptions.split("\\s+")));
-        }
-
+        SubmitCommand command = SubmitCommand.of(masterUrl, JOB_DEFAULTS, conf, layout.applicationJar(), arguments);
         ClusterProcess driver;
         synchronized (this) {
             if (closed) {
                 throw new IllegalStateException(this + " is closed");
             }
             String name = "driver-" + submissions.incrementAndGet();
-            driver = launch(name, jvmOptions, "org.apache.spark.deploy.SparkSubmit", submitArguments);
+            driver = launch(name, command.jvmOptions(), SparkHome.SUBMIT_CLASS, command.submitArguments());
             drivers.add(driver);
         }
         try {

@@ -1,6 +1,7 @@
 package org.sparkdistill.jobs.cli;
 
 import java.io.PrintWriter;
+import java.util.Optional;
 import org.sparkdistill.core.InvalidInputException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -28,6 +29,12 @@ public final class SparkDistill implements Runnable {
 
     /** Runs one command, writing errors and usage to {@code err}, and returns its exit status. */
     public static int execute(PrintWriter err, String... args) {
+        Optional<String> mismatch = BuildLine.ofThisJar()
+                .flatMap(line -> line.mismatch(BuildLine.runningSparkVersion(), BuildLine.runningScalaVersion()));
+        if (mismatch.isPresent()) {
+            err.println("error: " + mismatch.get());
+            return INVALID_INPUT;
+        }
         return reportingInvalidInput(new CommandLine(new SparkDistill()).setErr(err)).execute(args);
     }
 

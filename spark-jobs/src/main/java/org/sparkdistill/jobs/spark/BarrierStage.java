@@ -5,7 +5,6 @@ import java.util.Iterator;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.rdd.RDD;
-import scala.collection.AbstractIterator;
 import scala.reflect.ClassTag;
 import scala.reflect.ClassTag$;
 import scala.runtime.AbstractFunction1;
@@ -14,8 +13,8 @@ import scala.runtime.AbstractFunction1;
  * Runs a Java function over every partition of an RDD as one Spark barrier stage: all tasks start together, may
  * rendezvous through {@link org.apache.spark.BarrierTaskContext}, and if one fails the stage fails as a whole.
  *
- * <p>Spark's barrier API is Scala-only; this adapts a {@link FlatMapFunction} to it without Scala collection
- * converters, whose names differ between Scala 2.12 and 2.13.
+ * <p>Spark's barrier API is Scala-only; this adapts a {@link FlatMapFunction} to it through {@link ScalaIterators},
+ * which compiles against Scala 2.12 and 2.13 alike.
  */
 public final class BarrierStage {
     private BarrierStage() {}
@@ -40,43 +39,13 @@ public final class BarrierStage {
         public scala.collection.Iterator<R> apply(scala.collection.Iterator<T> rows) {
             Iterator<R> results;
             try {
-                results = task.call(new JavaView<>(rows));
+                results = task.call(ScalaIterators.asJava(rows));
             } catch (RuntimeException e) {
                 throw e;
             } catch (Exception e) {
                 throw new IllegalStateException(e.getMessage(), e);
             }
-            return new ScalaView<>(results);
-        }
-    }
-
-    private record JavaView<T>(scala.collection.Iterator<T> rows) implements Iterator<T> {
-        @Override
-        public boolean hasNext() {
-            return rows.hasNext();
-        }
-
-        @Override
-        public T next() {
-            return rows.next();
-        }
-    }
-
-    private static final class ScalaView<R> extends AbstractIterator<R> {
-        private final Iterator<R> results;
-
-        ScalaView(Iterator<R> results) {
-            this.results = results;
-        }
-
-        @Override
-        public boolean hasNext() {
-            return results.hasNext();
-        }
-
-        @Override
-        public R next() {
-            return results.next();
+            return ScalaIterators.asScala(results);
         }
     }
 }

@@ -1,5 +1,6 @@
 package org.sparkdistill.jobs.spark;
 
+import java.util.Iterator;
 import org.apache.spark.scheduler.AccumulableInfo;
 import org.apache.spark.scheduler.SparkListener;
 import org.apache.spark.scheduler.SparkListenerExecutorMetricsUpdate;
@@ -7,7 +8,6 @@ import org.apache.spark.scheduler.SparkListenerTaskEnd;
 import org.apache.spark.util.LongAccumulator;
 import scala.Option;
 import scala.Tuple4;
-import scala.collection.Iterator;
 import scala.collection.Seq;
 
 /**
@@ -30,7 +30,9 @@ public final class StepProgress extends SparkListener {
 
     @Override
     public void onExecutorMetricsUpdate(SparkListenerExecutorMetricsUpdate update) {
-        Iterator<Tuple4<Object, Object, Object, Seq<AccumulableInfo>>> tasks = update.accumUpdates().iterator();
+        // (task id, stage id, stage attempt, accumulators); the sequence types differ between Scala 2.12 and 2.13.
+        Iterator<Tuple4<?, ?, ?, ? extends Seq<AccumulableInfo>>> tasks =
+                ScalaIterators.asJava(update.accumUpdates().iterator());
         while (tasks.hasNext()) {
             observe(tasks.next()._4().iterator());
         }
@@ -43,7 +45,7 @@ public final class StepProgress extends SparkListener {
         }
     }
 
-    private void observe(Iterator<AccumulableInfo> infos) {
+    private void observe(scala.collection.Iterator<AccumulableInfo> infos) {
         while (infos.hasNext()) {
             AccumulableInfo info = infos.next();
             if (info.id() == accumulatorId) {

@@ -1,5 +1,7 @@
 package org.sparkdistill.it.cluster;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -24,9 +26,19 @@ public record BuildLayout(SparkHome sparkHome, Path applicationJar, Path workRoo
     /** The layout the system properties describe. */
     public static BuildLayout fromSystemProperties() {
         String jar = System.getProperty(APPLICATION_JAR_PROPERTY,
-                "../spark-jobs/target/spark-distill-0.1.0-SNAPSHOT.jar");
+                "../spark-jobs/target/spark-distill-spark3.5_2.12-0.1.0-SNAPSHOT.jar");
         return new BuildLayout(SparkHome.assembled(), absolute(jar),
                 absolute(System.getProperty(WORK_ROOT_PROPERTY, "target/cluster")));
+    }
+
+    /** A new directory under {@link #workRoot()} whose name starts with {@code prefix}, for one cluster or run. */
+    public Path newWorkDirectory(String prefix) {
+        try {
+            Files.createDirectories(workRoot);
+            return Files.createTempDirectory(workRoot, prefix);
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not create a directory under " + workRoot, e);
+        }
     }
 
     private static Path absolute(String path) {

@@ -35,13 +35,7 @@ public final class LocalSubmit {
      */
     public static Submission run(int threads, List<String> arguments, Map<String, String> conf, Duration timeout) {
         BuildLayout layout = BuildLayout.fromSystemProperties();
-        Path directory;
-        try {
-            Files.createDirectories(layout.workRoot());
-            directory = Files.createTempDirectory(layout.workRoot(), "local-");
-        } catch (IOException e) {
-            throw new UncheckedIOException("could not create a directory under " + layout.workRoot(), e);
-        }
+        Path directory = layout.newWorkDirectory("local-");
         SubmitCommand command = SubmitCommand.of("local[" + threads + "]", DEFAULTS, conf, layout.applicationJar(),
                 arguments);
         Map<String, String> environment = new HashMap<>(layout.sparkHome().environment());

@@ -91,13 +91,7 @@ public final class StandaloneCluster implements AutoCloseable {
      */
     public static StandaloneCluster start(ClusterSpec spec) {
         BuildLayout layout = BuildLayout.fromSystemProperties();
-        Path directory;
-        try {
-            Files.createDirectories(layout.workRoot());
-            directory = Files.createTempDirectory(layout.workRoot(), "cluster-");
-        } catch (IOException e) {
-            throw new UncheckedIOException("could not create a cluster directory under " + layout.workRoot(), e);
-        }
+        Path directory = layout.newWorkDirectory("cluster-");
         StandaloneCluster cluster = new StandaloneCluster(spec, layout, directory);
         Runtime.getRuntime().addShutdownHook(cluster.shutdownHook);
         try {

@@ -1,6 +1,7 @@
 package org.sparkdistill.core.train;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.sparkdistill.gradients.testing.ArrayAssertions.assertCloseRelativeToMove;
 import static org.sparkdistill.gradients.testing.ArrayAssertions.assertIdentical;
@@ -18,6 +19,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.learning.config.IUpdater;
+import org.sparkdistill.core.InvalidInputException;
 import org.sparkdistill.core.data.Examples;
 import org.sparkdistill.core.metrics.EpochMetrics;
 import org.sparkdistill.gradients.collective.Communicator;
@@ -56,10 +58,11 @@ class DataParallelTest {
      */
     private static final List<Integer> HIDDEN = List.of(4096, 80);
     /**
-     * 1e-6 of the distance moved, about 17 float32 roundings (2^-24 each) of the update: twelve steps of SGD on sums
-     * in another order ended 3.1e-7 to 3.5e-7 of the distance apart here (N = 2, 3, 4, with and without distillation),
-     * so the bound leaves a factor of 3 for other processors' matrix kernels, and any real difference in the steps
-     * (a gradient summed instead of averaged, a chunk left out) is many orders of magnitude above it.
+     * 1e-6 of the distance moved, about 17 float32 roundings (2^-24 each) of the update. Twelve steps of SGD ended
+     * 3.1e-7 to 3.5e-7 of the distance apart here for N replicas against one worker (N = 2, 3, 4, with and without
+     * distillation), and up to 2.3e-7 for bucket plans against one bucket on three ranks; the bound leaves a factor of
+     * about 3 for other processors' matrix kernels, while a real difference in the steps (a gradient summed instead of
+     * averaged, a ring step left out) shows up at 0.1 to 1.4 of the distance.
      */
     private static final double SUMMATION_ORDER_TOLERANCE = 1e-6;
     /**
@@ -230,13 +233,17 @@ class DataParallelTest {
         }
     }
 
+    /** One rank's parameters after the run, and the bucket plan it used at each step. */
+    private record RankRun(INDArray params, List<BucketPlan> plans) {
+    }
+
     /** Trains {@code workers} replicas for {@link #STEPS} steps, each on its slice of every global batch. */
     private static Run replicas(int workers, IUpdater updater, OverlapSettings settings) {
         Examples data = data(workers);
         int[] order = Batches.inOrder(data.size());
         int global = workers * BATCH_PER_WORKER;
         List<Transport> transports = InProcessTransport.group(workers, TIMEOUT, 1 << 20);
-        List<Run> ranks = Ranks.all(workers, rank -> {
+        List<RankRun> ranks = Ranks.all(workers, rank -> {
             MultiLayerNetwork replica = network(updater);
             List<BucketPlan> plans = new ArrayList<>();
             try (Communicator group = Communicator.of(transports.get(rank));
@@ -249,9 +256,9 @@ class DataParallelTest {
                     replica.fit(batch(data, order, start, start + BATCH_PER_WORKER));
                 }
             }
-            return new Run(List.of(replica.params()), plans);
+            return new RankRun(replica.params(), plans);
         });
-        return new Run(ranks.stream().map(run -> run.params().get(0)).toList(), ranks.get(0).plans());
+        return new Run(ranks.stream().map(RankRun::params).toList(), ranks.get(0).plans());
     }
 
     private static Examples data(int workers) {
@@ -289,6 +296,20 @@ class DataParallelTest {
     }
 
     private record Result(INDArray params, List<EpochMetrics> history) {
+    }
+
+    @Test
+    void anEmptyShardOrAnEmptyLargestShardIsRefusedByNameBeforeAnyStep() {
+        InvalidInputException noLargest = assertThrows(InvalidInputException.class, () -> new Replica(null, 0));
+        assertEquals("the largest shard must hold at least one example, got 0", noLargest.getMessage());
+
+        MultiLayerNetwork student = CheckpointsTest.student();
+        INDArray before = student.params().dup();
+        Examples empty = CheckpointsTest.randomExamples("shard 2", 0, 1L);
+        InvalidInputException refused = assertThrows(InvalidInputException.class, () -> CheckpointsTest
+                .trainer(CheckpointsTest.plan(), empty).train(student, empty, TrainingState.START, null, Replica.alone(1)));
+        assertEquals("training data 'shard 2' has no examples", refused.getMessage());
+        assertIdentical(before, student.params(), "the refused student's parameters");
     }
 
     private static MultiLayerNetwork network(IUpdater updater) {

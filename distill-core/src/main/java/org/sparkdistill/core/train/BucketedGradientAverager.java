@@ -8,6 +8,7 @@ import org.sparkdistill.gradients.collective.Communicator;
 import org.sparkdistill.gradients.overlap.BucketedAllReduce;
 import org.sparkdistill.gradients.overlap.OverlapSettings;
 import org.sparkdistill.gradients.overlap.StepReport;
+import org.sparkdistill.gradients.partition.BucketPlan;
 
 /**
  * Replaces each replica's gradient by the mean over all replicas before the updater, sending it in buckets while the
@@ -47,6 +48,11 @@ final class BucketedGradientAverager extends BaseTrainingListener implements Bac
     /** Call before each optimizer step. */
     void beginStep(long step) {
         exchange.beginStep(step);
+    }
+
+    /** The bucket plan in force: from {@link #beginStep} on, the one that step uses. */
+    BucketPlan plan() {
+        return exchange.plan();
     }
 
     @Override

@@ -2,20 +2,27 @@ package org.sparkdistill.core.train;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.sparkdistill.gradients.testing.ArrayAssertions.assertIdentical;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.function.IntFunction;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.sparkdistill.core.InvalidInputException;
 import org.sparkdistill.core.data.Examples;
@@ -24,6 +31,10 @@ import org.sparkdistill.core.metrics.Evaluator;
 import org.sparkdistill.core.teacher.Dl4jTeacher;
 import org.sparkdistill.core.teacher.EnsembleWeighting;
 import org.sparkdistill.core.teacher.TeacherEnsemble;
+import org.sparkdistill.gradients.collective.Communicator;
+import org.sparkdistill.gradients.collective.InProcessTransport;
+import org.sparkdistill.gradients.collective.Ranks;
+import org.sparkdistill.gradients.collective.Transport;
 
 class CheckpointsTest {
     static final int FEATURES = 8;
@@ -83,10 +94,76 @@ class CheckpointsTest {
         assertEquals(deterministicPart(expected), deterministicPart(reported),
                 "the resumed run reports every epoch as the uninterrupted one did, the resumed epoch's loss included");
 
-        INDArray difference = uninterrupted.params().sub(resumed.params());
-        assertEquals(0.0, difference.amaxNumber().doubleValue(), 1e-6, "resumed parameters equal uninterrupted ones");
-        assertEquals(0.0, uninterrupted.getUpdater().getStateViewArray().sub(resumed.getUpdater().getStateViewArray())
-                .amaxNumber().doubleValue(), 1e-6, "updater state too");
+        assertIdentical(uninterrupted.params(), resumed.params(), "resumed parameters");
+        assertIdentical(uninterrupted.getUpdater().getStateViewArray(), resumed.getUpdater().getStateViewArray(),
+                "resumed updater state");
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {2, 3})
+    void replicasStoppedAndResumedFromACheckpointEndBitForBitWhereAnUndisturbedGroupEnds(int workers) {
+        Examples heldOut = randomExamples("held-out", 30, 2L);
+        // 40 rows a shard in batches of 16: 3 steps an epoch, 9 in all; a checkpoint every 4 steps.
+        TrainingPlan plan = new TrainingPlan(3, 16, 99L, Schedule.linear(4.0, 2.0), Schedule.linear(0.9, 0.2), 4);
+        List<Trained> undisturbed = Ranks.all(workers, replicas(workers, plan, heldOut, null, null, false));
+
+        Checkpoints checkpoints = new Checkpoints(dir);
+        List<Ranks.Outcome<Trained>> stopped = Ranks.run(workers, replicas(workers, plan, heldOut, checkpoints, null, true));
+        assertInstanceOf(Stop.class, stopped.get(0).failure(), "rank 0 stops after the second epoch");
+        for (int rank = 1; rank < workers; rank++) {
+            assertNotNull(stopped.get(rank).failure(), "rank " + rank + " must fail when rank 0 stops");
+        }
+        Checkpoints.Checkpoint latest = checkpoints.latest().orElseThrow();
+        assertEquals(new TrainingState(4, 1, 1), latest.state(), "the checkpoint the group stopped after");
+
+        List<Trained> resumed = Ranks.all(workers, replicas(workers, plan, heldOut, checkpoints, latest, false));
+        for (int rank = 0; rank < workers; rank++) {
+            assertIdentical(undisturbed.get(rank).params(), resumed.get(rank).params(), "resumed rank " + rank);
+            assertIdentical(undisturbed.get(rank).updaterState(), resumed.get(rank).updaterState(),
+                    "updater state of resumed rank " + rank);
+        }
+        assertEquals(deterministicPart(undisturbed.get(0).history()), deterministicPart(resumed.get(0).history()),
+                "rank 0 reports every epoch as the undisturbed group's rank 0 did");
+    }
+
+    /** What one replica ended with. */
+    private record Trained(INDArray params, INDArray updaterState, List<EpochMetrics> history) {
+    }
+
+    /** Thrown by rank 0 at the end of its second epoch, to stop a group as a failing executor would. */
+    private static final class Stop extends RuntimeException {
+        Stop() {
+            super("stopped after the second epoch");
+        }
+    }
+
+    /**
+     * Each rank's part in training {@code workers} replicas, each on a shard of 40 rows, from the start or, if
+     * {@code resume} is given, from that checkpoint, which rank 0 restores while the others start from a fresh student,
+     * as executors do.
+     *
+     * @param stop whether rank 0 throws {@link Stop} after its second epoch, failing the others' next exchange
+     */
+    private static IntFunction<Trained> replicas(int workers, TrainingPlan plan, Examples heldOut,
+            Checkpoints checkpoints, Checkpoints.Checkpoint resume, boolean stop) {
+        List<Transport> transports = InProcessTransport.group(workers, Duration.ofMinutes(1), 1 << 20);
+        return rank -> {
+            Examples shard = randomExamples("shard " + rank, 40, 10L + rank);
+            MultiLayerNetwork network = resume != null && rank == 0 ? checkpoints.restore(resume) : student();
+            DistillationTrainer trainer = trainer(plan, heldOut);
+            if (stop && rank == 0) {
+                trainer.addListener(metrics -> {
+                    if (metrics.epoch() == 2) {
+                        throw new Stop();
+                    }
+                });
+            }
+            try (Communicator group = Communicator.of(transports.get(rank))) {
+                List<EpochMetrics> history = trainer.train(network, shard,
+                        resume == null ? TrainingProgress.START : resume.progress(), checkpoints, new Replica(group, 40));
+                return new Trained(network.params(), network.getUpdater().getStateViewArray(), history);
+            }
+        };
     }
 
     @Test
@@ -104,7 +181,7 @@ class CheckpointsTest {
         assertEquals(expected, last.progress().history(), "the final checkpoint is written after the last evaluation");
         MultiLayerNetwork resumed = checkpoints.restore(last);
         assertEquals(expected, trainer(plan, heldOut).train(resumed, data, last.progress(), null));
-        assertEquals(0.0, trained.params().sub(resumed.params()).amaxNumber().doubleValue(), 0.0);
+        assertIdentical(trained.params(), resumed.params(), "parameters after resuming at the final step");
     }
 
     /** Two intact checkpoints in {@code dir}, at steps 3 and 6 of the first epoch. */

@@ -1,9 +1,9 @@
 package org.sparkdistill.core.train;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.sparkdistill.gradients.testing.ArrayAssertions.assertIdentical;
 
 import java.util.List;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
@@ -48,9 +48,9 @@ class InputPipelineTest {
         for (int depth : new int[] {1, 2, 4}) {
             MultiLayerNetwork pipelined = CheckpointsTest.student();
             train(pipelined, depth, teacher());
-            assertArrayEquals(inline.params().toFloatVector(), pipelined.params().toFloatVector(), "depth " + depth);
-            assertArrayEquals(inline.getUpdater().getStateViewArray().toFloatVector(),
-                    pipelined.getUpdater().getStateViewArray().toFloatVector(), "updater state, depth " + depth);
+            assertIdentical(inline.params(), pipelined.params(), "parameters, depth " + depth);
+            assertIdentical(inline.getUpdater().getStateViewArray(), pipelined.getUpdater().getStateViewArray(),
+                    "updater state, depth " + depth);
         }
         assertEquals(List.of(), livePipelineThreads());
     }

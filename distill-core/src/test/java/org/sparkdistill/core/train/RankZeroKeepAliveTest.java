@@ -1,6 +1,6 @@
 package org.sparkdistill.core.train;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.sparkdistill.gradients.testing.ArrayAssertions.assertIdentical;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -59,7 +59,7 @@ class RankZeroKeepAliveTest {
             return student.params();
         });
         for (int rank = 1; rank < WORKERS; rank++) {
-            assertEquals(params.get(0), params.get(rank), "rank " + rank);
+            assertIdentical(params.get(0), params.get(rank), "rank " + rank + " against rank 0");
         }
     }
 

@@ -17,11 +17,11 @@ class ScheduleTest {
     @Test
     void linearRunsFromStartAtTheFirstStepToEndAtTheLast() {
         Schedule annealing = Schedule.linear(1.0, 0.0);
-        assertEquals(1.0, annealing.valueAt(0, 11), 1e-12);
-        assertEquals(0.5, annealing.valueAt(5, 11), 1e-12);
-        assertEquals(0.0, annealing.valueAt(10, 11), 1e-12);
-        assertEquals(0.0, annealing.valueAt(50, 11), 1e-12, "clamped past the end");
-        assertEquals(1.0, annealing.valueAt(0, 1), 1e-12, "a one-step run uses the start");
+        assertEquals(1.0, annealing.valueAt(0, 11));
+        assertEquals(0.5, annealing.valueAt(5, 11));
+        assertEquals(0.0, annealing.valueAt(10, 11));
+        assertEquals(0.0, annealing.valueAt(50, 11), "clamped past the end");
+        assertEquals(1.0, annealing.valueAt(0, 1), "a one-step run uses the start");
     }
 
     @Test

@@ -176,10 +176,11 @@ class PipelineTest {
 
     /**
      * {@code close()} is called while the decode stage is provably inside its work on item 0, and the stage is let go
-     * only once {@code close()} has stopped the queues and is waiting for the threads: the teacher stage's thread, which
-     * waits for decode's first item, can end only because {@code close()} stopped the queues, and the closing thread
-     * must then be waiting (in its join) rather than returned. What {@code close()} promises: the stage finishes the
-     * item it is in, no stage starts another, the result goes nowhere, and no thread is left when it returns.
+     * only once {@code close()} has stopped the queues and is waiting for the threads: the teacher stage's thread,
+     * which waits for decode's first item, can end only because {@code close()} stopped the queues, and the closing
+     * thread must then be waiting (in its join) rather than returned. What {@code close()} promises: the stage
+     * finishes the item it is in, no stage starts another, the result goes nowhere, and no thread is left when it
+     * returns.
      */
     @Test
     @Timeout(value = 1, unit = TimeUnit.MINUTES)

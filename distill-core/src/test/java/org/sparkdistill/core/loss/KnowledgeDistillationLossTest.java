@@ -47,10 +47,11 @@ class KnowledgeDistillationLossTest extends LossContract {
      * value and gradient worked out independently of the class under test.
      *
      * <p>The expected numbers were computed in 50-digit arithmetic (Python's mpmath) straight from the definition in
-     * Hinton et al. 2015: per example {@code α·T²·Σ_c q_c·(log q_c − log softmax(z/T)_c) − (1−α)·log softmax(z)_y},
-     * the score averaged over the 2 examples, and the gradient by numerical differentiation of that per-example
-     * expression (DL4J's loss gradients are per example; the minibatch division happens in the network). The soft
-     * targets are {@code softmax(teacherLogits/T)} rounded to doubles, and the loss was evaluated on those doubles.
+     * Hinton et al. 2015: per example
+     * {@code α·T²·Σ_c q_c·(log q_c − log softmax(z/T)_c) − (1−α)·log softmax(z)_y}, the score averaged over the 2
+     * examples, and the gradient by numerical differentiation of that per-example expression (DL4J's loss gradients
+     * are per example; the minibatch division happens in the network). The soft targets are
+     * {@code softmax(teacherLogits/T)} rounded to doubles, and the loss was evaluated on those doubles.
      *
      * @param t the temperature
      * @param logits the student's logits

@@ -1,6 +1,7 @@
 package org.sparkdistill.core.data;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -9,7 +10,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.IntStream;
@@ -17,6 +21,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.sparkdistill.core.metrics.StageTimes;
 
 class PipelineTest {
@@ -169,21 +174,67 @@ class PipelineTest {
         assertThrows(IllegalStateException.class, pipeline::next);
     }
 
+    /**
+     * {@code close()} is called while the decode stage is provably inside its work on item 0, and the stage is let go
+     * only once {@code close()} has stopped the queues and is waiting for the threads: the teacher stage's thread,
+     * which waits for decode's first item, can end only because {@code close()} stopped the queues, and the closing
+     * thread must then be waiting (in its join) rather than returned. What {@code close()} promises: the stage
+     * finishes the item it is in, no stage starts another, the result goes nowhere, and no thread is left when it
+     * returns.
+     */
     @Test
-    void closingStopsAStageInTheMiddleOfItsWorkOnceItFinishes() throws InterruptedException {
-        CountDownLatch entered = new CountDownLatch(1);
+    @Timeout(value = 1, unit = TimeUnit.MINUTES)
+    void closingWaitsForAStageInTheMiddleOfItsWorkToFinishIt() throws InterruptedException {
+        CountDownLatch working = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
-        Pipeline<Integer> pipeline = Pipeline.from(numbers(5)).then("teacher", (Integer i) -> {
-            entered.countDown();
+        List<Integer> started = new CopyOnWriteArrayList<>();
+        AtomicInteger finished = new AtomicInteger();
+        List<Integer> passedOn = new CopyOnWriteArrayList<>();
+        Set<Thread> before = Thread.getAllStackTraces().keySet();
+        Pipeline<Integer> pipeline = Pipeline.from(numbers(5)).then("decode", (Integer i) -> {
+            started.add(i);
+            working.countDown();
             release.await();
+            finished.incrementAndGet();
+            return i;
+        }).then("teacher", (Integer i) -> {
+            passedOn.add(i);
             return i;
         }).start(2, "student");
-        entered.await();
-        Thread closer = new Thread(pipeline::close);
+        Thread teacher = newThread("spark-distill-pipeline-teacher", before);
+        working.await();
+
+        AtomicInteger finishedWhenClosed = new AtomicInteger(-1);
+        AtomicReference<List<String>> aliveWhenClosed = new AtomicReference<>();
+        Thread closer = new Thread(() -> {
+            pipeline.close();
+            finishedWhenClosed.set(finished.get());
+            aliveWhenClosed.set(livePipelineThreads());
+        }, "closer");
         closer.start();
+        teacher.join();
+        // close() has stopped the queues; it now either waits for the decode thread (timed join) or has returned.
+        while (closer.getState() != Thread.State.TIMED_WAITING && closer.getState() != Thread.State.TERMINATED) {
+            Thread.onSpinWait();
+        }
+        boolean returnedWhileDecodeWorked = closer.getState() == Thread.State.TERMINATED;
         release.countDown();
         closer.join();
-        assertEquals(List.of(), livePipelineThreads());
+
+        assertFalse(returnedWhileDecodeWorked, "close() returned before stage 'decode', inside its work on item 0, was"
+                + " let go to finish it; items it had finished by then: " + finishedWhenClosed.get());
+        assertEquals(1, finishedWhenClosed.get(), "stage 'decode' finished its item before close() returned");
+        assertEquals(List.of(), aliveWhenClosed.get(), "pipeline threads alive when close() returned");
+        assertEquals(List.of(0), started, "items stage 'decode' started");
+        assertEquals(List.of(), passedOn, "items that reached stage 'teacher' after close()");
+        assertThrows(IllegalStateException.class, pipeline::next);
+    }
+
+    /** The live thread named {@code name} that is not among {@code before}. */
+    private static Thread newThread(String name, Set<Thread> before) {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.isAlive() && t.getName().equals(name) && !before.contains(t)).findFirst()
+                .orElseThrow(() -> new AssertionError("no new live thread named " + name));
     }
 
     @Test

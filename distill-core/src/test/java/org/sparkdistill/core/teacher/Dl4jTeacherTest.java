@@ -3,12 +3,14 @@ package org.sparkdistill.core.teacher;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.sparkdistill.gradients.testing.ArrayAssertions.assertIdentical;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Random;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
@@ -36,7 +38,19 @@ class Dl4jTeacherTest {
     }
 
     static INDArray features() {
-        return Nd4j.rand(DataType.FLOAT, 4, 6);
+        return uniform(4, 6, 41L);
+    }
+
+    /** A {@code [rows, columns]} float array of values uniform in [0, 1), drawn from a generator of its own. */
+    static INDArray uniform(int rows, int columns, long seed) {
+        Random random = new Random(seed);
+        float[][] values = new float[rows][columns];
+        for (float[] row : values) {
+            for (int c = 0; c < columns; c++) {
+                row[c] = random.nextFloat();
+            }
+        }
+        return Nd4j.createFromArray(values);
     }
 
     @Test
@@ -74,13 +88,14 @@ class Dl4jTeacherTest {
         List<INDArray> activations = teacher.activations(x, List.of("0", "layer0", "1"));
         INDArray hidden = network.feedForward(x, false).get(1);
         assertEquals(List.of(4L, 5L), List.of(activations.get(0).size(0), activations.get(0).size(1)));
-        assertEquals(hidden, activations.get(0));
-        assertEquals(hidden, activations.get(1));
-        assertEquals(network.output(x, false), activations.get(2));
+        // The same forward pass on the same input: the activations are the network's own, bit for bit.
+        assertIdentical(hidden, activations.get(0), "layer 0 by index");
+        assertIdentical(hidden, activations.get(1), "layer 0 by name");
+        assertIdentical(network.output(x, false), activations.get(2), "layer 1, the output");
         assertEquals(List.of(), teacher.activations(x, List.of()));
 
         MultiLayerNetwork cnn = Networks.cnn(20, 20, 3, new Sgd(0.1), 2L);
-        INDArray images = Nd4j.rand(DataType.FLOAT, 2, 400);
+        INDArray images = uniform(2, 400, 43L);
         INDArray conv = Dl4jTeacher.of("cnn", cnn).activations(images, List.of("0")).get(0);
         assertEquals(List.of(2L, 16L * 16 * 16), List.of(conv.size(0), conv.size(1)), "[N, channels, 16, 16] per row");
         INDArray direct = cnn.feedForwardToLayer(0, images, false).get(1);
@@ -105,7 +120,7 @@ class Dl4jTeacherTest {
         assertEquals(List.of("hidden", "out"), teacher.layerNames());
         INDArray x = features();
         INDArray hidden = teacher.activations(x, List.of("hidden")).get(0);
-        assertEquals(graph.feedForward(x, false).get("hidden"), hidden);
+        assertIdentical(graph.feedForward(x, false).get("hidden"), hidden, "vertex 'hidden'");
         InvalidInputException e = assertThrows(InvalidInputException.class, () -> teacher.requireLayers(List.of("in")));
         assertEquals("teacher 'graph.zip' has no layer 'in'; its layers (graph vertices): 'hidden', 'out'", e.getMessage());
     }
@@ -150,7 +165,7 @@ class Dl4jTeacherTest {
 
     @Test
     void outputActivationOtherThanSoftmaxOrIdentityIsRefused() {
-        MultiLayerNetwork sigmoid = new MultiLayerNetwork(new NeuralNetConfiguration.Builder().list()
+        MultiLayerNetwork sigmoid = new MultiLayerNetwork(new NeuralNetConfiguration.Builder().seed(5).list()
                 .layer(new OutputLayer.Builder(LossFunctions.LossFunction.XENT).nIn(6).nOut(3)
                         .activation(Activation.SIGMOID).build()).build());
         sigmoid.init();

@@ -1,58 +1,123 @@
 package org.sparkdistill.gradients.collective;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.sparkdistill.gradients.testing.ArrayAssertions;
 
 /**
  * What the TCP transport refuses: peers without the group's secret, frames with hostile lengths,
- * and frames cut short. Rank 1 here is a hand-written peer speaking raw bytes.
+ * and frames cut short. Rank 1 here is often a hand-written peer speaking raw bytes: one that answers rank 0's
+ * challenge with a wrong proof reaches rank 0's own check of the proof, which a real connector with the wrong
+ * secret never does, since it refuses rank 0's answer first and hangs up.
  */
 @Timeout(value = 2, unit = TimeUnit.MINUTES)
 class TcpSecurityTest {
     private static final TcpOptions OPTIONS = new TcpOptions(Duration.ofSeconds(20), Duration.ofSeconds(10),
             Duration.ofSeconds(20), 1 << 16);
+    // The handshake's wire format, written out here so that the hand-written peer does not borrow Handshake's code.
+    private static final int MAGIC = 0x53445354;
+    private static final int VERSION = 1;
+    private static final int NONCE_BYTES = 32;
+    private static final int MAC_BYTES = 32;
+    private static final byte[] CONNECTOR_LABEL = "spark-distill connector".getBytes(StandardCharsets.US_ASCII);
+    private static final byte ACCEPTED = 1;
+    private static final byte REFUSED = 0;
 
     @Test
-    void aPeerWithTheWrongSecretIsRefusedAndTheRealPeerStillJoins() throws Exception {
-        byte[] secret = TcpEndpoint.newSecret();
-        TcpEndpoint rank0 = TcpEndpoint.listen(InetAddress.getLoopbackAddress(), OPTIONS);
-        TcpEndpoint rank1 = TcpEndpoint.listen(InetAddress.getLoopbackAddress(), OPTIONS);
-        List<InetSocketAddress> addresses = List.of(rank0.address(), rank1.address());
-        CompletableFuture<Transport> accepting = CompletableFuture.supplyAsync(() -> rank0.connect(0, addresses, secret));
+    void aPeerSendingAWrongProofIsRefusedByRank0AndTheRealPeerStillJoins() throws Exception {
+        Intrusion intrusion = realGroupFormsAfter(intruder -> {
+            assertEquals(REFUSED, handshakeByHand(intruder, TcpEndpoint.newSecret()),
+                    "rank 0's verdict on a proof made with another secret");
+            CollectiveException closed = assertThrows(CollectiveException.class,
+                    () -> ChannelIo.readFully(intruder, ByteBuffer.allocate(1), deadline(), "intruder"),
+                    "rank 0 closes the connection after refusing it");
+            assertEquals("intruder: the peer closed the connection after 0 of 1 bytes", closed.getMessage());
+        });
+        assertEquals(List.of(new TcpEndpoint.Refusal(intrusion.from(), "rank 0 accepting a connection from "
+                + intrusion.from() + ": the peer claiming rank 1 failed the HMAC challenge; it does not hold this"
+                + " job's secret")), intrusion.refusals());
+    }
 
-        try (SocketChannel intruder = SocketChannel.open(rank0.address())) {
-            intruder.configureBlocking(false);
+    @Test
+    void theHandWrittenPeerWithTheRightSecretIsAcceptedSoOnlyTheProofDecides() throws Exception {
+        byte[] secret = TcpEndpoint.newSecret();
+        try (TcpEndpoint rank0 = TcpEndpoint.listen(InetAddress.getLoopbackAddress(), OPTIONS)) {
+            List<InetSocketAddress> addresses = List.of(rank0.address(),
+                    new InetSocketAddress(InetAddress.getLoopbackAddress(), 1));
+            CompletableFuture<Transport> accepting = CompletableFuture.supplyAsync(
+                    () -> rank0.connect(0, addresses, secret));
+            try (SocketChannel peer = SocketChannel.open(rank0.address())) {
+                peer.configureBlocking(false);
+                assertEquals(ACCEPTED, handshakeByHand(peer, secret));
+                accepting.get(1, TimeUnit.MINUTES).close();
+            }
+            assertEquals(List.of(), rank0.refused());
+        }
+    }
+
+    @Test
+    void aConnectorWithTheWrongSecretRefusesRank0AndHangsUpAndTheRealPeerStillJoins() throws Exception {
+        Intrusion intrusion = realGroupFormsAfter(intruder -> {
             CollectiveException refused = assertThrows(CollectiveException.class,
                     () -> new Handshake(TcpEndpoint.newSecret()).connect(intruder, 2, 1, 0, deadline()));
             assertTrue(refused.getMessage().contains("failed the HMAC challenge"), refused.getMessage());
-        }
-
-        Transport t1 = rank1.connect(1, addresses, secret);
-        Transport t0 = accepting.get(1, TimeUnit.MINUTES);
-        List<float[]> sums = Ranks.all(2, rank -> {
-            try (Communicator c = Communicator.of(rank == 0 ? t0 : t1)) {
-                INDArray v = TransportContract.input(rank, 10, DataType.FLOAT);
-                c.allReduceSum(v);
-                return v.toFloatVector();
-            }
         });
-        assertArrayEquals(sums.get(0), sums.get(1));
+        assertEquals(1, intrusion.refusals().size(), intrusion::toString);
+        assertEquals(intrusion.from(), intrusion.refusals().get(0).from());
+        assertTrue(intrusion.refusals().get(0).reason().endsWith("it hung up instead of proving it holds this job's"
+                + " secret (the peer closed the connection after 0 of 32 bytes)"), intrusion::toString);
+    }
+
+    /** What an intruder does on its connection to rank 0, which it opened before the real rank 1 connects. */
+    @FunctionalInterface
+    private interface Intruder {
+        void intrude(SocketChannel toRank0) throws Exception;
+    }
+
+    /** The intruder's address and the connections rank 0 refused while its group formed. */
+    private record Intrusion(SocketAddress from, List<TcpEndpoint.Refusal> refusals) {
+    }
+
+    /**
+     * Lets {@code intruder} connect to a waiting rank 0 and closes its connection, then has the real rank 1 join with
+     * the group's secret and checks an all-reduce between the two; returns what rank 0 refused.
+     */
+    private static Intrusion realGroupFormsAfter(Intruder intruder) throws Exception {
+        byte[] secret = TcpEndpoint.newSecret();
+        try (TcpEndpoint rank0 = TcpEndpoint.listen(InetAddress.getLoopbackAddress(), OPTIONS);
+             TcpEndpoint rank1 = TcpEndpoint.listen(InetAddress.getLoopbackAddress(), OPTIONS)) {
+            List<InetSocketAddress> addresses = List.of(rank0.address(), rank1.address());
+            CompletableFuture<Transport> accepting = CompletableFuture.supplyAsync(
+                    () -> rank0.connect(0, addresses, secret));
+            SocketAddress from;
+            try (SocketChannel channel = SocketChannel.open(rank0.address())) {
+                channel.configureBlocking(false);
+                from = channel.getLocalAddress();
+                intruder.intrude(channel);
+            }
+            allReduceOfTheRealRanksSums(rank1.connect(1, addresses, secret), accepting.get(1, TimeUnit.MINUTES));
+            return new Intrusion(from, rank0.refused());
+        }
     }
 
     @Test
@@ -164,6 +229,48 @@ class TcpSecurityTest {
             ChannelIo.writeFully(raw, bytes, deadline(), "raw peer");
         }
         return received.get(1, TimeUnit.MINUTES);
+    }
+
+    /** Runs one all-reduce between ranks 0 and 1 and checks that both hold exactly the sum of their inputs. */
+    private static void allReduceOfTheRealRanksSums(Transport t1, Transport t0) {
+        List<INDArray> sums = Ranks.all(2, rank -> {
+            try (Communicator c = Communicator.of(rank == 0 ? t0 : t1)) {
+                INDArray v = TransportContract.input(rank, 10, DataType.FLOAT);
+                c.allReduceSum(v);
+                return v;
+            }
+        });
+        // Two addends: the sum is the same correctly rounded float in either order.
+        INDArray expected = TransportContract.expectedSum(2, 10, DataType.FLOAT);
+        ArrayAssertions.assertIdentical(expected, sums.get(0), "rank 0's sum");
+        ArrayAssertions.assertIdentical(expected, sums.get(1), "rank 1's sum");
+    }
+
+    /**
+     * Speaks the connector's side of the handshake byte by byte, as rank 1 of a group of 2 calling rank 0, and answers
+     * rank 0's challenge with the MAC that {@code proofSecret} gives; returns rank 0's one-byte verdict. Written from
+     * the protocol described in {@link Handshake}, not with its code, so that rank 0 alone judges the proof.
+     */
+    private static byte handshakeByHand(SocketChannel channel, byte[] proofSecret) throws Exception {
+        byte[] nonce = new byte[NONCE_BYTES];
+        new Random(1_207L).nextBytes(nonce);
+        ByteBuffer hello = ByteBuffer.allocate(5 * Integer.BYTES + NONCE_BYTES);
+        hello.putInt(MAGIC).putInt(VERSION).putInt(2).putInt(1).putInt(0).put(nonce).flip();
+        ChannelIo.writeFully(channel, hello.duplicate(), deadline(), "hand-written peer");
+
+        ByteBuffer answer = ByteBuffer.allocate(NONCE_BYTES + MAC_BYTES);
+        ChannelIo.readFully(channel, answer, deadline(), "hand-written peer");
+        byte[] acceptorNonce = Arrays.copyOf(answer.array(), NONCE_BYTES);
+
+        Mac mac = Mac.getInstance("HmacSHA256");
+        mac.init(new SecretKeySpec(proofSecret, "HmacSHA256"));
+        mac.update(CONNECTOR_LABEL);
+        mac.update(hello.array());
+        ChannelIo.writeFully(channel, ByteBuffer.wrap(mac.doFinal(acceptorNonce)), deadline(), "hand-written peer");
+
+        ByteBuffer verdict = ByteBuffer.allocate(1);
+        ChannelIo.readFully(channel, verdict, deadline(), "hand-written peer");
+        return verdict.get(0);
     }
 
     private static ByteBuffer header(int tag, int length) {

@@ -10,10 +10,14 @@ import java.util.List;
 import java.util.Map;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 import org.sparkdistill.core.data.Examples;
 import org.sparkdistill.core.data.FashionMnist;
 import org.sparkdistill.core.train.Networks;
 import org.sparkdistill.core.train.UpdaterKind;
+import org.sparkdistill.jobs.DistillJob;
 import org.sparkdistill.jobs.TeacherTraining;
 import org.sparkdistill.jobs.cli.SparkDistill;
 import org.sparkdistill.jobs.report.ComparisonReport;
@@ -46,6 +50,27 @@ final class Fixtures {
         Examples test = FashionMnist.test(fashionMnist()).head(1000);
         return TeacherTraining.train(train, test, new TeacherTraining.Recipe(1, 64, 3L, 0.002), dir.resolve("teacher.zip"))
                 .model();
+    }
+
+    /**
+     * A 784-64-10 MLP teacher, initialised from seed 3 and trained by 20 full-batch Adam steps on the first
+     * {@code rows} training images, written as {@code mlp-teacher.zip}.
+     */
+    static Path mlpTeacher(Path dir, int rows) throws IOException {
+        Examples train = FashionMnist.train(fashionMnist()).head(rows);
+        MultiLayerNetwork network = Networks.mlp(train.featureCount(), List.of(64), train.numClasses(),
+                UpdaterKind.ADAM.withLearningRate(0.002), 3L);
+        INDArray features = Nd4j.create(train.features(), new long[] {rows, train.featureCount()}, DataType.FLOAT);
+        INDArray labels = Nd4j.zeros(DataType.FLOAT, rows, train.numClasses());
+        for (int i = 0; i < rows; i++) {
+            labels.putScalar(i, train.labels()[i], 1f);
+        }
+        for (int step = 0; step < 20; step++) {
+            network.fit(features, labels);
+        }
+        Path file = dir.resolve("mlp-teacher.zip");
+        ModelSerializer.writeModel(network, file.toFile(), false);
+        return file;
     }
 
     /** An untrained network with the given number of classes, written as a model zip. */
@@ -92,6 +117,11 @@ final class Fixtures {
     static double finalAccuracy(Path output) throws IOException {
         String metrics = Files.readString(output.resolve(ComparisonReport.JSON_FILE));
         return Double.parseDouble(metrics.replaceAll("(?s).*?\"final\": \\{.*?\"accuracy\": ([0-9.]+).*", "$1"));
+    }
+
+    /** The parameters of the student a {@code distill} run wrote into {@code output}. */
+    static INDArray studentParameters(Path output) throws IOException {
+        return ModelSerializer.restoreMultiLayerNetwork(output.resolve(DistillJob.MODEL_FILE).toFile(), false).params();
     }
 
     /** Files and directories directly in {@code dir}, hidden ones included. */

@@ -10,9 +10,7 @@ import java.util.List;
 import java.util.Map;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 import org.sparkdistill.core.data.Examples;
 import org.sparkdistill.core.data.FashionMnist;
 import org.sparkdistill.core.train.Networks;
@@ -50,27 +48,6 @@ final class Fixtures {
         Examples test = FashionMnist.test(fashionMnist()).head(1000);
         return TeacherTraining.train(train, test, new TeacherTraining.Recipe(1, 64, 3L, 0.002), dir.resolve("teacher.zip"))
                 .model();
-    }
-
-    /**
-     * A 784-64-10 MLP teacher, initialised from seed 3 and trained by 20 full-batch Adam steps on the first
-     * {@code rows} training images, written as {@code mlp-teacher.zip}.
-     */
-    static Path mlpTeacher(Path dir, int rows) throws IOException {
-        Examples train = FashionMnist.train(fashionMnist()).head(rows);
-        MultiLayerNetwork network = Networks.mlp(train.featureCount(), List.of(64), train.numClasses(),
-                UpdaterKind.ADAM.withLearningRate(0.002), 3L);
-        INDArray features = Nd4j.create(train.features(), new long[] {rows, train.featureCount()}, DataType.FLOAT);
-        INDArray labels = Nd4j.zeros(DataType.FLOAT, rows, train.numClasses());
-        for (int i = 0; i < rows; i++) {
-            labels.putScalar(i, train.labels()[i], 1f);
-        }
-        for (int step = 0; step < 20; step++) {
-            network.fit(features, labels);
-        }
-        Path file = dir.resolve("mlp-teacher.zip");
-        ModelSerializer.writeModel(network, file.toFile(), false);
-        return file;
     }
 
     /** An untrained network with the given number of classes, written as a model zip. */

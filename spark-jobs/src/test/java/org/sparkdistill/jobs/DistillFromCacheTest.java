@@ -111,7 +111,8 @@ class DistillFromCacheTest {
                                 "cache.path", wholeCache.toString())), "cached");
                 INDArray online = studentParameters(dir.resolve("online-" + name));
                 INDArray cached = studentParameters(dir.resolve("cached-" + name));
-                assertCloseRelativeToMove(initial, online, cached, TEACHER_ROUNDING, name + ": the students' parameters");
+                assertCloseRelativeToMove(initial, online, cached, TEACHER_ROUNDING,
+                        name + ": the students' parameters");
             }
         }
     }

@@ -168,7 +168,8 @@ class TeacherInferJobTest {
         float[][] byId = new float[in.trainRows().size()][];
         for (List<Row> partition : partitions.values()) {
             for (int from = 0; from < partition.size(); from += TeacherInferJob.BATCH_SIZE) {
-                List<Row> batch = partition.subList(from, Math.min(partition.size(), from + TeacherInferJob.BATCH_SIZE));
+                int to = Math.min(partition.size(), from + TeacherInferJob.BATCH_SIZE);
+                List<Row> batch = partition.subList(from, to);
                 float[][] features = batch.stream().map(row -> in.trainRows().row((int) row.getLong(2)))
                         .toArray(float[][]::new);
                 float[][] values = output.apply(Nd4j.create(features)).castTo(DataType.FLOAT).toFloatMatrix();

@@ -10,10 +10,12 @@ import java.util.List;
 import java.util.Map;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
+import org.nd4j.linalg.api.ndarray.INDArray;
 import org.sparkdistill.core.data.Examples;
 import org.sparkdistill.core.data.FashionMnist;
 import org.sparkdistill.core.train.Networks;
 import org.sparkdistill.core.train.UpdaterKind;
+import org.sparkdistill.jobs.DistillJob;
 import org.sparkdistill.jobs.TeacherTraining;
 import org.sparkdistill.jobs.cli.SparkDistill;
 import org.sparkdistill.jobs.report.ComparisonReport;
@@ -92,6 +94,11 @@ final class Fixtures {
     static double finalAccuracy(Path output) throws IOException {
         String metrics = Files.readString(output.resolve(ComparisonReport.JSON_FILE));
         return Double.parseDouble(metrics.replaceAll("(?s).*?\"final\": \\{.*?\"accuracy\": ([0-9.]+).*", "$1"));
+    }
+
+    /** The parameters of the student a {@code distill} run wrote into {@code output}. */
+    static INDArray studentParameters(Path output) throws IOException {
+        return ModelSerializer.restoreMultiLayerNetwork(output.resolve(DistillJob.MODEL_FILE).toFile(), false).params();
     }
 
     /** Files and directories directly in {@code dir}, hidden ones included. */

@@ -25,6 +25,8 @@ import org.sparkdistill.jobs.spark.TaskFailures;
  * A failure caused by bad input is not retried.
  */
 public final class DataParallelTraining {
+    /** The name of the accumulator into which rank 0 counts the optimizer steps of an attempt. */
+    public static final String STEP_ACCUMULATOR = "spark-distill steps";
     private static final Logger LOG = LoggerFactory.getLogger(DataParallelTraining.class);
 
     private DataParallelTraining() {}
@@ -61,7 +63,7 @@ public final class DataParallelTraining {
                         attempt, maxAttempts, from, resume == null ? "no checkpoint yet" : store.locate(resume.name()),
                         reachedAtLeast);
             }
-            LongAccumulator steps = context.sc().longAccumulator("spark-distill steps");
+            LongAccumulator steps = context.sc().longAccumulator(STEP_ACCUMULATOR);
             StepProgress progress = new StepProgress(steps);
             context.sc().addSparkListener(progress);
             try {

@@ -86,8 +86,7 @@ public final class DistillJob {
         }
 
         TrainingPlan plan = planOf(config);
-        StudentSpec student = new StudentSpec(config.student().hidden(), config.student().updater(),
-                config.student().learningRate(), config.student().learningRateSchedule());
+        StudentSpec student = StudentSpec.of(config.student());
         int workers = config.training().workers();
         requireSlots(spark, workers);
         RunCheckpoints checkpoints = checkpointDirectory == null ? null : RunCheckpoints.open(checkpointDirectory,

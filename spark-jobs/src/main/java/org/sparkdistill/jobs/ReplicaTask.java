@@ -68,8 +68,6 @@ final class ReplicaTask implements FlatMapFunction<Iterator<InternalRow>, Traine
 
     /** Loads the teachers, trains this replica's student on {@code shard} and returns it from rank 0. */
     private Iterator<TrainedStudent> train(Replica replica, Examples shard, CachedRows cached) {
-        TrainingPlan plan = setup.plan();
-        DatasetInfo info = setup.info();
         try (TeacherEnsemble ensemble = setup.teachers().paths().isEmpty() ? null
                 : setup.teachers().load(setup.teacherZips().value())) {
             Examples heldOut = setup.heldOut().value();
@@ -77,16 +75,14 @@ final class ReplicaTask implements FlatMapFunction<Iterator<InternalRow>, Traine
             SoftTargetSource targets = !setup.distils() ? SoftTargetSource.HARD_LABELS
                     : cached != null ? cached.softLabels(ensemble.mixture(), shard) : ensemble;
             Checkpoints checkpoints = checkpointStore == null ? null : new Checkpoints(checkpointStore);
-            MultiLayerNetwork network = resume != null && replica.leads() ? checkpoints.restore(resume)
-                    : setup.student().build(info.featureCount(), info.numClasses(), plan.seed(),
-                            plan.stepsPerEpoch(replica.largestShard()) * plan.epochs());
+            MultiLayerNetwork network = startingStudent(replica.leads(), replica.largestShard());
             Throwable failure = null;
             try {
                 if (replica.leads()) {
                     network.addListeners(new StepCounter(steps));
                 }
-                List<EpochMetrics> history = new DistillationTrainer(plan, targets, evaluator).train(network, shard,
-                        resume == null ? TrainingProgress.START : resume.progress(), checkpoints, replica);
+                List<EpochMetrics> history = new DistillationTrainer(setup.plan(), targets, evaluator)
+                        .train(network, shard, startingProgress(), checkpoints, replica);
                 return (replica.leads() ? List.of(TrainedStudent.of(network, history)) : List.<TrainedStudent>of())
                         .iterator();
             } catch (RuntimeException | Error e) {
@@ -96,6 +92,27 @@ final class ReplicaTask implements FlatMapFunction<Iterator<InternalRow>, Traine
                 release(network, failure);
             }
         }
+    }
+
+    /**
+     * The student a replica starts from: the resume checkpoint's network, with its updater state, on rank 0 of a
+     * resumed run; otherwise a new one from the plan's seed (the trainer then gives every rank rank 0's parameters).
+     *
+     * @param leads whether the replica is rank 0
+     * @param largestShard the rows of the largest shard, which fix the steps of the learning-rate schedule
+     */
+    MultiLayerNetwork startingStudent(boolean leads, int largestShard) {
+        if (resume != null && leads) {
+            return new Checkpoints(checkpointStore).restore(resume);
+        }
+        TrainingPlan plan = setup.plan();
+        return setup.student().build(setup.info().featureCount(), setup.info().numClasses(), plan.seed(),
+                plan.stepsPerEpoch(largestShard) * plan.epochs());
+    }
+
+    /** Where training starts: the resume checkpoint's progress, or the first step. */
+    TrainingProgress startingProgress() {
+        return resume == null ? TrainingProgress.START : resume.progress();
     }
 
     /** Frees the student's memory; a failure to do so is suppressed into the training failure it follows, if any. */

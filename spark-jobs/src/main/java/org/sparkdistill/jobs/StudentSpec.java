@@ -6,12 +6,18 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.sparkdistill.core.train.Networks;
 import org.sparkdistill.core.train.UpdaterKind;
 import org.sparkdistill.core.train.UpdaterKind.LearningRateSchedule;
+import org.sparkdistill.jobs.config.StudentConfig;
 
 /** The student network a job builds: a fully connected classifier of the given hidden widths. */
 public record StudentSpec(List<Integer> hidden, UpdaterKind updater, double learningRate, LearningRateSchedule schedule)
         implements Serializable {
     public StudentSpec {
         hidden = List.copyOf(hidden);
+    }
+
+    /** The student a job's configuration describes. */
+    public static StudentSpec of(StudentConfig config) {
+        return new StudentSpec(config.hidden(), config.updater(), config.learningRate(), config.learningRateSchedule());
     }
 
     /**

@@ -98,6 +98,23 @@ public final class EventLog {
         return counts;
     }
 
+    /**
+     * The updates of the named accumulator in the successful tasks of each stage, summed, by stage id; stages none of
+     * whose successful tasks report it are left out.
+     */
+    public Map<Integer, Long> accumulatorBySucceededStage(String name) {
+        Map<Integer, Long> sums = new TreeMap<>();
+        named("SparkListenerTaskEnd").filter(e -> e.path("Task End Reason").path("Reason").asText().equals("Success"))
+                .forEach(e -> e.path("Task Info").path("Accumulables").forEach(accumulable -> {
+                    if (accumulable.path("Name").asText().equals(name)) {
+                        // Spark writes the values of accumulators other than its own task metrics as text.
+                        sums.merge(e.path("Stage ID").asInt(), Long.parseLong(accumulable.path("Update").asText()),
+                                Long::sum);
+                    }
+                }));
+        return sums;
+    }
+
     @Override
     public String toString() {
         return "event log " + file + " (" + events.size() + " events)";

@@ -120,7 +120,8 @@ class ClusterIT {
         Path events = Files.createDirectories(dir.resolve("disturbed-events"));
         CompletableFuture<Submission> running = CompletableFuture.supplyAsync(
                 () -> cluster.submit(distill(out, 3), Fixtures.with(KRYO, EventLog.settings(events))));
-        cluster.await("a first checkpoint in " + checkpoints, Duration.ofMinutes(5), () -> hasCheckpoint(checkpoints));
+        cluster.await("a first checkpoint in " + checkpoints, Duration.ofMinutes(5),
+                () -> Fixtures.hasCheckpoint(checkpoints));
         List<Long> executors = cluster.executorPids();
         assertEquals(3, executors.size(), "one executor per worker trains: " + executors);
         cluster.killExecutor(executors.get(1));
@@ -152,13 +153,6 @@ class ClusterIT {
     }
 
     /** True once the run's folder in {@code checkpoints} holds a checkpoint. */
-    private static boolean hasCheckpoint(Path checkpoints) {
-        try (var folders = Files.walk(checkpoints, 2)) {
-            return folders.anyMatch(p -> p.getFileName().toString().startsWith("step-"));
-        } catch (IOException e) {
-            return false;
-        }
-    }
 
     @Test
     void refusesABadArgumentWithExitStatusTwoAndOneErrorLine() {

@@ -107,4 +107,13 @@ final class Fixtures {
             return files.map(p -> p.getFileName().toString()).sorted().toList();
         }
     }
+
+    /** True once a run's folder in the checkpoint directory {@code checkpoints} holds a checkpoint. */
+    static boolean hasCheckpoint(Path checkpoints) {
+        try (var folders = Files.walk(checkpoints, 2)) {
+            return folders.anyMatch(p -> p.getFileName().toString().startsWith("step-"));
+        } catch (IOException e) {
+            return false;
+        }
+    }
 }

@@ -95,7 +95,7 @@ class TransportFaultsClusterIT {
             Listening rank0 = awaitListening(0, earlierLogs, running);
             Listening rank1 = awaitListening(1, earlierLogs, running);
             cluster.await("a first checkpoint in " + checkpoints, LOOK_TIMEOUT,
-                    () -> stillRunning(running) && hasCheckpoint(checkpoints));
+                    () -> stillRunning(running) && Fixtures.hasCheckpoint(checkpoints));
             frozen = cluster.executorPid(rank1.log());
             cluster.pauseExecutor(frozen);
             long pausedAt = System.nanoTime();
@@ -190,11 +190,4 @@ class TransportFaultsClusterIT {
     }
 
     /** Whether a checkpoint folder exists in a run's folder of the checkpoint directory. */
-    private static boolean hasCheckpoint(Path checkpoints) {
-        try (var folders = Files.walk(checkpoints, 2)) {
-            return folders.anyMatch(p -> p.getFileName().toString().startsWith("step-"));
-        } catch (IOException e) {
-            return false;
-        }
-    }
 }

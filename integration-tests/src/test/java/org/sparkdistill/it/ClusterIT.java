@@ -26,7 +26,6 @@ import org.sparkdistill.it.cluster.Submission;
 import org.sparkdistill.jobs.DataParallelTraining;
 import org.sparkdistill.jobs.DistillJob;
 import org.sparkdistill.jobs.cli.SparkDistill;
-import org.sparkdistill.jobs.report.ComparisonReport;
 
 /**
  * spark-distill submitted through SparkSubmit to a Spark standalone cluster: a master and three workers of one core,

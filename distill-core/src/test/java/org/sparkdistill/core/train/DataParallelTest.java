@@ -109,7 +109,7 @@ class DataParallelTest {
 
     @ParameterizedTest
     @ValueSource(ints = {2, 3})
-    void distillingReplicasEachOnItsShardMatchOneReplicaOnTheShardsTogether(int workers) {
+    void distillingReplicasInAdaptiveBucketsEachOnItsShardMatchOneReplicaOnTheShardsTogether(int workers) {
         // Every shard is one batch, so each epoch is one step over the same rows on both sides, in another order.
         Examples all = CheckpointsTest.randomExamples("train", workers * BATCH_PER_WORKER, 4L);
         Examples heldOut = CheckpointsTest.randomExamples("held-out", 30, 2L);
@@ -118,16 +118,27 @@ class DataParallelTest {
         List<EpochMetrics> aloneHistory = CheckpointsTest.trainer(distillation(all.size()), heldOut).train(alone, all);
         assertEquals(STEPS, aloneHistory.get(STEPS - 1).step());
 
+        // The replicas cut their gradient into buckets with the adaptive policy (on a fixed profile, so that the cut
+        // does not depend on this machine's timings), and the plan rank 0 reports for every epoch must be cut.
         List<Transport> transports = InProcessTransport.group(workers, TIMEOUT, 1 << 20);
-        List<INDArray> params = Ranks.all(workers, rank -> {
+        List<Result> results = Ranks.all(workers, rank -> {
             Examples shard = all.select(IntStream.range(rank * BATCH_PER_WORKER, (rank + 1) * BATCH_PER_WORKER).toArray());
             MultiLayerNetwork replica = network(SGD);
             try (Communicator group = Communicator.of(transports.get(rank))) {
-                CheckpointsTest.trainer(distillation(BATCH_PER_WORKER), heldOut).train(replica, shard,
-                        TrainingState.START, null, new Replica(group, BATCH_PER_WORKER));
+                List<EpochMetrics> history = CheckpointsTest.trainer(distillation(BATCH_PER_WORKER), heldOut).train(
+                        replica, shard, TrainingState.START, null,
+                        new Replica(group, BATCH_PER_WORKER, settings(new AdaptiveOnAFixedProfile())));
+                return new Result(replica.params(), history);
             }
-            return replica.params();
         });
+        List<EpochMetrics> reported = results.get(0).history();
+        assertEquals(STEPS, reported.size(), "rank 0 reports every epoch");
+        for (EpochMetrics epoch : reported) {
+            String plan = epoch.communication().plan();
+            assertTrue(plan.contains("|"), "epoch " + epoch.epoch() + ": the adaptive plan " + plan
+                    + " does not cut the gradient");
+        }
+        List<INDArray> params = results.stream().map(Result::params).toList();
         for (int rank = 0; rank < workers; rank++) {
             assertCloseRelativeToMove(start, alone.params(), params.get(rank), SUMMATION_ORDER_TOLERANCE,
                     "distilling rank " + rank + " of " + workers + " against one replica");

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.lossfunctions.impl.LossMCXENT;
-import org.sparkdistill.core.io.OutputMarker;
+import org.sparkdistill.jobs.storage.OutputMarker;
 import org.sparkdistill.core.train.Networks;
 import org.sparkdistill.jobs.DistillJob;
 import org.sparkdistill.jobs.Provenance;

@@ -26,7 +26,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.sparkdistill.core.io.OutputMarker;
+import org.sparkdistill.jobs.storage.OutputMarker;
 import org.sparkdistill.jobs.cache.CacheManifest;
 import org.sparkdistill.jobs.cli.SparkDistill;
 

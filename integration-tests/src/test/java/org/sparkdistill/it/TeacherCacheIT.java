@@ -17,7 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.sparkdistill.core.NetworkMemory;
 import org.sparkdistill.core.data.FashionMnist;
-import org.sparkdistill.core.io.OutputMarker;
+import org.sparkdistill.jobs.storage.OutputMarker;
 import org.sparkdistill.jobs.StudentSpec;
 import org.sparkdistill.jobs.cache.CacheManifest;
 import org.sparkdistill.jobs.cli.SparkDistill;

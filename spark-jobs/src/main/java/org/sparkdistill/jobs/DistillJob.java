@@ -1,10 +1,9 @@
 package org.sparkdistill.jobs;
 
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
@@ -15,7 +14,6 @@ import org.apache.spark.sql.catalyst.InternalRow;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sparkdistill.core.InvalidInputException;
-import org.sparkdistill.core.io.AtomicDirectory;
 import org.sparkdistill.core.data.Examples;
 import org.sparkdistill.core.train.Schedule;
 import org.sparkdistill.core.train.TrainingPlan;
@@ -31,6 +29,9 @@ import org.sparkdistill.jobs.report.RunSummary;
 import org.sparkdistill.jobs.spark.ExampleFrames;
 import org.sparkdistill.jobs.spark.RunCheckpoints;
 import org.sparkdistill.jobs.spark.InputData;
+import org.sparkdistill.jobs.storage.HadoopSettings;
+import org.sparkdistill.jobs.storage.PublishedOutput;
+import org.sparkdistill.jobs.storage.StoragePath;
 
 /**
  * Distils a student from the configured teachers on Spark and writes it, with its metrics, to the output directory.
@@ -55,7 +56,7 @@ public final class DistillJob {
     private DistillJob() {}
 
     /** The result of a run: where it was written and the per-epoch metrics. */
-    public record Outcome(Path output, RunSummary summary) {}
+    public record Outcome(StoragePath output, RunSummary summary) {}
 
     public static Outcome run(SparkSession spark, DistillConfig config, String runName) {
         long started = System.nanoTime();
@@ -66,13 +67,13 @@ public final class DistillJob {
             throw new InvalidInputException("distillation.alpha = " + config.distillation().alpha()
                     + " needs at least one teacher, but 'teachers' is empty; add a teacher or set alpha to 0");
         }
-        TeacherSpecs teachers = teacherSpecs(config);
-        List<byte[]> teacherZips = teachers.readZips();
-        SoftLabelCache cache = config.cache().path() == null ? null : SoftLabelCache.open(config.cache().path());
+        TeacherSpecs teachers = teacherSpecs(config, spark.sparkContext().hadoopConfiguration());
+        SoftLabelCache cache = config.cache().path() == null ? null
+                : SoftLabelCache.open(config.cache().path(), spark.sparkContext().hadoopConfiguration());
 
         InputData.Table train = InputData.train(spark, config.data().train(), config.data().limit());
         Examples heldOut = InputData.test(spark, config.data().train(), config.data().test());
-        teachers.requireFit(teacherZips, train.info().featureCount(), train.info().numClasses());
+        teachers.requireFit(train.info().featureCount(), train.info().numClasses());
         if (heldOut.featureCount() != train.info().featureCount() || heldOut.numClasses() != train.info().numClasses()) {
             throw new InvalidInputException("test data " + heldOut + " does not match training data " + train.info());
         }
@@ -80,7 +81,7 @@ public final class DistillJob {
         DatasetFingerprint fingerprint = cache == null && checkpointDirectory == null ? null
                 : DatasetFingerprint.of(train.rows());
         if (cache != null) {
-            cache.requireTeachers(teachers.paths(), teacherZips);
+            cache.requireTeachers(teachers.paths(), teachers.sha256s());
             cache.requireDataset(train.info(), fingerprint, describe(config.data()));
             trainRows = cache.joinTo(spark, train.rows());
         }
@@ -90,12 +91,11 @@ public final class DistillJob {
         int workers = config.training().workers();
         requireSlots(spark, workers);
         RunCheckpoints checkpoints = checkpointDirectory == null ? null : RunCheckpoints.open(checkpointDirectory,
-                DistillRunKey.of(config, teacherZips, fingerprint, cache == null ? null : cache.manifest().topK()),
+                DistillRunKey.of(config, teachers.sha256s(), fingerprint, cache == null ? null : cache.manifest().topK()),
                 spark.sparkContext().hadoopConfiguration(), LOG::warn);
 
         JavaSparkContext context = JavaSparkContext.fromSparkContext(spark.sparkContext());
         Broadcast<Examples> heldOutBroadcast = context.broadcast(heldOut);
-        Broadcast<List<byte[]>> teacherBroadcast = context.broadcast(teacherZips);
         DataParallelTraining.Result result;
         try {
             context.setJobDescription("spark-distill distill " + runName + ": " + plan.epochs() + " epochs on "
@@ -106,22 +106,22 @@ public final class DistillJob {
                     config.training().replanEvery(), config.training().handshakeTimeout(),
                     config.training().ioTimeout());
             DistillSetup setup = new DistillSetup(train.info(), plan, student, teachers, distils, exchange,
-                    heldOutBroadcast, teacherBroadcast, cache == null ? null : cache.layout());
+                    heldOutBroadcast, cache == null ? null : cache.layout());
             result = DataParallelTraining.run(context, shards, setup, checkpoints == null ? null : checkpoints.store(),
                     config.training().attempts());
         } finally {
             context.setJobDescription(null);
             heldOutBroadcast.destroy();
-            teacherBroadcast.destroy();
         }
         TrainedStudent trained = result.student();
-        Path output = Path.of(config.output());
+        StoragePath output = StoragePath.of(config.output(), spark.sparkContext().hadoopConfiguration());
         RunSummary summary = new RunSummary(runName, trained.history(), (System.nanoTime() - started) / 1e9);
-        AtomicDirectory.publishOutput(output, "distill", config.overwrite(), dir -> {
-            Files.write(dir.resolve(MODEL_FILE), trained.modelZip());
-            Files.writeString(dir.resolve(CONFIG_FILE), config.toYaml(), StandardCharsets.UTF_8);
-            Files.writeString(dir.resolve(ComparisonReport.JSON_FILE), Json.write(summary.toJsonTree()),
-                    StandardCharsets.UTF_8);
+        PublishedOutput.publish(output, "distill", config.overwrite(), dir -> {
+            try (OutputStream out = dir.child(MODEL_FILE).create()) {
+                out.write(trained.modelZip());
+            }
+            dir.child(CONFIG_FILE).writeText(config.toYaml());
+            dir.child(ComparisonReport.JSON_FILE).writeText(Json.write(summary.toJsonTree()));
             Provenance.of(config.training().seed(), config.toYaml()).writeTo(dir);
         });
         if (checkpoints != null) {
@@ -138,8 +138,8 @@ public final class DistillJob {
         if (config.training().checkpointDirectory() != null) {
             return config.training().checkpointDirectory();
         }
-        Path output = Path.of(config.output()).toAbsolutePath();
-        return output.resolveSibling(output.getFileName() + ".checkpoints").toUri().toString();
+        StoragePath output = StoragePath.of(config.output(), HadoopSettings.beforeSession());
+        return output.sibling(output.name() + ".checkpoints").uri();
     }
 
     /** A barrier stage needs a task slot per worker at once; local Spark's slots are known before the job starts. */
@@ -166,7 +166,7 @@ public final class DistillJob {
                 temperature, alpha, config.training().checkpointEvery(), config.training().pipelineDepth());
     }
 
-    static TeacherSpecs teacherSpecs(DistillConfig config) {
+    static TeacherSpecs teacherSpecs(DistillConfig config, Configuration conf) {
         List<String> paths = new ArrayList<>();
         double[] weights = new double[config.teachers().size()];
         for (int k = 0; k < weights.length; k++) {
@@ -174,7 +174,7 @@ public final class DistillJob {
             paths.add(teacher.path());
             weights[k] = teacher.weight();
         }
-        return new TeacherSpecs(paths, weights, config.weighting());
+        return TeacherSpecs.check(paths, weights, config.weighting(), conf);
     }
 
     /** The training data as the configuration gives it, for messages. */

@@ -2,7 +2,6 @@ package org.sparkdistill.jobs;
 
 import java.util.List;
 import java.util.Locale;
-import org.sparkdistill.core.io.Sha256;
 import org.sparkdistill.core.train.RunKey;
 import org.sparkdistill.jobs.cache.DatasetFingerprint;
 import org.sparkdistill.jobs.config.DistillConfig;
@@ -32,11 +31,11 @@ final class DistillRunKey {
     /**
      * The key of {@code config}'s run.
      *
-     * @param teacherZips the teachers' model files, in configuration order
+     * @param teacherSha256s the SHA-256 of the teachers' model files, in configuration order
      * @param rows the fingerprint of the training rows after {@code data.limit}
      * @param cacheTopK the top-k of the soft-label cache the run reads, or null when the teachers run live
      */
-    static RunKey of(DistillConfig config, List<byte[]> teacherZips, DatasetFingerprint rows, Integer cacheTopK) {
+    static RunKey of(DistillConfig config, List<String> teacherSha256s, DatasetFingerprint rows, Integer cacheTopK) {
         StudentConfig student = config.student();
         DistillationConfig distillation = config.distillation();
         TrainingConfig training = config.training();
@@ -46,7 +45,7 @@ final class DistillRunKey {
                 .add("student.learningRate", student.learningRate())
                 .add("student.learningRateSchedule", name(student.learningRateSchedule()));
         for (int k = 0; k < config.teachers().size(); k++) {
-            key.add("teachers[" + k + "].sha256", Sha256.hex(teacherZips.get(k)))
+            key.add("teachers[" + k + "].sha256", teacherSha256s.get(k))
                     .add("teachers[" + k + "].weight", config.teachers().get(k).weight());
         }
         return key.add("ensemble.weighting", name(config.weighting()))

@@ -1,7 +1,6 @@
 package org.sparkdistill.jobs;
 
 import java.io.Serializable;
-import java.util.List;
 import org.apache.spark.broadcast.Broadcast;
 import org.sparkdistill.core.data.Examples;
 import org.sparkdistill.core.train.TrainingPlan;
@@ -10,7 +9,7 @@ import org.sparkdistill.jobs.spark.DatasetInfo;
 
 /**
  * What the driver prepared for every replica of one {@code distill} run: the data's shape, the plan, the student and
- * teachers to build, the broadcast held-out set and teacher files, and the soft-label cache columns if any.
+ * teachers to build, the broadcast held-out set, and the soft-label cache columns if any.
  *
  * @param distils false when α is zero throughout: teachers then only measure agreement
  * @param exchange how the replicas exchange gradients
@@ -18,7 +17,7 @@ import org.sparkdistill.jobs.spark.DatasetInfo;
  *     teachers run on the training data instead
  */
 public record DistillSetup(DatasetInfo info, TrainingPlan plan, StudentSpec student, TeacherSpecs teachers, boolean distils,
-                    ExchangeSpec exchange, Broadcast<Examples> heldOut, Broadcast<List<byte[]>> teacherZips,
+                    ExchangeSpec exchange, Broadcast<Examples> heldOut,
                     CachedRows.Layout cache)
         implements Serializable {
 }

@@ -2,10 +2,9 @@ package org.sparkdistill.jobs;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Instant;
 import org.sparkdistill.core.io.Sha256;
+import org.sparkdistill.jobs.storage.StoragePath;
 
 /**
  * Where a model came from: the seed, a hash of the exact configuration, and the versions that produced it.
@@ -23,11 +22,11 @@ public record Provenance(long seed, String configSha256, String sparkDistillVers
                 System.getProperty("java.version"), Instant.now());
     }
 
-    public void writeTo(Path directory) throws IOException {
+    public void writeTo(StoragePath directory) throws IOException {
         String text = "seed=" + seed + "\nconfigSha256=" + configSha256 + "\nsparkDistillVersion=" + sparkDistillVersion
                 + "\nsparkVersion=" + sparkVersion + "\ndl4jVersion=" + dl4jVersion + "\njavaVersion=" + javaVersion
                 + "\ncreated=" + created + "\n";
-        Files.writeString(directory.resolve(FILE_NAME), text, StandardCharsets.UTF_8);
+        directory.child(FILE_NAME).writeText(text);
     }
 
     /** The jar manifest's implementation version of the class's package, or "unknown" when run from classes. */

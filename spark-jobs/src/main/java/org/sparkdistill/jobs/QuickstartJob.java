@@ -8,12 +8,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import org.apache.spark.sql.SparkSession;
-import org.sparkdistill.core.io.AtomicDirectory;
 import org.sparkdistill.core.data.FashionMnist;
 import org.sparkdistill.jobs.config.ConfigLoader;
 import org.sparkdistill.jobs.config.DistillConfig;
 import org.sparkdistill.jobs.report.ComparisonReport;
 import org.sparkdistill.jobs.report.RunSummary;
+import org.sparkdistill.jobs.storage.PublishedOutput;
+import org.sparkdistill.jobs.storage.StoragePath;
 
 /**
  * The quickstart: a CNN teacher, then the same student trained twice on the same data, seed and epochs, once on
@@ -40,12 +41,14 @@ public final class QuickstartJob {
         System.out.printf("teacher: %.2f%% accuracy (%s)%n", 100 * teacher.accuracy(),
                 teacher.cached() ? "from the cache, " + teacher.model() : "trained in " + Math.round(teacher.seconds()) + " s");
         List<RunSummary> runs = new ArrayList<>();
-        AtomicDirectory.publishOutput(s.output(), "quickstart", s.overwrite(), dir -> {
-            Files.copy(teacher.model(), dir.resolve(TEACHER_FILE));
-            runs.add(DistillJob.run(spark, config(s, dir.resolve("alone"), teacher.model(), 0.0), "student alone").summary());
-            runs.add(DistillJob.run(spark, config(s, dir.resolve("distilled"), teacher.model(), s.alpha()),
+        PublishedOutput.publish(StoragePath.local(s.output()), "quickstart", s.overwrite(), dir -> {
+            Path local = Path.of(dir.describe());
+            Files.copy(teacher.model(), local.resolve(TEACHER_FILE));
+            runs.add(DistillJob.run(spark, config(s, local.resolve("alone"), teacher.model(), 0.0), "student alone")
+                    .summary());
+            runs.add(DistillJob.run(spark, config(s, local.resolve("distilled"), teacher.model(), s.alpha()),
                     "student distilled").summary());
-            report(s, teacher, runs).writeTo(dir);
+            report(s, teacher, runs).writeTo(local);
         });
         return report(s, teacher, runs);
     }

@@ -1,6 +1,5 @@
 package org.sparkdistill.jobs;
 
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -20,8 +19,6 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sparkdistill.core.InvalidInputException;
-import org.sparkdistill.core.io.AtomicDirectory;
-import org.sparkdistill.core.io.Sha256;
 import org.sparkdistill.core.teacher.Teacher;
 import org.sparkdistill.core.teacher.TeacherEnsemble;
 import org.sparkdistill.jobs.cache.CacheColumns;
@@ -34,21 +31,23 @@ import org.sparkdistill.jobs.spark.ExampleFrames;
 import org.sparkdistill.jobs.spark.InferenceResources;
 import org.sparkdistill.jobs.spark.InputData;
 import org.sparkdistill.jobs.spark.TaskFailures;
+import org.sparkdistill.jobs.storage.PublishedOutput;
+import org.sparkdistill.jobs.storage.StoragePath;
 
 /**
  * Runs the configured teachers once over the training data and writes their logits to the soft-label cache at
  * {@code cache.path}, for {@code distill} to read instead of running the teachers.
  *
- * <p>Inference runs as ordinary Spark tasks, one per partition, with the teachers' model files broadcast; the tasks
+ * <p>Inference runs as ordinary Spark tasks, one per partition, each reading the teachers' model files; the tasks
  * ask for {@code cache.taskCpus} cores and {@code cache.taskGpus} GPUs through a stage-level resource profile where
  * the cluster manager supports one ({@link InferenceResources}). Each row keeps every teacher's {@code cache.topK}
  * largest logits and the log-sum-exp of the rest, or all logits when {@code topK} ≥ the class count, and the
  * activations of the {@code cache.hintLayers}.
  *
- * <p>Spark writes the Parquet table ({@value CacheManifest#TABLE}) into a staging directory beside the target; the
- * {@value CacheManifest#FILE_NAME} is written after it, and the staging directory is then renamed into place. A run
- * that fails leaves no directory at {@code cache.path} (and any earlier cache there untouched); a directory without a
- * manifest is never taken as a cache.
+ * <p>Spark writes the Parquet table ({@value CacheManifest#TABLE}) and then the {@value CacheManifest#FILE_NAME} into
+ * a staging directory beside the target, which is published by {@link PublishedOutput}: renamed into place, then
+ * marked complete. A run that fails leaves no directory at {@code cache.path} (and any earlier cache there
+ * untouched); a directory without the manifest and the marker is never taken as a cache.
  */
 public final class TeacherInferJob {
     private static final Logger LOG = LoggerFactory.getLogger(TeacherInferJob.class);
@@ -63,7 +62,7 @@ public final class TeacherInferJob {
      * @param resources the resource profile the inference stage ran with, or why it had none
      * @param resourceProfileId the id of that profile, or -1 when the stage kept the default one
      */
-    public record Outcome(Path cache, CacheManifest manifest, String resources, int resourceProfileId) {}
+    public record Outcome(StoragePath cache, CacheManifest manifest, String resources, int resourceProfileId) {}
 
     public static Outcome run(SparkSession spark, DistillConfig config) {
         CacheConfig settings = config.cache();
@@ -73,12 +72,11 @@ public final class TeacherInferJob {
         if (config.teachers().isEmpty()) {
             throw new InvalidInputException("teacher-infer needs at least one teacher, but 'teachers' is empty");
         }
-        TeacherSpecs teachers = DistillJob.teacherSpecs(config);
-        List<byte[]> zips = teachers.readZips();
+        TeacherSpecs teachers = DistillJob.teacherSpecs(config, spark.sparkContext().hadoopConfiguration());
         InputData.Table data = InputData.train(spark, config.data().train(), config.data().limit());
         int featureCount = data.info().featureCount();
         int classes = data.info().numClasses();
-        List<List<CacheManifest.HintColumn>> hints = probe(teachers, zips, featureCount, classes, settings.hintLayers());
+        List<List<CacheManifest.HintColumn>> hints = probe(teachers, featureCount, classes, settings.hintLayers());
         InferenceResources.Plan resources = InferenceResources.plan(spark.sparkContext().getConf(),
                 settings.taskCpus(), settings.taskGpus());
         if (resources.profile() == null && (settings.taskCpus() != 1 || settings.taskGpus() != 0)) {
@@ -87,9 +85,8 @@ public final class TeacherInferJob {
             LOG.info("teacher inference: {}", resources.description());
         }
 
-        Path target = Path.of(settings.path());
+        StoragePath target = StoragePath.of(settings.path(), spark.sparkContext().hadoopConfiguration());
         JavaSparkContext context = JavaSparkContext.fromSparkContext(spark.sparkContext());
-        Broadcast<List<byte[]>> broadcast = context.broadcast(zips);
         int profileId = -1;
         CacheManifest manifest;
         try {
@@ -100,7 +97,7 @@ public final class TeacherInferJob {
                 throw new InvalidInputException(DistillJob.describe(config.data()) + " has no rows");
             }
             JavaRDD<Row> inferred = input(data.rows(), context.defaultParallelism())
-                    .mapPartitions(new InferenceTask(teachers, broadcast, featureCount, settings.topK(),
+                    .mapPartitions(new InferenceTask(teachers, featureCount, settings.topK(),
                             settings.hintLayers(), BATCH_SIZE));
             if (resources.profile() != null) {
                 inferred = inferred.withResources(resources.profile());
@@ -109,10 +106,9 @@ public final class TeacherInferJob {
             List<List<String>> hintNames = hints.stream()
                     .map(list -> list.stream().map(CacheManifest.HintColumn::column).toList()).toList();
             Dataset<Row> table = spark.createDataFrame(inferred, CacheColumns.schema(hintNames));
-            manifest = manifest(teachers, zips, hints, settings.topK(), classes, fingerprint);
-            AtomicDirectory.publishOutput(target, "teacher-infer", config.overwrite(), staging -> {
-                // The manifest, which makes the directory a cache, comes last.
-                table.write().mode(SaveMode.ErrorIfExists).parquet(staging.resolve(CacheManifest.TABLE).toString());
+            manifest = manifest(teachers, hints, settings.topK(), classes, fingerprint);
+            PublishedOutput.publish(target, "teacher-infer", config.overwrite(), staging -> {
+                table.write().mode(SaveMode.ErrorIfExists).parquet(staging.child(CacheManifest.TABLE).uri());
                 manifest.writeTo(staging);
             });
         } catch (Exception e) {
@@ -122,11 +118,10 @@ public final class TeacherInferJob {
                 throw badInput;
             }
             String reason = String.valueOf(e.getMessage()).lines().findFirst().orElse("");
-            throw new IllegalStateException("teacher inference failed; nothing was written to " + target.toAbsolutePath()
+            throw new IllegalStateException("teacher inference failed; nothing was written to " + target.describe()
                     + ": " + reason, e);
         } finally {
             context.setJobDescription(null);
-            broadcast.destroy();
         }
         return new Outcome(target, manifest, resources.description(), profileId);
     }
@@ -147,10 +142,10 @@ public final class TeacherInferJob {
      * Loads every teacher once, on the driver, to refuse a corrupt file, a shape mismatch or an unknown hint layer
      * before Spark runs, and returns each teacher's hint columns with their widths, found by running it on one row.
      */
-    private static List<List<CacheManifest.HintColumn>> probe(TeacherSpecs specs, List<byte[]> zips, int featureCount,
+    private static List<List<CacheManifest.HintColumn>> probe(TeacherSpecs specs, int featureCount,
             int classes, List<String> layers) {
         List<List<CacheManifest.HintColumn>> columns = new ArrayList<>();
-        try (TeacherEnsemble ensemble = specs.load(zips)) {
+        try (TeacherEnsemble ensemble = specs.load()) {
             ensemble.requireCompatible(featureCount, classes);
             List<Teacher> teachers = ensemble.teachers();
             for (int k = 0; k < teachers.size(); k++) {
@@ -177,13 +172,13 @@ public final class TeacherInferJob {
         return columns;
     }
 
-    private static CacheManifest manifest(TeacherSpecs teachers, List<byte[]> zips,
+    private static CacheManifest manifest(TeacherSpecs teachers,
             List<List<CacheManifest.HintColumn>> hints, int topK, int classes, DatasetFingerprint fingerprint) {
         List<CacheManifest.TeacherEntry> entries = new ArrayList<>();
         List<String> names = teachers.names();
         for (int k = 0; k < names.size(); k++) {
             entries.add(new CacheManifest.TeacherEntry(CacheColumns.teacher(k), names.get(k),
-                    Sha256.hex(zips.get(k)), hints.get(k)));
+                    teachers.sha256s().get(k), hints.get(k)));
         }
         return new CacheManifest(topK, topK >= classes, classes, fingerprint.rows(), fingerprint, entries,
                 Instant.now().toString());

@@ -1,9 +1,9 @@
 package org.sparkdistill.jobs;
 
 import java.io.Serializable;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.hadoop.conf.Configuration;
 import org.sparkdistill.core.InvalidInputException;
 import org.sparkdistill.core.io.ModelZip;
 import org.sparkdistill.core.teacher.Dl4jTeacher;
@@ -11,17 +11,50 @@ import org.sparkdistill.core.teacher.EnsembleMixture;
 import org.sparkdistill.core.teacher.EnsembleWeighting;
 import org.sparkdistill.core.teacher.Teacher;
 import org.sparkdistill.core.teacher.TeacherEnsemble;
+import org.sparkdistill.jobs.storage.HadoopSettings;
+import org.sparkdistill.jobs.storage.LocalCopy;
+import org.sparkdistill.jobs.storage.StoragePath;
 
-/** The teachers a job uses: their model files, weights and how the ensemble weighs them. */
-public record TeacherSpecs(List<String> paths, double[] weights, EnsembleWeighting weighting) implements Serializable {
+/**
+ * The teachers a job uses: their model files (on any Hadoop file system), the SHA-256 of each as checked on the
+ * driver, their weights and how the ensemble weighs them.
+ *
+ * <p>Model files are never held in memory whole nor broadcast: the driver streams each one into a private local copy
+ * to hash and check it ({@link #check}), and every task that needs the teachers does the same from the file system
+ * ({@link #load}), refusing a file whose hash changed since the driver checked it. The file system settings travel
+ * with the specs, so executors reach the files as the driver does.
+ */
+public record TeacherSpecs(List<String> paths, List<String> sha256s, double[] weights, EnsembleWeighting weighting,
+                           HadoopSettings hadoop) implements Serializable {
+    private static final String WHAT = "teacher model file";
+
     public TeacherSpecs {
         paths = List.copyOf(paths);
+        sha256s = List.copyOf(sha256s);
         weights = weights.clone();
+    }
+
+    /**
+     * Copies, hashes and checks every model file, on the driver.
+     *
+     * @throws InvalidInputException naming the file when one does not exist or is refused as a model zip
+     */
+    public static TeacherSpecs check(List<String> paths, double[] weights, EnsembleWeighting weighting,
+            Configuration conf) {
+        List<String> hashes = new ArrayList<>();
+        for (String path : paths) {
+            StoragePath file = StoragePath.of(path, conf);
+            try (LocalCopy copy = LocalCopy.of(file, WHAT)) {
+                ModelZip.read(copy.file(), WHAT, file.describe());
+                hashes.add(copy.sha256());
+            }
+        }
+        return new TeacherSpecs(paths, hashes, weights, weighting, HadoopSettings.of(conf));
     }
 
     /** The teachers' names: their model files' names. */
     public List<String> names() {
-        return paths.stream().map(path -> Path.of(path).getFileName().toString()).toList();
+        return paths.stream().map(path -> new org.apache.hadoop.fs.Path(path).getName()).toList();
     }
 
     /** How the teachers' predictions are combined, as configured. */
@@ -31,24 +64,27 @@ public record TeacherSpecs(List<String> paths, double[] weights, EnsembleWeighti
     }
 
     /**
-     * Reads every model file, in the order of {@link #paths()}, on the driver, and checks it as a {@link ModelZip}.
+     * Loads the teachers from their model files and combines them as configured. If loading or combining fails, the
+     * teachers already loaded are closed before the error propagates.
      *
-     * @throws InvalidInputException naming the file when one does not exist or is refused
+     * @throws InvalidInputException naming the file when it cannot be read, is refused, or no longer has the hash the
+     *     driver checked
      */
-    public List<byte[]> readZips() {
-        return paths.stream().map(path -> ModelZip.read(Path.of(path), "teacher model file").bytes()).toList();
-    }
-
-    /**
-     * Loads the teachers from their model zips, given in the order of {@link #paths()}, and combines them as
-     * configured. If combining fails, the teachers already loaded are closed before the error propagates.
-     */
-    public TeacherEnsemble load(List<byte[]> zips) {
+    public TeacherEnsemble load() {
         List<String> names = names();
         List<Dl4jTeacher> loaded = new ArrayList<>();
+        Configuration conf = hadoop.toConfiguration();
         try {
             for (int k = 0; k < paths.size(); k++) {
-                loaded.add(Dl4jTeacher.read(names.get(k), zips.get(k), paths.get(k)));
+                StoragePath file = StoragePath.of(paths.get(k), conf);
+                try (LocalCopy copy = LocalCopy.of(file, WHAT)) {
+                    if (!copy.sha256().equals(sha256s.get(k))) {
+                        throw new InvalidInputException(WHAT + " " + file.describe() + " changed while the job ran:"
+                                + " its SHA-256 is now " + copy.sha256() + ", but was " + sha256s.get(k) + " when the"
+                                + " job started; do not replace teacher files under a running job");
+                    }
+                    loaded.add(Dl4jTeacher.of(names.get(k), ModelZip.read(copy.file(), WHAT, file.describe())));
+                }
             }
             return TeacherEnsemble.of(loaded, mixture());
         } catch (RuntimeException e) {
@@ -62,11 +98,11 @@ public record TeacherSpecs(List<String> paths, double[] weights, EnsembleWeighti
      *
      * @throws InvalidInputException naming the teacher and what does not fit
      */
-    public void requireFit(List<byte[]> zips, int featureCount, int classes) {
+    public void requireFit(int featureCount, int classes) {
         if (paths.isEmpty()) {
             return;
         }
-        try (TeacherEnsemble ensemble = load(zips)) {
+        try (TeacherEnsemble ensemble = load()) {
             ensemble.requireCompatible(featureCount, classes);
         }
     }

@@ -1,5 +1,8 @@
 package org.sparkdistill.jobs;
 
+import org.sparkdistill.jobs.storage.StoragePath;
+import org.sparkdistill.jobs.storage.OutputMarker;
+import org.apache.hadoop.conf.Configuration;
 import static org.apache.spark.sql.functions.col;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -198,7 +201,7 @@ class DistillFromCacheTest {
 
     @Test
     void aRepeatedIdInTheTrainingTableOrInTheCacheTableIsRefusedBeforeTheJoin() throws IOException {
-        SoftLabelCache cache = SoftLabelCache.open(wholeCache.toString());
+        SoftLabelCache cache = SoftLabelCache.open(wholeCache.toString(), new Configuration());
         Dataset<Row> train = in.spark().read().parquet(in.train().toString());
         Dataset<Row> repeated = train.union(train.where(col(ExampleFrames.ID).equalTo(17)));
         InvalidInputException training = assertThrows(InvalidInputException.class,
@@ -212,9 +215,10 @@ class DistillFromCacheTest {
                 .parquet(doubled.resolve(CacheManifest.TABLE).toString());
         CacheManifest m = cache.manifest();
         new CacheManifest(m.topK(), m.full(), m.numClasses(), m.rows() + 1, m.dataset(), m.teachers(), m.created())
-                .writeTo(doubled);
+                .writeTo(StoragePath.local(doubled));
+        Files.copy(wholeCache.resolve(OutputMarker.FILE_NAME), doubled.resolve(OutputMarker.FILE_NAME));
         InvalidInputException cached = assertThrows(InvalidInputException.class,
-                () -> SoftLabelCache.open(doubled.toString()).joinTo(in.spark(), train));
+                () -> SoftLabelCache.open(doubled.toString(), new Configuration()).joinTo(in.spark(), train));
         assertEquals("the soft-label cache table " + doubled.resolve(CacheManifest.TABLE) + " has id 17 in 2 rows;"
                 + " rows are joined by id, so every id must occur once", cached.getMessage());
         AtomicDirectory.deleteRecursively(doubled);

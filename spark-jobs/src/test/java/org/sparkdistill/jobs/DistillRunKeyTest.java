@@ -1,5 +1,6 @@
 package org.sparkdistill.jobs;
 
+import org.sparkdistill.core.io.Sha256;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
@@ -14,7 +15,7 @@ import org.sparkdistill.jobs.config.DistillConfig;
 
 class DistillRunKeyTest {
     static final DatasetFingerprint ROWS = new DatasetFingerprint(300, "00000000000000ff", "-12345");
-    static final List<byte[]> TEACHER = List.of(new byte[] {1, 2, 3});
+    static final List<String> TEACHER = List.of(Sha256.hex(new byte[] {1, 2, 3}));
 
     static DistillConfig config(Map<String, String> overrides) {
         return config(1.0, overrides);
@@ -86,7 +87,7 @@ class DistillRunKeyTest {
             assertNotEquals(base, id(change), change.toString());
         }
         assertNotEquals(base, DistillRunKey.of(config(2.0, Map.of()), TEACHER, ROWS, null).id());
-        assertNotEquals(base, DistillRunKey.of(config(Map.of()), List.of(new byte[] {9}), ROWS, null).id());
+        assertNotEquals(base, DistillRunKey.of(config(Map.of()), List.of("09"), ROWS, null).id());
         assertNotEquals(base, DistillRunKey.of(config(Map.of()), TEACHER,
                 new DatasetFingerprint(300, "00000000000000fe", "-12345"), null).id());
         assertNotEquals(base, DistillRunKey.of(config(Map.of()), TEACHER, ROWS, 5).id());

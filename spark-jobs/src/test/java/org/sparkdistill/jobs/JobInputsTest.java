@@ -32,7 +32,7 @@ class JobInputsTest {
         assertEquals(List.of(new NamedPath("data.train", "/d/train"), new NamedPath("data.test", null),
                 new NamedPath("teachers[0].path", "/m/a.zip"), new NamedPath("teachers[1].path", "hdfs://nn/m/b.zip"),
                 new NamedPath("cache.path", null),
-                new NamedPath("training.checkpointDirectory", "file:///runs/out.checkpoints")), defaults);
+                new NamedPath("training.checkpointDirectory", "file:/runs/out.checkpoints")), defaults);
         List<NamedPath> configured = JobInputs.ofDistill(config(Map.of("data.test", "/d/test", "cache.path", "/c/cache",
                 "training.checkpointDirectory", "hdfs://nn/ckpt")), null);
         assertEquals(List.of(new NamedPath("data.test", "/d/test"), new NamedPath("cache.path", "/c/cache"),

@@ -1,5 +1,6 @@
 package org.sparkdistill.jobs;
 
+import org.sparkdistill.jobs.storage.HadoopSettings;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.sparkdistill.gradients.testing.ArrayAssertions.assertIdentical;
@@ -45,8 +46,9 @@ class ReplicaTaskTest {
     private final DistillSetup setup = new DistillSetup(new DatasetInfo(new int[] {1, 28, 28}, 10, 100),
             TrainingPlan.supervised(2, 16, SEED),
             new StudentSpec(List.of(8), UpdaterKind.ADAM, 0.01, UpdaterKind.LearningRateSchedule.CONSTANT),
-            new TeacherSpecs(List.of(), new double[0], EnsembleWeighting.UNIFORM), false,
-            new ExchangeSpec("fixed:25", 40, 10, 60), null, null,
+            new TeacherSpecs(List.of(), List.of(), new double[0], EnsembleWeighting.UNIFORM,
+                    HadoopSettings.of(new Configuration(false))), false,
+            new ExchangeSpec("fixed:25", 40, 10, 60), null,
             new CachedRows.Layout("/cache/fashion", 2, 10));
 
     @Test

@@ -1,5 +1,6 @@
 package org.sparkdistill.jobs;
 
+import org.sparkdistill.jobs.storage.StoragePath;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -32,7 +33,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.sparkdistill.core.InvalidInputException;
 import org.sparkdistill.core.data.Examples;
-import org.sparkdistill.core.io.OutputMarker;
+import org.sparkdistill.jobs.storage.OutputMarker;
 import org.sparkdistill.core.io.Sha256;
 import org.sparkdistill.core.teacher.Dl4jTeacher;
 import org.sparkdistill.core.teacher.TopKLogits;
@@ -71,7 +72,7 @@ class TeacherInferJobTest {
         TeacherInferJob.Outcome outcome = TeacherInferJob.run(in.spark(), config(List.of(in.teacherA(), in.teacherB()),
                 cache, Map.of("cache.topK", "2", "cache.hintLayers", "layer0")));
 
-        CacheManifest manifest = CacheManifest.readFrom(cache);
+        CacheManifest manifest = CacheManifest.readFrom(StoragePath.local(cache));
         assertEquals(outcome.manifest(), manifest);
         assertEquals(2, manifest.topK());
         assertFalse(manifest.full());
@@ -134,7 +135,7 @@ class TeacherInferJobTest {
     void keepsWholeLogitsWhenKCoversEveryClass() throws IOException {
         Path cache = dir.resolve("whole");
         TeacherInferJob.run(in.spark(), config(List.of(in.teacherA()), cache, Map.of("cache.topK", "4")));
-        CacheManifest manifest = CacheManifest.readFrom(cache);
+        CacheManifest manifest = CacheManifest.readFrom(StoragePath.local(cache));
         assertTrue(manifest.full());
         Dataset<Row> table = in.spark().read().parquet(cache.resolve(CacheManifest.TABLE).toString());
         assertEquals(0, table.filter(functions.col(CacheColumns.indices(0)).isNotNull()
@@ -250,7 +251,7 @@ class TeacherInferJobTest {
                 Map.of("cache.path", cache.toString()));
         CacheManifest earlier = TeacherInferJob.run(in.spark(), good).manifest();
         assertThrows(IllegalStateException.class, () -> TeacherInferJob.run(in.spark(), failing));
-        assertEquals(earlier, CacheManifest.readFrom(cache));
+        assertEquals(earlier, CacheManifest.readFrom(StoragePath.local(cache)));
         assertEquals(900, in.spark().read().parquet(cache.resolve(CacheManifest.TABLE).toString()).count());
     }
 

@@ -1,7 +1,10 @@
 package org.sparkdistill.core.io;
 
+import java.io.BufferedInputStream;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,8 +33,9 @@ import org.sparkdistill.core.InvalidInputException;
  * {@value #JAVA_SERIALIZED} (DL4J's writer never writes one), when an entry name occurs twice (the checked entry might
  * not be the one DL4J keeps), and when its configuration names, by Jackson's {@code "@class"} type property, a class
  * outside DL4J, ND4J and spark-distill (whose loss functions a checkpoint names): Jackson would load and initialise
- * the class before checking its type. The check reads the same byte array through the same {@link ZipInputStream}
- * DL4J is then given. Immutable and thread-safe.
+ * the class before checking its type. The check reads the same bytes through the same {@link ZipInputStream} DL4J is
+ * then given: a byte array held here, or a file that must not change after the check, such as a private local copy.
+ * Only the configuration entry is held in memory while checking. Immutable and thread-safe.
  */
 public final class ModelZip {
     static final String CONFIGURATION = "configuration.json";
@@ -39,27 +43,39 @@ public final class ModelZip {
     private static final String TYPE_PROPERTY = "@class";
     private static final Set<String> TRUSTED_PACKAGES = Set.of("org.deeplearning4j.", "org.nd4j.", "org.sparkdistill.");
 
+    /** The zip's bytes, or null when it is read from {@link #file}. */
     private final byte[] bytes;
+    private final Path file;
     private final String source;
     private final boolean computationGraph;
 
-    private ModelZip(byte[] bytes, String source, boolean computationGraph) {
+    private ModelZip(byte[] bytes, Path file, String source, boolean computationGraph) {
         this.bytes = bytes;
+        this.file = file;
         this.source = source;
         this.computationGraph = computationGraph;
     }
 
     /**
-     * Reads and checks the model zip {@code file}.
+     * Checks the model zip {@code file}, streaming through it; the networks are later built from the same file, which
+     * must not change meanwhile (give a private copy of a file others may write).
      *
      * @param what what the file is, for messages, e.g. "teacher model file"
      * @throws InvalidInputException naming the file when it is not a regular file, cannot be read, or is refused
      */
     public static ModelZip read(Path file, String what) {
-        String source = what + " " + Excerpt.of(file);
+        return read(file, what, Excerpt.of(file));
+    }
+
+    /**
+     * {@link #read(Path, String)} with the file named in messages as {@code origin}, such as the remote file
+     * {@code file} is a local copy of.
+     */
+    public static ModelZip read(Path file, String what, String origin) {
+        String source = what + " " + origin;
         BoundedText.requireRegularFile(file, source);
-        try {
-            return of(Files.readAllBytes(file), source);
+        try (InputStream in = new BufferedInputStream(Files.newInputStream(file))) {
+            return new ModelZip(null, file, source, check(in, source));
         } catch (IOException e) {
             throw new InvalidInputException(source + " cannot be read: " + e, e);
         }
@@ -73,9 +89,14 @@ public final class ModelZip {
      *     zip is refused
      */
     public static ModelZip of(byte[] bytes, String source) {
+        return new ModelZip(bytes, null, source, check(new ByteArrayInputStream(bytes), source));
+    }
+
+    /** Checks the zip {@code zip} streams and tells whether it holds a ComputationGraph. */
+    private static boolean check(InputStream zip, String source) {
         Set<String> names = new HashSet<>();
         byte[] configuration = null;
-        try (ZipInputStream in = new ZipInputStream(new ByteArrayInputStream(bytes))) {
+        try (ZipInputStream in = new ZipInputStream(zip)) {
             for (ZipEntry entry = in.getNextEntry(); entry != null; entry = in.getNextEntry()) {
                 String name = entry.getName();
                 if (!names.add(name)) {
@@ -87,9 +108,10 @@ public final class ModelZip {
                             + " would read by Java deserialization, and that can run code of any class on the"
                             + " classpath; DL4J's ModelSerializer never writes this entry, so the zip is refused");
                 }
-                byte[] content = in.readAllBytes();
                 if (name.equals(CONFIGURATION)) {
-                    configuration = content;
+                    configuration = in.readAllBytes();
+                } else {
+                    in.transferTo(OutputStream.nullOutputStream());
                 }
             }
         } catch (IOException e) {
@@ -101,12 +123,12 @@ public final class ModelZip {
         }
         JsonNode json = parse(configuration, source);
         requireTrustedTypes(json, source);
-        return new ModelZip(bytes, source, json.has("vertices"));
+        return json.has("vertices");
     }
 
-    /** The zip's bytes, as checked. */
-    public byte[] bytes() {
-        return bytes;
+    /** The zip as checked. */
+    private InputStream open() throws IOException {
+        return bytes != null ? new ByteArrayInputStream(bytes) : new BufferedInputStream(Files.newInputStream(file));
     }
 
     /** What and where the zip came from, as messages name it. */
@@ -130,7 +152,9 @@ public final class ModelZip {
             throw new InvalidInputException(source + " holds a ComputationGraph; a MultiLayerNetwork is needed here");
         }
         try {
-            return ModelSerializer.restoreMultiLayerNetwork(new ByteArrayInputStream(bytes), withUpdater);
+            try (InputStream in = open()) {
+                return ModelSerializer.restoreMultiLayerNetwork(in, withUpdater);
+            }
         } catch (IOException | RuntimeException e) {
             throw unreadable(e);
         }
@@ -146,7 +170,9 @@ public final class ModelZip {
             throw new InvalidInputException(source + " holds a MultiLayerNetwork; a ComputationGraph is needed here");
         }
         try {
-            return ModelSerializer.restoreComputationGraph(new ByteArrayInputStream(bytes), false);
+            try (InputStream in = open()) {
+                return ModelSerializer.restoreComputationGraph(in, false);
+            }
         } catch (IOException | RuntimeException e) {
             throw unreadable(e);
         }

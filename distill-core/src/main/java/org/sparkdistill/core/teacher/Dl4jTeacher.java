@@ -68,15 +68,6 @@ public final class Dl4jTeacher implements Teacher {
         return of(file.getFileName().toString(), ModelZip.read(file, "teacher model file"));
     }
 
-    /**
-     * Reads a model zip from its bytes, checked by {@link ModelZip}.
-     *
-     * @param source where the bytes came from, for messages
-     */
-    public static Dl4jTeacher read(String name, byte[] zip, String source) {
-        return of(name, ModelZip.of(zip, "teacher model file " + source));
-    }
-
     /** Builds the network a checked model zip holds, telling the two model kinds apart by their configuration. */
     public static Dl4jTeacher of(String name, ModelZip zip) {
         return zip.isComputationGraph() ? of(name, zip.computationGraph()) : of(name, zip.multiLayerNetwork(false));

@@ -1,6 +1,5 @@
 package org.sparkdistill.core.io;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -98,14 +97,16 @@ class ModelZipTest {
     }
 
     @Test
-    void theCheckedBytesAreTheBytesKept() throws IOException {
-        byte[] bytes = zipOf(trainedNetwork(), false);
-        assertArrayEquals(bytes, ModelZip.of(bytes, "zip").bytes());
+    void aZipCheckedInMemoryOrFromAFileBuildsTheNetworkItHolds() throws IOException {
+        MultiLayerNetwork network = trainedNetwork();
+        byte[] bytes = zipOf(network, false);
+        assertEquals(network.params(), ModelZip.of(bytes, "zip").multiLayerNetwork(false).params());
         Path file = dir.resolve("m.zip");
         Files.write(file, bytes);
         ModelZip read = ModelZip.read(file, "model file");
-        assertArrayEquals(bytes, read.bytes());
+        assertEquals(network.params(), read.multiLayerNetwork(false).params());
         assertEquals("model file " + file, read.source());
+        assertEquals("model file hdfs://nn/m.zip", ModelZip.read(file, "model file", "hdfs://nn/m.zip").source());
     }
 
     @Test

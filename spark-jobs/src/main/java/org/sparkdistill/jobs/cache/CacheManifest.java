@@ -1,18 +1,15 @@
 package org.sparkdistill.jobs.cache;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.sparkdistill.core.Excerpt;
 import org.sparkdistill.core.InvalidInputException;
-import org.sparkdistill.core.io.BoundedText;
 import org.sparkdistill.jobs.config.SafeYaml;
 import org.sparkdistill.jobs.report.Json;
+import org.sparkdistill.jobs.storage.StoragePath;
 import org.yaml.snakeyaml.error.YAMLException;
 
 /**
@@ -104,8 +101,8 @@ public record CacheManifest(int topK, boolean full, int numClasses, long rows, D
         return Json.write(root);
     }
 
-    public void writeTo(Path directory) throws IOException {
-        Files.writeString(directory.resolve(FILE_NAME), toJson(), StandardCharsets.UTF_8);
+    public void writeTo(StoragePath directory) throws IOException {
+        directory.child(FILE_NAME).writeText(toJson());
     }
 
     /**
@@ -114,25 +111,26 @@ public record CacheManifest(int topK, boolean full, int numClasses, long rows, D
      * @throws InvalidInputException naming the directory when it is missing, has no manifest (a cache whose writing
      *     did not finish, or no cache), or its manifest is unreadable or of another format
      */
-    public static CacheManifest readFrom(Path directory) {
-        if (!Files.isDirectory(directory)) {
-            throw new InvalidInputException("cache.path = " + directory + ": no such directory; write the soft-label"
-                    + " cache with 'spark-distill teacher-infer' first");
+    public static CacheManifest readFrom(StoragePath directory) {
+        if (!directory.isDirectory()) {
+            throw new InvalidInputException("cache.path = " + directory.given() + ": no such directory; write the"
+                    + " soft-label cache with 'spark-distill teacher-infer' first");
         }
-        Path file = directory.resolve(FILE_NAME);
-        if (!Files.isRegularFile(file)) {
-            throw new InvalidInputException("soft-label cache " + directory + " has no " + FILE_NAME
+        StoragePath file = directory.child(FILE_NAME);
+        if (!file.isFile()) {
+            throw new InvalidInputException("soft-label cache " + directory.describe() + " has no " + FILE_NAME
                     + ": it is not a complete cache (teacher-infer writes the manifest last, so its writing did not"
                     + " finish) or not a cache at all; run 'spark-distill teacher-infer' again");
         }
-        String text = BoundedText.readUtf8(file, MAX_FILE_BYTES, "soft-label cache manifest");
+        String text = file.readText(MAX_FILE_BYTES, "soft-label cache manifest");
         Object document;
         try {
             document = SafeYaml.load(text);
         } catch (YAMLException e) {
-            throw new InvalidInputException(file + " is not a readable manifest: " + Excerpt.of(e.getMessage()), e);
+            throw new InvalidInputException(file.describe() + " is not a readable manifest: "
+                    + Excerpt.of(e.getMessage()), e);
         }
-        return parse(document, file.toString());
+        return parse(document, file.describe());
     }
 
     static CacheManifest parse(Object document, String source) {

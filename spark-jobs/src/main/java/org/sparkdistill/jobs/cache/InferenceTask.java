@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.NoSuchElementException;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.function.FlatMapFunction;
-import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.catalyst.InternalRow;
@@ -24,7 +23,7 @@ import org.sparkdistill.core.teacher.TopKLogits;
 import org.sparkdistill.jobs.TeacherSpecs;
 
 /**
- * One task of {@code teacher-infer}: loads the teachers from their broadcast model files, runs them over the rows of
+ * One task of {@code teacher-infer}: loads the teachers from their model files, runs them over the rows of
  * its partition (id, then features) batch by batch, and yields one row of {@link CacheColumns#schema} per input row.
  *
  * <p>Rows come out as each batch is inferred, so a partition is never held whole. The teachers are released when the
@@ -34,7 +33,6 @@ public final class InferenceTask implements FlatMapFunction<Iterator<InternalRow
     private static final long serialVersionUID = 1L;
 
     private final TeacherSpecs teachers;
-    private final Broadcast<List<byte[]>> zips;
     private final int featureCount;
     private final int topK;
     private final List<String> hintLayers;
@@ -46,10 +44,9 @@ public final class InferenceTask implements FlatMapFunction<Iterator<InternalRow
      * @param hintLayers the layers of every teacher whose activations are written too
      * @param batchSize rows per teacher forward pass
      */
-    public InferenceTask(TeacherSpecs teachers, Broadcast<List<byte[]>> zips, int featureCount, int topK,
+    public InferenceTask(TeacherSpecs teachers, int featureCount, int topK,
             List<String> hintLayers, int batchSize) {
         this.teachers = teachers;
-        this.zips = zips;
         this.featureCount = featureCount;
         this.topK = topK;
         this.hintLayers = List.copyOf(hintLayers);
@@ -61,7 +58,7 @@ public final class InferenceTask implements FlatMapFunction<Iterator<InternalRow
         if (!rows.hasNext()) {
             return Collections.emptyIterator();
         }
-        Output output = new Output(rows, teachers.load(zips.value()));
+        Output output = new Output(rows, teachers.load());
         TaskContext task = TaskContext.get();
         if (task != null) {
             task.addTaskCompletionListener((TaskCompletionListener) context -> output.release());

@@ -1,9 +1,9 @@
 package org.sparkdistill.jobs.cache;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -14,32 +14,40 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.sparkdistill.core.InvalidInputException;
-import org.sparkdistill.core.io.Sha256;
 import org.sparkdistill.jobs.spark.DatasetInfo;
 import org.sparkdistill.jobs.spark.ExampleFrames;
 import org.sparkdistill.jobs.spark.TableChecks;
+import org.sparkdistill.jobs.storage.OutputMarker;
+import org.sparkdistill.jobs.storage.StoragePath;
 
 /**
  * A soft-label cache opened for {@code distill}: its manifest read and checked against the job's teachers and
  * training data before any training, and its logits joined to the training rows by id.
  */
 public final class SoftLabelCache {
-    private final Path directory;
+    private final StoragePath directory;
     private final CacheManifest manifest;
 
-    private SoftLabelCache(Path directory, CacheManifest manifest) {
+    private SoftLabelCache(StoragePath directory, CacheManifest manifest) {
         this.directory = directory;
         this.manifest = manifest;
     }
 
     /**
-     * Opens the cache at {@code path} (key {@code cache.path}).
+     * Opens the cache at {@code path} (key {@code cache.path}) on the file system {@code conf} gives it.
      *
-     * @throws InvalidInputException when it is missing, has no manifest, or the manifest is unreadable
+     * @throws InvalidInputException when it is missing, has no manifest, the manifest is unreadable, or the output
+     *     marker {@code teacher-infer} writes last is missing (its publishing did not finish)
      */
-    public static SoftLabelCache open(String path) {
-        Path directory = Path.of(path);
-        return new SoftLabelCache(directory, CacheManifest.readFrom(directory));
+    public static SoftLabelCache open(String path, Configuration conf) {
+        StoragePath directory = StoragePath.of(path, conf);
+        CacheManifest manifest = CacheManifest.readFrom(directory);
+        if (OutputMarker.command(directory).isEmpty()) {
+            throw new InvalidInputException("soft-label cache " + directory.describe() + " has no "
+                    + OutputMarker.FILE_NAME + ": its publishing did not finish (teacher-infer writes that marker"
+                    + " last); run 'spark-distill teacher-infer' again");
+        }
+        return new SoftLabelCache(directory, manifest);
     }
 
     public CacheManifest manifest() {
@@ -50,10 +58,10 @@ public final class SoftLabelCache {
      * Checks that the cache holds the logits of exactly these teachers, in this order.
      *
      * @param paths the teachers' model files as configured
-     * @param zips their contents
+     * @param sha256s the SHA-256 of each
      * @throws InvalidInputException naming the field that differs and both values
      */
-    public void requireTeachers(List<String> paths, List<byte[]> zips) {
+    public void requireTeachers(List<String> paths, List<String> sha256s) {
         List<CacheManifest.TeacherEntry> cached = manifest.teachers();
         if (cached.size() != paths.size()) {
             throw mismatch("the number of teachers", cached.size() + " ("
@@ -61,7 +69,7 @@ public final class SoftLabelCache {
                     paths.size() + " (" + String.join(", ", paths) + ")");
         }
         for (int k = 0; k < paths.size(); k++) {
-            String sha256 = Sha256.hex(zips.get(k));
+            String sha256 = sha256s.get(k);
             if (!sha256.equals(cached.get(k).sha256())) {
                 throw mismatch("teachers[" + k + "].sha256", cached.get(k).sha256() + " (" + cached.get(k).file() + ")",
                         sha256 + " (" + paths.get(k) + ")");
@@ -94,14 +102,14 @@ public final class SoftLabelCache {
     }
 
     private InvalidInputException mismatch(String field, String inManifest, String inJob) {
-        return new InvalidInputException("soft-label cache " + directory + " does not match this job: " + field
+        return new InvalidInputException("soft-label cache " + directory.describe() + " does not match this job: " + field
                 + " is " + inManifest + " in its " + CacheManifest.FILE_NAME + " but " + inJob + " in this job;"
                 + " write the cache again with 'spark-distill teacher-infer' and this job's configuration");
     }
 
     /** What a training task needs to read the logit columns this cache adds to its shard. */
     public CachedRows.Layout layout() {
-        return new CachedRows.Layout(directory.toString(), manifest.teachers().size(), manifest.numClasses());
+        return new CachedRows.Layout(directory.describe(), manifest.teachers().size(), manifest.numClasses());
     }
 
     /**
@@ -112,16 +120,16 @@ public final class SoftLabelCache {
      *     different number of rows than its manifest says, or when an id occurs twice in either table
      */
     public Dataset<Row> joinTo(SparkSession spark, Dataset<Row> train) {
-        Dataset<Row> table = spark.read().parquet(directory.resolve(CacheManifest.TABLE).toString());
+        Dataset<Row> table = spark.read().parquet(directory.child(CacheManifest.TABLE).uri());
         requireColumns(table.schema());
         long rows = table.count();
         if (rows != manifest.rows()) {
-            throw new InvalidInputException("soft-label cache " + directory + " holds " + rows + " rows but its "
+            throw new InvalidInputException("soft-label cache " + directory.describe() + " holds " + rows + " rows but its "
                     + CacheManifest.FILE_NAME + " says " + manifest.rows() + "; its files were changed after it was"
                     + " written; write it again with 'spark-distill teacher-infer'");
         }
         TableChecks.requireUniqueIds(train, "the training table");
-        TableChecks.requireUniqueIds(table, "the soft-label cache table " + directory.resolve(CacheManifest.TABLE));
+        TableChecks.requireUniqueIds(table, "the soft-label cache table " + directory.child(CacheManifest.TABLE).describe());
         List<Column> columns = new ArrayList<>();
         columns.add(functions.col(ExampleFrames.ID));
         layout().columns().forEach(name -> columns.add(functions.col(name)));
@@ -139,7 +147,7 @@ public final class SoftLabelCache {
         }
         expect(schema, ExampleFrames.ID, DataTypes.LongType, problems);
         if (!problems.isEmpty()) {
-            throw new InvalidInputException("soft-label cache " + directory + " is not readable: "
+            throw new InvalidInputException("soft-label cache " + directory.describe() + " is not readable: "
                     + String.join("; ", problems));
         }
     }

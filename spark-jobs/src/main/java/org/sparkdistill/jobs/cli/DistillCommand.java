@@ -55,7 +55,7 @@ public final class DistillCommand implements Callable<Integer> {
         try (lock; Sessions.Scope session = Sessions.open("distill", resolved.master())) {
             DistillJob.Outcome outcome = DistillJob.run(session.spark(), resolved, "student");
             System.out.println(outcome.summary().last());
-            System.out.println("wrote " + outcome.output().toAbsolutePath());
+            System.out.println("wrote " + outcome.output().describe());
         }
         return 0;
     }

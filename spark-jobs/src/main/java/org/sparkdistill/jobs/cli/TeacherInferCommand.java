@@ -43,7 +43,7 @@ public final class TeacherInferCommand implements Callable<Integer> {
             System.out.println("inference tasks: " + outcome.resources());
             System.out.println("wrote the logits of " + manifest.teachers().size() + " teacher(s) for " + manifest.rows()
                     + " rows (" + (manifest.full() ? "all " + manifest.numClasses() : "top " + manifest.topK() + " of "
-                    + manifest.numClasses()) + " per row) to " + outcome.cache().toAbsolutePath());
+                    + manifest.numClasses()) + " per row) to " + outcome.cache().describe());
         }
         return 0;
     }

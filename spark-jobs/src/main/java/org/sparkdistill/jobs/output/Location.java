@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.Locale;
 import java.util.regex.Pattern;
 import org.sparkdistill.core.InvalidInputException;
+import org.sparkdistill.jobs.storage.StoragePath;
 
 /**
  * A path as given (a local path or a Hadoop URI) and where it really is, for deciding whether two paths overlap.
@@ -30,7 +31,7 @@ public record Location(String given, String scheme, String authority, Path path)
 
     /** Where {@code text} (a local path or a URI) is. */
     public static Location of(String text) {
-        if (SCHEME.matcher(text).matches()) {
+        if (hasScheme(text)) {
             URI uri;
             try {
                 uri = new URI(text);
@@ -46,6 +47,17 @@ public record Location(String given, String scheme, String authority, Path path)
             return new Location(text, scheme, authority, Path.of("/").resolve(path).normalize());
         }
         return new Location(text, LOCAL, "", real(Path.of(text)));
+    }
+
+    /** Where {@code path} is, as resolved on its file system, described by the path as the user gave it. */
+    public static Location of(StoragePath path) {
+        Location resolved = of(path.uri());
+        return new Location(path.given(), resolved.scheme, resolved.authority, resolved.path);
+    }
+
+    /** True when {@code text} starts with a URI scheme, such as {@code hdfs:}. */
+    public static boolean hasScheme(String text) {
+        return SCHEME.matcher(text).matches();
     }
 
     /** True when this is on the local file system. */

@@ -2,12 +2,16 @@ package org.sparkdistill.jobs.output;
 
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.sparkdistill.core.InvalidInputException;
-import org.sparkdistill.core.io.AtomicDirectory;
+import java.util.Objects;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.sparkdistill.jobs.storage.HadoopSettings;
+import org.sparkdistill.jobs.storage.PublishedOutput;
+import org.sparkdistill.jobs.storage.StoragePath;
 
 /**
  * Checks where a command will write, before Spark starts, and takes the output's lock: the one gate every command's
@@ -20,11 +24,12 @@ import org.sparkdistill.core.io.AtomicDirectory;
  *       {@link Location}s, so symbolic links and {@code file:} URIs do not hide an overlap;</li>
  *   <li>an output that is or contains the working directory, the user's home or a file-system root is refused, even
  *       with overwrite (an output inside them is ordinary);</li>
- *   <li>outputs are written to the local file system: another URI scheme is refused;</li>
+ *   <li>on another file system (HDFS, an object store), an output that is or contains that file system's root, the
+ *       user's home there or its working directory is refused likewise;</li>
  *   <li>the output's lock ({@link OutputLock}) is taken: a parent that cannot be written, and an output another run is
  *       writing, are refused;</li>
  *   <li>an existing output is refused without overwrite; with it, a directory output replaces only an empty
- *       directory or an earlier output of the same command ({@link AtomicDirectory#requireReplaceable}), and a file
+ *       directory or an earlier output of the same command ({@link PublishedOutput#requireReplaceable}), and a file
  *       output replaces only a regular file.</li>
  * </ul>
  * Every refusal is an {@link InvalidInputException} (exit status 2) naming the output and, for an overlap, the input.
@@ -33,7 +38,7 @@ import org.sparkdistill.core.io.AtomicDirectory;
 public final class OutputRules {
     /** What a command writes at its output. */
     public enum Kind {
-        /** A directory, published through {@link AtomicDirectory#publishOutput}. */
+        /** A directory, published through {@link PublishedOutput#publish}. */
         DIRECTORY,
         /** One file, such as a model zip. */
         FILE
@@ -44,7 +49,7 @@ public final class OutputRules {
     /**
      * Checks {@code output} against the rules and takes its lock, which the caller closes when the command ends.
      *
-     * @param command the command, as {@link AtomicDirectory#publishOutput} names it in the output's marker
+     * @param command the command, as {@link PublishedOutput#publish} names it in the output's marker
      * @param output where the command writes, by the key or flag that set it
      * @param overwrite whether an existing output may be replaced
      * @param inputs everything the command reads
@@ -52,35 +57,38 @@ public final class OutputRules {
      */
     public static OutputLock claim(String command, NamedPath output, Kind kind, boolean overwrite,
             List<NamedPath> inputs) {
+        return claim(command, output, kind, overwrite, inputs, HadoopSettings.beforeSession());
+    }
+
+    /** {@link #claim(String, NamedPath, Kind, boolean, List)} with paths resolved by {@code conf}. */
+    public static OutputLock claim(String command, NamedPath output, Kind kind, boolean overwrite,
+            List<NamedPath> inputs, Configuration conf) {
         if (output.path() == null || output.path().isBlank()) {
             throw new InvalidInputException(output.name() + " is not set; " + command + " writes its output there");
         }
-        Location target = Location.of(output.path());
+        StoragePath stored = resolve(output, conf);
+        Location target = Location.of(stored);
         String named = output.name() + " = " + target.describe();
-        if (!target.isLocal()) {
-            throw new InvalidInputException(named + ": outputs are written to the local file system (a path or a"
-                    + " file: URI), not to " + target.scheme() + "://");
-        }
-        requireOutsideProtectedPlaces(named, target);
+        requireOutsideProtectedPlaces(named, target, stored);
         for (NamedPath input : inputs) {
             if (input.path() != null) {
-                requireApart(named, target, input.name(), Location.of(input.path()));
+                requireApart(named, target, input.name(), locate(input, conf));
             }
         }
-        OutputLock lock = OutputLock.take(target.path());
+        OutputLock lock = OutputLock.take(stored);
         try {
-            requireReplaceable(command, target.path(), kind, overwrite);
+            requireReplaceable(command, stored, kind, overwrite);
         } catch (RuntimeException e) {
             lock.close();
             throw e;
         }
-        System.out.println("writing " + target.path() + " (lock " + lock.file() + ")");
+        System.out.println("writing " + stored.describe() + " (lock " + lock.file() + ")");
         return lock;
     }
 
     /** Refuses an output that is or contains a protected place, naming the place it is before one it contains. */
-    private static void requireOutsideProtectedPlaces(String named, Location target) {
-        List<NamedPath> places = protectedPlaces();
+    private static void requireOutsideProtectedPlaces(String named, Location target, StoragePath stored) {
+        List<NamedPath> places = stored.isLocal() ? protectedPlaces() : protectedPlaces(stored);
         for (boolean sameOnly : new boolean[] {true, false}) {
             for (NamedPath place : places) {
                 Location location = Location.of(place.path());
@@ -104,16 +112,45 @@ public final class OutputRules {
         }
     }
 
-    private static void requireReplaceable(String command, Path target, Kind kind, boolean overwrite) {
+    private static void requireReplaceable(String command, StoragePath target, Kind kind, boolean overwrite) {
         if (kind == Kind.DIRECTORY) {
-            AtomicDirectory.requireReplaceable(target, command, overwrite);
-        } else if (Files.isDirectory(target)) {
-            throw new InvalidInputException("output " + target + " is an existing directory; " + command + " writes a"
-                    + " file there and never replaces a directory, even with --overwrite: choose another output");
-        } else if (Files.exists(target, LinkOption.NOFOLLOW_LINKS) && !overwrite) {
-            throw new InvalidInputException("output " + target + " already exists; give --overwrite to replace it,"
-                    + " or choose another output");
+            PublishedOutput.requireReplaceable(target, command, overwrite);
+        } else if (target.isDirectory()) {
+            throw new InvalidInputException("output " + target.describe() + " is an existing directory; " + command
+                    + " writes a file there and never replaces a directory, even with --overwrite: choose another"
+                    + " output");
+        } else if ((target.exists() || target.isLocal() && Files.isSymbolicLink(Path.of(target.describe()))) && !overwrite) {
+            throw new InvalidInputException("output " + target.describe() + " already exists; give --overwrite to"
+                    + " replace it, or choose another output");
         }
+    }
+
+    /**
+     * Where an input is, without opening its file system when it need not be: a URI, and a bare path where the
+     * default file system is the local one, are located as they are written.
+     */
+    private static Location locate(NamedPath input, Configuration conf) {
+        boolean localDefault = "file".equals(FileSystem.getDefaultUri(conf).getScheme());
+        return Location.hasScheme(input.path()) || localDefault ? Location.of(input.path())
+                : Location.of(resolve(input, conf));
+    }
+
+    private static StoragePath resolve(NamedPath named, Configuration conf) {
+        try {
+            return StoragePath.of(named.path(), conf);
+        } catch (InvalidInputException e) {
+            throw new InvalidInputException(named.name() + " = " + named.path() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The places no output on {@code output}'s file system may be or contain: its root, home and working directory. */
+    private static List<NamedPath> protectedPlaces(StoragePath output) {
+        FileSystem fs = output.fileSystem();
+        String root = output.path().toUri().getScheme() + "://" + Objects.toString(output.path().toUri().getAuthority(), "")
+                + "/";
+        return List.of(new NamedPath("the file-system root", root),
+                new NamedPath("the home directory", fs.getHomeDirectory().toString()),
+                new NamedPath("the working directory", fs.getWorkingDirectory().toString()));
     }
 
     /** The places no output may be or contain: the working directory, the user's home and every root. */

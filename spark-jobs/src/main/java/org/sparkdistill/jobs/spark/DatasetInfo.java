@@ -11,6 +11,7 @@ import java.util.Properties;
 import org.sparkdistill.core.Excerpt;
 import org.sparkdistill.core.InvalidInputException;
 import org.sparkdistill.core.io.BoundedText;
+import org.sparkdistill.jobs.storage.StoragePath;
 
 /**
  * What a prepared Parquet dataset holds beyond its rows: the shape of one example, the class count and the row count.
@@ -31,10 +32,10 @@ public record DatasetInfo(int[] shape, int numClasses, long rows) implements Ser
         return Arrays.stream(shape).reduce(1, (a, b) -> a * b);
     }
 
-    public void writeTo(Path directory) throws IOException {
+    public void writeTo(StoragePath directory) throws IOException {
         String text = "format=" + FORMAT + "\nshape=" + String.join(",", Arrays.stream(shape).mapToObj(String::valueOf).toList())
                 + "\nnumClasses=" + numClasses + "\nrows=" + rows + "\n";
-        Files.writeString(directory.resolve(FILE_NAME), text, StandardCharsets.UTF_8);
+        directory.child(FILE_NAME).writeText(text);
     }
 
     /**

@@ -27,6 +27,7 @@ import org.sparkdistill.jobs.ExchangeSpec;
 import org.sparkdistill.jobs.StudentSpec;
 import org.sparkdistill.jobs.TeacherSpecs;
 import org.sparkdistill.jobs.TrainedStudent;
+import org.sparkdistill.jobs.storage.HadoopSettings;
 import scala.reflect.ClassTag$;
 
 /**
@@ -105,7 +106,9 @@ public final class DistillKryoRegistrator implements KryoRegistrator {
                 PipelineMetrics.class,
                 StageTimes.class,
                 ExchangeSpec.class,
-                TrainingProgress.class));
+                TrainingProgress.class,
+                HadoopSettings.class,
+                java.util.TreeMap.class));
         return classes;
     }
 

@@ -6,14 +6,13 @@ import java.io.Serializable;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
 import java.util.UUID;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.sparkdistill.core.train.CheckpointStore;
+import org.sparkdistill.jobs.storage.HadoopSettings;
 
 /**
  * Checkpoint folders on any Hadoop file system (local, HDFS, S3A, …): each folder is written under a hidden staging
@@ -29,20 +28,18 @@ public final class HadoopCheckpointStore implements CheckpointStore, Serializabl
     private static final long serialVersionUID = 1L;
 
     private final String directory;
-    private final Map<String, String> settings;
+    private final HadoopSettings settings;
     /** Opened on first use where the store is used, driver or executor. */
     private transient FileSystem fileSystem;
 
-    private HadoopCheckpointStore(String directory, Map<String, String> settings) {
+    private HadoopCheckpointStore(String directory, HadoopSettings settings) {
         this.directory = directory;
         this.settings = settings;
     }
 
     /** Checkpoints under {@code directory} (a URI or a path of the default file system), with {@code conf}'s settings. */
     public static HadoopCheckpointStore of(String directory, Configuration conf) {
-        Map<String, String> settings = new TreeMap<>();
-        conf.forEach(entry -> settings.put(entry.getKey(), entry.getValue()));
-        return new HadoopCheckpointStore(directory, settings);
+        return new HadoopCheckpointStore(directory, HadoopSettings.of(conf));
     }
 
     @Override
@@ -112,10 +109,8 @@ public final class HadoopCheckpointStore implements CheckpointStore, Serializabl
     }
 
     private FileSystem openFileSystem() {
-        Configuration conf = new Configuration(false);
-        settings.forEach(conf::set);
         try {
-            return new Path(directory).getFileSystem(conf);
+            return new Path(directory).getFileSystem(settings.toConfiguration());
         } catch (IOException e) {
             throw new UncheckedIOException("no file system for checkpoint directory " + directory + ": " + e.getMessage(), e);
         }

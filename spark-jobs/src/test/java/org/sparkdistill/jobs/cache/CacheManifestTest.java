@@ -1,5 +1,6 @@
 package org.sparkdistill.jobs.cache;
 
+import org.sparkdistill.jobs.storage.StoragePath;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -41,12 +42,12 @@ class CacheManifestTest {
     @Test
     void theGoldenFileReadsBackToTheSameManifest() throws IOException {
         Files.writeString(dir.resolve(CacheManifest.FILE_NAME), golden());
-        assertEquals(GOLDEN, CacheManifest.readFrom(dir));
+        assertEquals(GOLDEN, CacheManifest.readFrom(StoragePath.local(dir)));
     }
 
     InvalidInputException refused(String json) throws IOException {
         Files.writeString(dir.resolve(CacheManifest.FILE_NAME), json);
-        return assertThrows(InvalidInputException.class, () -> CacheManifest.readFrom(dir));
+        return assertThrows(InvalidInputException.class, () -> CacheManifest.readFrom(StoragePath.local(dir)));
     }
 
     @Test
@@ -78,11 +79,11 @@ class CacheManifestTest {
     @Test
     void aDirectoryWithoutManifestIsNotACache() throws IOException {
         Files.writeString(dir.resolve("part-00000.parquet"), "rows");
-        InvalidInputException e = assertThrows(InvalidInputException.class, () -> CacheManifest.readFrom(dir));
+        InvalidInputException e = assertThrows(InvalidInputException.class, () -> CacheManifest.readFrom(StoragePath.local(dir)));
         assertTrue(e.getMessage().startsWith("soft-label cache " + dir + " has no manifest.json: it is not a complete"
                 + " cache"), e.getMessage());
         Path missing = dir.resolve("nowhere");
-        e = assertThrows(InvalidInputException.class, () -> CacheManifest.readFrom(missing));
+        e = assertThrows(InvalidInputException.class, () -> CacheManifest.readFrom(StoragePath.local(missing)));
         assertTrue(e.getMessage().startsWith("cache.path = " + missing + ": no such directory"), e.getMessage());
     }
 }

@@ -77,7 +77,7 @@ class OutputLockTest {
         holdElsewhereThenStop(output, true);
         assertTrue(Files.exists(OutputLock.fileOf(output)), "a killed process deletes nothing");
         try (OutputLock lock = OutputLock.take(output)) {
-            assertEquals(OutputLock.fileOf(output), lock.file());
+            assertEquals(OutputLock.fileOf(output).toString(), lock.file());
         }
         assertFalse(Files.exists(OutputLock.fileOf(output)));
     }

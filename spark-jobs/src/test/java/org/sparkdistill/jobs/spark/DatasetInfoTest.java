@@ -1,5 +1,6 @@
 package org.sparkdistill.jobs.spark;
 
+import org.sparkdistill.jobs.storage.StoragePath;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -25,7 +26,7 @@ class DatasetInfoTest {
 
     @Test
     void writesTheGoldenFormatAndReadsItBack() throws IOException {
-        FASHION.writeTo(dir);
+        FASHION.writeTo(StoragePath.local(dir));
         String golden;
         try (InputStream in = getClass().getResourceAsStream("/dataset/golden-info.properties")) {
             golden = new String(in.readAllBytes(), StandardCharsets.UTF_8);

@@ -72,7 +72,7 @@ class KryoOnSparkTest {
                 + "  batchSize: 32\noutput: " + dir.resolve("student") + "\n";
         DistillJob.Outcome outcome = DistillJob.run(session, ConfigLoader.parse(yaml, "kryo.yaml", Map.of()), "kryo");
         assertEquals(2, outcome.summary().epochs().size());
-        assertTrue(Files.isRegularFile(outcome.output().resolve(DistillJob.MODEL_FILE)));
+        assertTrue(outcome.output().child(DistillJob.MODEL_FILE).isFile());
     }
 
     @Test

@@ -1,5 +1,7 @@
 package org.sparkdistill.jobs.spark;
 
+import org.sparkdistill.jobs.storage.HadoopSettings;
+import org.apache.hadoop.conf.Configuration;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -7,6 +9,7 @@ import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.RecordComponent;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import org.apache.spark.SparkConf;
 import org.apache.spark.serializer.KryoSerializer;
@@ -99,8 +102,9 @@ final class KryoSamples {
                 EnsembleWeighting.CONFIDENCE,
                 new TrainedStudent(zip, List.of(first, second)),
                 new StudentSpec(List.of(256, 128), UpdaterKind.ADAM, 0.001, UpdaterKind.LearningRateSchedule.CONSTANT),
-                new TeacherSpecs(List.of("/models/a.zip", "/models/b.zip"), new double[] {1.0, 3.0},
-                        EnsembleWeighting.FIXED),
+                new HadoopSettings(Map.of("fs.defaultFS", "hdfs://nn:8020", "dfs.replication", "2")),
+                new TeacherSpecs(List.of("/models/a.zip", "/models/b.zip"), List.of("0a", "0b"), new double[] {1.0, 3.0},
+                        EnsembleWeighting.FIXED, HadoopSettings.of(new Configuration(false))),
                 new DatasetInfo(new int[] {1, 28, 28}, 10, 60000),
                 new Checkpoints.Checkpoint("step-000000000020",
                         new TrainingProgress(new TrainingState(20, 1, 4), 1.75, List.of(first)), 7L),

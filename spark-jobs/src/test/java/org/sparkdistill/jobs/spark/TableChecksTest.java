@@ -1,5 +1,6 @@
 package org.sparkdistill.jobs.spark;
 
+import org.sparkdistill.jobs.storage.StoragePath;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -105,7 +106,7 @@ class TableChecksTest {
         Path parquet = dir.resolve("bad.parquet");
         table(row(0L, new Float[] {1f, 2f}, 0), row(1L, new Float[] {Float.NaN, 2f}, 1), row(2L, null, 2),
                 row(3L, new Float[] {1f, 2f}, null)).write().parquet(parquet.toString());
-        new DatasetInfo(new int[] {2}, 3, 4).writeTo(parquet);
+        new DatasetInfo(new int[] {2}, 3, 4).writeTo(StoragePath.local(parquet));
         InvalidInputException train = assertThrows(InvalidInputException.class,
                 () -> InputData.train(spark, parquet.toString(), 0));
         assertEquals("data.train = " + parquet + ": 3 rows cannot be trained on (the first by id: id 1: features[0] ="

@@ -3,31 +3,38 @@ package org.sparkdistill.jobs;
 import java.nio.file.Path;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
-import org.sparkdistill.core.io.AtomicDirectory;
 import org.sparkdistill.core.data.Examples;
+import org.sparkdistill.core.io.AtomicDirectory;
+import org.sparkdistill.jobs.data.ExampleTable;
+import org.sparkdistill.jobs.data.ExampleTables;
+import org.sparkdistill.jobs.spark.DatasetInfo;
 import org.sparkdistill.jobs.spark.ExampleFrames;
-import org.sparkdistill.jobs.spark.InputData;
 
-/** Writes examples as the Parquet table the jobs read, with the description of its shape and classes beside it. */
+/**
+ * Writes a table of examples as the Parquet table the jobs read, with the description of its shape, classes and label
+ * index beside it. An ordinary Spark job: the executors read the source and write the table.
+ */
 public final class PrepareJob {
     private PrepareJob() {}
 
-    /** Writes {@code examples} to a new directory {@code output}; an existing one is refused. */
+    /** Writes in-memory {@code examples} to a new directory {@code output}; an existing one is refused. */
     public static void run(SparkSession spark, Examples examples, Path output) {
-        run(spark, examples, output, false);
+        ExampleTable table = new ExampleTable(ExampleFrames.toFrame(spark, examples), new DatasetInfo(examples.shape(),
+                examples.numClasses(), examples.size()), null, true, true, examples.name());
+        run(spark, table, output, false);
     }
 
     /**
-     * Writes {@code examples} to {@code output}, replacing an earlier output of {@code prepare} there only when
+     * Writes {@code table} to {@code output}, replacing an earlier output of {@code prepare} there only when
      * {@code overwrite} (see {@link AtomicDirectory#publishOutput}).
      */
-    public static void run(SparkSession spark, Examples examples, Path output, boolean overwrite) {
-        spark.sparkContext().setJobDescription("spark-distill prepare: " + examples);
+    public static void run(SparkSession spark, ExampleTable table, Path output, boolean overwrite) {
+        spark.sparkContext().setJobDescription("spark-distill prepare: " + table.source());
         try {
             AtomicDirectory.publishOutput(output, "prepare", overwrite, staging -> {
                 // The staging directory is this job's own, so Spark may replace it with the table.
-                ExampleFrames.toFrame(spark, examples).write().mode(SaveMode.Overwrite).parquet(staging.toString());
-                InputData.infoOf(examples).writeTo(staging);
+                table.rows().write().mode(SaveMode.Overwrite).parquet(staging.toUri().toString());
+                ExampleTables.describe(table, staging.toUri().toString(), spark.sparkContext().hadoopConfiguration());
             });
         } finally {
             spark.sparkContext().setJobDescription(null);

@@ -30,9 +30,10 @@ import org.sparkdistill.jobs.cache.DatasetFingerprint;
 import org.sparkdistill.jobs.cache.InferenceTask;
 import org.sparkdistill.jobs.config.CacheConfig;
 import org.sparkdistill.jobs.config.DistillConfig;
+import org.sparkdistill.jobs.data.ExampleTable;
+import org.sparkdistill.jobs.data.ExampleTables;
 import org.sparkdistill.jobs.spark.ExampleFrames;
 import org.sparkdistill.jobs.spark.InferenceResources;
-import org.sparkdistill.jobs.spark.InputData;
 import org.sparkdistill.jobs.spark.TaskFailures;
 
 /**
@@ -75,7 +76,8 @@ public final class TeacherInferJob {
         }
         TeacherSpecs teachers = DistillJob.teacherSpecs(config);
         List<byte[]> zips = teachers.readZips();
-        InputData.Table data = InputData.train(spark, config.data().train(), config.data().limit());
+        ExampleTable data = ExampleTables.train(spark, config.data(), null);
+        data.requireIds("the soft-label cache (cache.path)", "data.id = " + config.data().id());
         int featureCount = data.info().featureCount();
         int classes = data.info().numClasses();
         List<List<CacheManifest.HintColumn>> hints = probe(teachers, zips, featureCount, classes, settings.hintLayers());

@@ -132,12 +132,14 @@ final class Schema {
     /** The configuration the dotted values describe, or null when any violation has been found. */
     static DistillConfig bind(Map<String, Object> flat, List<String> violations) {
         Map<Field<?>, Object> v = new HashMap<>();
+        int before = violations.size();
         BEFORE_TEACHERS.forEach(b -> v.put(b.field(), b.field().read(b.field().key(), flat.get(b.field().key()),
                 violations)));
+        // The data settings are checked together only when each is valid on its own.
+        DataConfig data = violations.size() == before ? dataOf(v, violations) : null;
         List<TeacherConfig> teachers = teachers(flat.get(TEACHERS), violations);
         AFTER_TEACHERS.forEach(b -> v.put(b.field(), b.field().read(b.field().key(), flat.get(b.field().key()),
                 violations)));
-        DataConfig data = dataOf(v, violations);
         if (!violations.isEmpty()) {
             return null;
         }

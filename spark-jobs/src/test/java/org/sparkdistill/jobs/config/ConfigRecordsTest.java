@@ -109,7 +109,7 @@ class ConfigRecordsTest {
 
     @Test
     void dataAndTeachersCheckPathsLimitAndWeight() {
-        refused("data.train: required but missing", () -> new DataConfig(null, null, 0));
+        refused("data.train: required but missing; set it to a path, or data.table to a catalog table", () -> new DataConfig(null, null, 0));
         refused("data.train = \"\": must not be blank", () -> new DataConfig("", null, 0));
         refused("data.test = \" \": must not be blank", () -> new DataConfig("x", " ", 0));
         refused("data.limit = -1: must be in [0, 2147483647]", () -> new DataConfig("x", null, -1));

@@ -85,7 +85,7 @@ class DatasetInfoTest {
     void aHugeOrLongValuedDescriptionIsRefusedShort() throws IOException {
         Path file = dir.resolve(DatasetInfo.FILE_NAME);
         Files.write(file, new byte[DatasetInfo.MAX_FILE_BYTES + 1]);
-        assertEquals("dataset description " + file + " is larger than 64 KiB (65536 bytes), the most it may hold",
+        assertEquals("dataset description " + file + " is larger than 1 MiB (1048576 bytes), the most it may hold",
                 assertThrows(InvalidInputException.class, () -> DatasetInfo.readFrom(dir)).getMessage());
         Files.writeString(file, "format=" + "f".repeat(10_000) + "\n");
         assertEquals(file + " has format " + "f".repeat(200) + "… (10000 characters); expected spark-distill-dataset/1",

@@ -48,7 +48,10 @@ import org.sparkdistill.jobs.spark.TableChecks;
 public final class ExampleTables {
     /** The class count of an IDX directory: Fashion-MNIST's and MNIST's. */
     static final int IDX_CLASSES = 10;
+    /** The column of an image folder that names each file. */
+    static final String IMAGE_PATH = "path";
     private static final Map<String, String> CSV_DEFAULTS = Map.of("header", "true", "inferSchema", "true");
+    private static final String DROP_INVALID = "dropInvalid";
 
     private ExampleTables() {}
 
@@ -140,8 +143,12 @@ public final class ExampleTables {
         String where = source.toString();
         int[] shape = expected.shape() != null ? expected.shape() : prepared == null ? null : prepared.info().shape();
         FeatureColumns.Features features = FeatureColumns.of(schema, data.features(), shape, where);
-        if (features.image() != null) {
-            requireDecodedImages(frame, features.image(), where);
+        if (features.origin() != null) {
+            if (Boolean.parseBoolean(data.options().getOrDefault(DROP_INVALID, "false"))) {
+                frame = frame.where(features.column().isNotNull());
+            } else {
+                requireDecodedImages(frame, features, where);
+            }
         }
         LabelIndex index = expected.labels() != null ? expected.labels() : prepared == null ? null : prepared.labels();
         StructField labelField = FeatureColumns.find(schema, data.label());
@@ -225,6 +232,9 @@ public final class ExampleTables {
             String format = data.format().toLowerCase(Locale.ROOT);
             Map<String, String> options = new HashMap<>(format.equals("csv") ? CSV_DEFAULTS : Map.of());
             options.putAll(data.options());
+            if (format.equals("image")) {
+                return imageFiles(spark, source, data, options);
+            }
             return spark.read().format(data.format()).options(options).load(source.location());
         } catch (InvalidInputException e) {
             throw e;
@@ -236,11 +246,25 @@ public final class ExampleTables {
         }
     }
 
-    /** Refuses an image folder with a file the image source could not decode (it gives such a row height -1). */
-    private static void requireDecodedImages(Dataset<Row> frame, String image, String where) {
-        Column column = col(FeatureColumns.quoted(image));
-        Dataset<Row> invalid = frame.where(column.isNull().or(column.getField("height").lt(1))
-                .or(column.getField("nChannels").lt(1))).select(column.getField("origin"));
+    /**
+     * The files of an image folder, read by Spark's {@code binaryFile} source (which Spark SQL always has, while its
+     * {@code image} source comes with Spark ML): the file bytes in the column {@code data.features} names, the file's
+     * {@value #IMAGE_PATH}, and the partition columns of folders such as {@code label=cat/}.
+     */
+    private static Dataset<Row> imageFiles(SparkSession spark, Source source, DataConfig data,
+            Map<String, String> options) {
+        options.remove(DROP_INVALID);
+        if (data.features().size() != 1 || data.features().get(0).contains("*")) {
+            throw new InvalidInputException("data.features = " + data.features() + ": with data.format = image it names"
+                    + " the one column to hold the images");
+        }
+        Dataset<Row> files = spark.read().format("binaryFile").options(options).load(source.location());
+        return files.drop("modificationTime", "length").withColumnRenamed("content", data.features().get(0));
+    }
+
+    /** Refuses images that could not be decoded (Spark's image source gives such a row height -1), naming them. */
+    private static void requireDecodedImages(Dataset<Row> frame, FeatureColumns.Features features, String where) {
+        Dataset<Row> invalid = frame.where(features.column().isNull()).select(features.origin().cast("string"));
         long count = invalid.count();
         if (count > 0) {
             String first = invalid.limit(3).collectAsList().stream().map(row -> Excerpt.quoted(row.getString(0)))

@@ -35,8 +35,8 @@ import org.sparkdistill.core.InvalidInputException;
  * <p>One column may be an array of numbers, a Spark ML vector (dense or sparse, through
  * {@code org.apache.spark.ml.functions.vector_to_array} when Spark ML is on the classpath), a vector in the struct
  * form Spark stores it in ({@code type, size, indices, values}: what a Parquet file holds and what a Spark without
- * Spark ML reads it as), or an image of Spark's image data source (decoded by {@link ImagePixels} to the configured
- * shape). Several columns, or one name with {@code *} (matching any characters) standing for the columns it matches in
+ * Spark ML reads it as), an image of Spark's image schema, or the bytes of image files (both decoded by
+ * {@link ImagePixels} to the configured shape). Several columns, or one name with {@code *} (matching any characters) standing for the columns it matches in
  * the table's order, must each be a number; they are assembled into the array in that order.
  */
 final class FeatureColumns {
@@ -50,11 +50,11 @@ final class FeatureColumns {
     /**
      * The features as one column.
      *
-     * @param image the image column when the features are images, for {@link ExampleTables} to check for files the
-     *     image source could not decode; null otherwise
+     * @param origin where each image comes from when the features are images, for {@link ExampleTables} to name
+     *     the files that could not be decoded (their features are null); null otherwise
      * @param width the number of features every row has, when the schema alone fixes it (assembled columns); else 0
      */
-    record Features(Column column, String image, int width) {}
+    record Features(Column column, Column origin, int width) {}
 
     /**
      * @param shape the configured example shape, or null; images need it as [channels, height, width]
@@ -94,20 +94,29 @@ final class FeatureColumns {
             return new Features(storedVector(column), null, 0);
         }
         if (type instanceof StructType struct && fieldNames(struct).containsAll(IMAGE_FIELDS)) {
-            if (shape == null || shape.length != 3) {
-                throw new InvalidInputException(source + ": column '" + name + "' holds images; set data.shape to the "
-                        + "shape to decode them to, [channels, height, width] with 1 (grey) or 3 (RGB) channels; got "
-                        + (shape == null ? "none" : Arrays.toString(shape)));
-            }
-            ImagePixels pixels = new ImagePixels(shape[0], shape[1], shape[2]);
-            return new Features(udf(pixels, FLOATS).apply(column), name, 0);
+            return new Features(udf(images(name, shape, source).ofImageRows(), FLOATS).apply(column),
+                    column.getField("origin"), 0);
+        }
+        if (type.equals(DataTypes.BinaryType)) {
+            Column origin = find(schema, ExampleTables.IMAGE_PATH) != null ? col(ExampleTables.IMAGE_PATH)
+                    : lit("a row of column " + name);
+            return new Features(udf(images(name, shape, source).ofFiles(), FLOATS).apply(column), origin, 0);
         }
         if (type instanceof NumericType) {
             return new Features(array(column.cast(DataTypes.FloatType)), null, 1);
         }
         throw new InvalidInputException(source + ": column '" + name + "' of " + KEY + " has type "
                 + type.simpleString() + ", but must be an array<float> or array<double>, a Spark ML vector, an image"
-                + " of Spark's image data source, or numbers (a list of columns, or a name with *)");
+                + " (Spark's image schema, or image file bytes), or numbers (a list of columns, or a name with *)");
+    }
+
+    private static ImagePixels images(String name, int[] shape, String source) {
+        if (shape == null || shape.length != 3) {
+            throw new InvalidInputException(source + ": column '" + name + "' holds images; set data.shape to the "
+                    + "shape to decode them to, [channels, height, width] with 1 (grey) or 3 (RGB) channels; got "
+                    + (shape == null ? "none" : Arrays.toString(shape)));
+        }
+        return new ImagePixels(shape[0], shape[1], shape[2]);
     }
 
     /** A dense vector's values, or a sparse vector's values placed at their indices among zeros. */

@@ -38,7 +38,7 @@ final class IdxFrames {
     private IdxFrames() {}
 
     /** An IDX split: its two files, its example count and its example shape. */
-    record Split(String images, String labels, int count, int[] shape) {}
+    record Split(String images, String labels, int count, int[] shape) implements java.io.Serializable {}
 
     /** True when {@code directory} holds the images and labels of {@code split} ("train" or "t10k"). */
     static boolean isIdxDirectory(String directory, String split, Configuration conf) {

@@ -1,14 +1,20 @@
 package org.sparkdistill.jobs.data;
 
-import java.util.Arrays;
+import java.awt.color.ColorSpace;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.Serializable;
+import javax.imageio.ImageIO;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.api.java.UDF1;
 import org.sparkdistill.core.InvalidInputException;
 
 /**
- * Turns a row of Spark's image data source ({@code origin, height, width, nChannels, mode, data}, the bytes in
- * OpenCV's order: row by row, each pixel's channels as B, G, R and perhaps A) into features of shape
- * {@code [channels, height, width]}, scaled to [0, 1].
+ * Turns an image into features of shape {@code [channels, height, width]}, scaled to [0, 1]: an image file's bytes
+ * (any format {@link ImageIO} reads: PNG, JPEG, GIF, BMP), or a row of Spark's image schema ({@code origin, height,
+ * width, nChannels, mode, data}, the bytes in OpenCV's order: row by row, each pixel's channels as B, G, R and perhaps
+ * A). An image that cannot be decoded becomes null.
  *
  * <p>Colour becomes grey as ITU-R BT.601 luma ({@code 0.299 R + 0.587 G + 0.114 B}); grey becomes colour by repeating
  * it; alpha is dropped. Colour output is in R, G, B order. The image is resized bilinearly, sampling at pixel
@@ -16,7 +22,7 @@ import org.sparkdistill.core.InvalidInputException;
  *
  * @param channels 1 (grey) or 3 (RGB)
  */
-record ImagePixels(int channels, int height, int width) implements UDF1<Row, float[]> {
+record ImagePixels(int channels, int height, int width) implements Serializable {
     private static final long serialVersionUID = 1L;
 
     ImagePixels {
@@ -26,8 +32,50 @@ record ImagePixels(int channels, int height, int width) implements UDF1<Row, flo
         }
     }
 
-    @Override
-    public float[] call(Row image) {
+    /** Decodes image files' bytes. */
+    UDF1<byte[], float[]> ofFiles() {
+        return this::fromFile;
+    }
+
+    /** Decodes rows of Spark's image schema. */
+    UDF1<Row, float[]> ofImageRows() {
+        return this::fromImageRow;
+    }
+
+    private float[] fromFile(byte[] file) {
+        BufferedImage image;
+        try {
+            image = file == null ? null : ImageIO.read(new ByteArrayInputStream(file));
+        } catch (IOException | RuntimeException e) {
+            // A damaged file; ExampleTables refuses these by name before any job uses the features.
+            return null;
+        }
+        if (image == null) {
+            return null;
+        }
+        int h = image.getHeight();
+        int w = image.getWidth();
+        boolean grey = image.getColorModel().getColorSpace().getType() == ColorSpace.TYPE_GRAY
+                && image.getRaster().getNumBands() == 1;
+        // The same bytes Spark's image source makes: grey samples as they are, colour as B, G, R.
+        byte[] data = new byte[h * w * (grey ? 1 : 3)];
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                int p = y * w + x;
+                if (grey) {
+                    data[p] = (byte) image.getRaster().getSample(x, y, 0);
+                } else {
+                    int rgb = image.getRGB(x, y);
+                    data[3 * p] = (byte) rgb;
+                    data[3 * p + 1] = (byte) (rgb >> 8);
+                    data[3 * p + 2] = (byte) (rgb >> 16);
+                }
+            }
+        }
+        return fromBytes(data, h, w, grey ? 1 : 3);
+    }
+
+    private float[] fromImageRow(Row image) {
         if (image == null) {
             return null;
         }
@@ -39,6 +87,10 @@ record ImagePixels(int channels, int height, int width) implements UDF1<Row, flo
             // An undecodable file; ExampleTables refuses these by name before any job uses the features.
             return null;
         }
+        return fromBytes(data, h, w, n);
+    }
+
+    private float[] fromBytes(byte[] data, int h, int w, int n) {
         float[][] planes = planes(data, h, w, n);
         float[] out = new float[channels * height * width];
         for (int c = 0; c < channels; c++) {
@@ -88,8 +140,4 @@ record ImagePixels(int channels, int height, int width) implements UDF1<Row, flo
         }
     }
 
-    @Override
-    public String toString() {
-        return "ImagePixels" + Arrays.toString(new int[] {channels, height, width});
-    }
 }

@@ -53,7 +53,9 @@ class ExampleTablesTest {
                 .set("spark.ui.enabled", "false")
                 .set("spark.serializer", "org.apache.spark.serializer.KryoSerializer")
                 .set("spark.kryo.registrator", "org.sparkdistill.jobs.spark.DistillKryoRegistrator")
-                .set("spark.kryo.registrationRequired", "true")).getOrCreate();
+                .set("spark.kryo.registrationRequired", "true")
+                // A few rows per test: Spark's 200 default shuffle partitions would only add tasks.
+                .set("spark.sql.shuffle.partitions", "4")).getOrCreate();
     }
 
     @AfterAll

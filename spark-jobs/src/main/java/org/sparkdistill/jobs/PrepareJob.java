@@ -1,6 +1,8 @@
 package org.sparkdistill.jobs;
 
 import java.nio.file.Path;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
 import org.sparkdistill.core.data.Examples;
@@ -33,7 +35,9 @@ public final class PrepareJob {
         try {
             AtomicDirectory.publishOutput(output, "prepare", overwrite, staging -> {
                 // The staging directory is this job's own, so Spark may replace it with the table.
-                table.rows().write().mode(SaveMode.Overwrite).parquet(staging.toUri().toString());
+                // An unlabeled table is written without its label column, so that it reads back as unlabeled.
+                Dataset<Row> rows = table.labelled() ? table.rows() : table.rows().drop(ExampleFrames.LABEL);
+                rows.write().mode(SaveMode.Overwrite).parquet(staging.toUri().toString());
                 ExampleTables.describe(table, staging.toUri().toString(), spark.sparkContext().hadoopConfiguration());
             });
         } finally {

@@ -29,6 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.sparkdistill.core.InvalidInputException;
 import org.sparkdistill.core.data.Examples;
 import org.sparkdistill.core.data.FashionMnist;
+import org.sparkdistill.jobs.PrepareJob;
 import org.sparkdistill.jobs.config.DataConfig;
 import org.sparkdistill.jobs.spark.DatasetInfo;
 import org.sparkdistill.jobs.spark.ExampleFrames;
@@ -319,15 +320,24 @@ class ExampleTablesTest {
     }
 
     @Test
-    void aPreparedTableKeepsItsLabelIndexAndDescription() throws IOException {
+    void aPreparedTableKeepsItsLabelIndexDescriptionAndWhetherItIsLabelled() {
         ExampleTable strings = train(new DataConfig(stringLabelled("s.parquet", "y", "x"), null, 0), "training");
-        String prepared = dir.resolve("prepared").toString();
-        strings.rows().write().parquet(prepared);
-        ExampleTables.describe(strings, prepared, spark.sparkContext().hadoopConfiguration());
-        ExampleTable read = train(new DataConfig(prepared, null, 0), "training");
+        Path prepared = dir.resolve("prepared");
+        PrepareJob.run(spark, strings, prepared, false);
+        ExampleTable read = train(new DataConfig(prepared.toString(), null, 0), "training");
         assertEquals(new LabelIndex(List.of("x", "y")), read.labels());
         assertEquals(strings.info(), read.info());
         assertArrayEquals(new int[] {1, 0}, labelsById(read));
+
+        ExampleTable unlabeled = train(data(unlabeled("u.parquet", 3, false), null, null, null, null, null, 5, null),
+                null);
+        Path preparedUnlabeled = dir.resolve("prepared-unlabeled");
+        PrepareJob.run(spark, unlabeled, preparedUnlabeled, false);
+        ExampleTable readUnlabeled = train(new DataConfig(preparedUnlabeled.toString(), null, 0), null);
+        assertFalse(readUnlabeled.labelled());
+        assertTrue(readUnlabeled.hasIds());
+        assertEquals(new DatasetInfo(new int[] {2}, 5, 3), readUnlabeled.info());
+        assertEquals(byId(unlabeled).keySet(), byId(readUnlabeled).keySet());
     }
 
     @Test

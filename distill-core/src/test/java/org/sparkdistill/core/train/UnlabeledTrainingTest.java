@@ -12,7 +12,7 @@ import org.sparkdistill.core.InvalidInputException;
 import org.sparkdistill.core.data.Examples;
 import org.sparkdistill.core.metrics.Evaluator;
 
-/** Rows without labels ({@link Examples#UNLABELED}): harmless where α is 1 throughout, refused wherever a label is used. */
+/** Rows without labels ({@link Examples#UNLABELED}): harmless where α is 1 throughout, refused where labels are used. */
 class UnlabeledTrainingTest {
     private static final Examples DATA = CheckpointsTest.randomExamples("train", 100, 1L);
     private static final Examples HELD_OUT = CheckpointsTest.randomExamples("held-out", 30, 2L);
@@ -56,7 +56,8 @@ class UnlabeledTrainingTest {
         assertEquals("held-out: row 0 has no label, but test accuracy needs a label on every row", e.getMessage());
         int[] oneMissing = HELD_OUT.labels().clone();
         oneMissing[7] = Examples.UNLABELED;
-        Examples partly = new Examples("partly", HELD_OUT.features(), oneMissing, HELD_OUT.shape(), HELD_OUT.numClasses());
+        Examples partly = new Examples("partly", HELD_OUT.features(), oneMissing, HELD_OUT.shape(),
+                HELD_OUT.numClasses());
         assertTrue(!partly.labelled() && HELD_OUT.labelled());
         assertEquals("partly: row 7 has no label, but a one-hot label batch needs a label on every row",
                 assertThrows(InvalidInputException.class, () -> Batches.oneHot(partly, Batches.inOrder(30), 0, 30))

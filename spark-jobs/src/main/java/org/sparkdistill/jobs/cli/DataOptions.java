@@ -16,7 +16,8 @@ final class DataOptions {
     String table;
 
     @Option(names = "--format", paramLabel = "NAME",
-            description = "Spark data source of the path: parquet, orc, csv, json, image or any other (default: parquet; data.format).")
+            description = "Spark data source of the path: parquet, orc, csv, json, image or any other"
+                    + " (default: parquet; data.format).")
     String format;
 
     @Option(names = "--option", paramLabel = "KEY=VALUE",
@@ -24,7 +25,8 @@ final class DataOptions {
     Map<String, String> options = new LinkedHashMap<>();
 
     @Option(names = "--features", split = ",", paramLabel = "COLUMN",
-            description = "Feature column, or columns to assemble (comma-separated, or a name with *) (default: features; data.features).")
+            description = "Feature column, or columns to assemble (comma-separated, or a name with *)"
+                    + " (default: features; data.features).")
     List<String> features;
 
     @Option(names = "--label", paramLabel = "COLUMN", description = "Label column (default: label; data.label).")

@@ -31,12 +31,13 @@ import picocli.CommandLine.Option;
  * {@code evaluate}: measures a model on labelled held-out data, and against teachers when given.
  *
  * <p>The data is described by the same options as {@code prepare}'s. String labels are mapped to classes through the
- * label index saved with the model ({@value LabelIndex#FILE_NAME} beside it, or {@code --label-index}); a string it does
- * not hold is refused.
+ * label index saved with the model ({@value LabelIndex#FILE_NAME} beside it, or {@code --label-index}); a string
+ * it does not hold is refused.
  */
 @Command(name = "evaluate", mixinStandardHelpOptions = true,
-        description = {"Report accuracy (per class too), expected calibration error and, with --teacher, agreement and KL.",
-            "The data is an IDX directory (its t10k files), a path Spark reads (--format) or a catalog table (--table)."})
+        description = {"Report accuracy (per class too), expected calibration error and, with --teacher, agreement",
+            "and KL. The data is an IDX directory (its t10k files), a path Spark reads (--format) or a catalog",
+            "table (--table)."})
 public final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--model", required = true, paramLabel = "ZIP", description = "DL4J MultiLayerNetwork zip to evaluate.")
     Path model;
@@ -49,7 +50,8 @@ public final class EvaluateCommand implements Callable<Integer> {
     DataOptions description = new DataOptions();
 
     @Option(names = "--label-index", paramLabel = "FILE",
-            description = "The model's label index, for string labels (default: " + LabelIndex.FILE_NAME + " beside the model).")
+            description = "The model's label index, for string labels (default: " + LabelIndex.FILE_NAME
+                    + " beside the model).")
     Path labelIndex;
 
     @Option(names = "--teacher", paramLabel = "ZIP", description = "Teacher to compare with; repeat for an ensemble.")
@@ -60,10 +62,47 @@ public final class EvaluateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        LabelIndex index = labelIndex();
+        // The model and label index are checked before Spark starts.
+        MultiLayerNetwork network = ModelZip.read(model, "model file").multiLayerNetwork(false);
+        try {
+            HeldOut heldOut = heldOut(labelIndex());
+            Examples test = heldOut.examples();
+            LabelIndex labels = heldOut.labels();
+            Networks.requireShape(network, "model " + model, test.featureCount(), test.numClasses());
+            List<Dl4jTeacher> loaded = new ArrayList<>();
+            teachers.forEach(t -> loaded.add(Dl4jTeacher.load(t)));
+            EpochMetrics m;
+            double[] perClass;
+            if (loaded.isEmpty()) {
+                Evaluator evaluator = Evaluator.labelsOnly(test);
+                m = evaluator.evaluate(network, 0, 0, Double.NaN, 0);
+                perClass = evaluator.accuracyPerClass(network);
+            } else {
+                try (TeacherEnsemble ensemble = TeacherEnsemble.of(loaded, EnsembleWeighting.UNIFORM)) {
+                    ensemble.requireCompatible(test.featureCount(), test.numClasses());
+                    Evaluator evaluator = Evaluator.withTeacher(test, ensemble);
+                    m = evaluator.evaluate(network, 0, 0, Double.NaN, 0);
+                    perClass = evaluator.accuracyPerClass(network);
+                }
+            }
+            System.out.printf(Locale.ROOT, "accuracy %.2f%%  agreement %.2f%%  KL %.4f  ECE %.2f%%  (%d examples)%n",
+                    100 * m.accuracy(), 100 * m.agreement(), m.teacherKl(), 100 * m.ece(), test.size());
+            for (int c = 0; c < perClass.length; c++) {
+                System.out.printf(Locale.ROOT, "  class %s: accuracy %.2f%%%n",
+                        labels == null ? String.valueOf(c) : labels.names().get(c), 100 * perClass[c]);
+            }
+        } finally {
+            NetworkMemory.release(network);
+        }
+        return 0;
+    }
+
+    /** The held-out examples and the label index their string labels went through, or null. */
+    private record HeldOut(Examples examples, LabelIndex labels) {}
+
+    /** Reads the held-out data on Spark, mapping string labels through {@code index} (null: none saved). */
+    private HeldOut heldOut(LabelIndex index) {
         DataConfig table = description.toConfig(description.table == null ? data : null);
-        Examples test;
-        LabelIndex labels;
         try (Sessions.Scope session = Sessions.open("evaluate", master)) {
             ExampleTables.Source source = description.table == null
                     ? new ExampleTables.Source("--data", data, false, "t10k")
@@ -74,38 +113,12 @@ public final class EvaluateCommand implements Callable<Integer> {
             }
             ExampleTable read = ExampleTables.read(session.spark(), source, table, expected, 0);
             if (read.labels() != null && index == null && table.labels().isEmpty()) {
-                throw new InvalidInputException(read.source() + " has string labels, but the model " + model + " has no "
-                        + LabelIndex.FILE_NAME + " beside it to map them to its classes; give it with --label-index");
+                throw new InvalidInputException(read.source() + " has string labels, but the model " + model
+                        + " has no " + LabelIndex.FILE_NAME + " beside it to map them to its classes; give it with"
+                        + " --label-index");
             }
-            test = read.collect();
-            labels = read.labels();
+            return new HeldOut(read.collect(), read.labels());
         }
-        MultiLayerNetwork network = ModelZip.read(model, "model file").multiLayerNetwork(false);
-        Networks.requireShape(network, "model " + model, test.featureCount(), test.numClasses());
-        List<Dl4jTeacher> loaded = new ArrayList<>();
-        teachers.forEach(t -> loaded.add(Dl4jTeacher.load(t)));
-        EpochMetrics m;
-        double[] perClass;
-        if (loaded.isEmpty()) {
-            Evaluator evaluator = Evaluator.labelsOnly(test);
-            m = evaluator.evaluate(network, 0, 0, Double.NaN, 0);
-            perClass = evaluator.accuracyPerClass(network);
-        } else {
-            try (TeacherEnsemble ensemble = TeacherEnsemble.of(loaded, EnsembleWeighting.UNIFORM)) {
-                ensemble.requireCompatible(test.featureCount(), test.numClasses());
-                Evaluator evaluator = Evaluator.withTeacher(test, ensemble);
-                m = evaluator.evaluate(network, 0, 0, Double.NaN, 0);
-                perClass = evaluator.accuracyPerClass(network);
-            }
-        }
-        NetworkMemory.release(network);
-        System.out.printf(Locale.ROOT, "accuracy %.2f%%  agreement %.2f%%  KL %.4f  ECE %.2f%%  (%d examples)%n",
-                100 * m.accuracy(), 100 * m.agreement(), m.teacherKl(), 100 * m.ece(), test.size());
-        for (int c = 0; c < perClass.length; c++) {
-            System.out.printf(Locale.ROOT, "  class %s: accuracy %.2f%%%n",
-                    labels == null ? String.valueOf(c) : labels.names().get(c), 100 * perClass[c]);
-        }
-        return 0;
     }
 
     /** The label index given, or the one saved beside the model, or null when there is none. */

@@ -18,8 +18,8 @@ import picocli.CommandLine.Option;
 
 /** {@code prepare}: reads any table the jobs read and writes it as their Parquet table, with its description. */
 @Command(name = "prepare", mixinStandardHelpOptions = true,
-        description = {"Read an IDX directory, a table Spark reads (--format) or a catalog table (--table) and write it as",
-            "Parquet with columns id (long), features (array<float>), label (int), on the executors.",
+        description = {"Read an IDX directory, a table Spark reads (--format) or a catalog table (--table) and",
+            "write it as Parquet with columns id (long), features (array<float>), label (int), on the executors.",
             "The output directory appears complete or not at all."})
 public final class PrepareCommand implements Callable<Integer> {
     enum Split { TRAIN, TEST }

@@ -64,7 +64,8 @@ public record DataConfig(String train, String test, int limit, String format, Ma
         labels = LABELS.require(labels);
         if ((train == null) == (table == null)) {
             throw new InvalidInputException(train == null
-                    ? TRAIN.key() + ": required but missing; set it to a path, or " + TABLE.key() + " to a catalog table"
+                    ? TRAIN.key() + ": required but missing; set it to a path, or " + TABLE.key()
+                            + " to a catalog table"
                     : TRAIN.key() + " = " + Field.show(train) + " and " + TABLE.key() + " = " + Field.show(table)
                             + ": set one of them, not both");
         }

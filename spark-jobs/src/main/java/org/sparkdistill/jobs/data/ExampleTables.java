@@ -167,8 +167,9 @@ public final class ExampleTables {
         } else if (isIntegral(labelField.dataType())) {
             label = col(FeatureColumns.quoted(data.label())).cast(DataTypes.IntegerType);
         } else {
-            throw new InvalidInputException(where + ": label column " + Excerpt.quoted(data.label()) + " (data.label) has"
-                    + " type " + labelField.dataType().simpleString() + ", but must be an integer or a string");
+            throw new InvalidInputException(where + ": label column " + Excerpt.quoted(data.label())
+                    + " (data.label) has type " + labelField.dataType().simpleString()
+                    + ", but must be an integer or a string");
         }
         StructField idField = FeatureColumns.find(schema, data.id());
         if (idField != null && !isIntegral(idField.dataType())) {

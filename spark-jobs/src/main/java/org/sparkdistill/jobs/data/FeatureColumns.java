@@ -36,13 +36,15 @@ import org.sparkdistill.core.InvalidInputException;
  * {@code org.apache.spark.ml.functions.vector_to_array} when Spark ML is on the classpath), a vector in the struct
  * form Spark stores it in ({@code type, size, indices, values}: what a Parquet file holds and what a Spark without
  * Spark ML reads it as), an image of Spark's image schema, or the bytes of image files (both decoded by
- * {@link ImagePixels} to the configured shape). Several columns, or one name with {@code *} (matching any characters) standing for the columns it matches in
- * the table's order, must each be a number; they are assembled into the array in that order.
+ * {@link ImagePixels} to the configured shape). Several columns, or one name with {@code *} (matching any
+ * characters) standing for the columns it matches in the table's order, must each be a number; they are assembled
+ * into the array in that order.
  */
 final class FeatureColumns {
     static final ArrayType FLOATS = DataTypes.createArrayType(DataTypes.FloatType);
     private static final String KEY = "data.features";
     private static final Set<String> IMAGE_FIELDS = Set.of("origin", "height", "width", "nChannels", "mode", "data");
+    private static final String VECTOR_UDT = "org.apache.spark.ml.linalg.VectorUDT";
     private static final Set<String> VECTOR_FIELDS = Set.of("type", "size", "indices", "values");
 
     private FeatureColumns() {}
@@ -85,9 +87,10 @@ final class FeatureColumns {
         DataType type = field.dataType();
         Column column = col(quoted(name));
         if (type instanceof ArrayType array && array.elementType() instanceof NumericType) {
-            return new Features(array.elementType().equals(DataTypes.FloatType) ? column : column.cast(FLOATS), null, 0);
+            boolean floats = array.elementType().equals(DataTypes.FloatType);
+            return new Features(floats ? column : column.cast(FLOATS), null, 0);
         }
-        if (type instanceof UserDefinedType<?> udt && udt.getClass().getName().equals("org.apache.spark.ml.linalg.VectorUDT")) {
+        if (type instanceof UserDefinedType<?> udt && udt.getClass().getName().equals(VECTOR_UDT)) {
             return new Features(vectorToArray(column), null, 0);
         }
         if (type instanceof StructType struct && fieldNames(struct).equals(VECTOR_FIELDS)) {

@@ -24,8 +24,8 @@ import org.sparkdistill.core.data.IdxReader;
 import org.sparkdistill.jobs.spark.ExampleFrames;
 
 /**
- * An IDX split (Fashion-MNIST layout: {@code <split>-images-idx3-ubyte[.gz]} and {@code <split>-labels-idx1-ubyte[.gz]})
- * as a table of {@link ExampleFrames#SCHEMA}, read on the executors.
+ * An IDX split as a table of {@link ExampleFrames#SCHEMA}, read on the executors; the split is a pair of files in the
+ * Fashion-MNIST layout, {@code <split>-images-idx3-ubyte[.gz]} and {@code <split>-labels-idx1-ubyte[.gz]}.
  *
  * <p>The driver reads only the two headers. Each task opens both files through Hadoop's FileSystem, skips to the first
  * row of its range and decodes its rows: ids are row indices, pixels are scaled to [0, 1] ({@code b / 255}), and each

@@ -190,6 +190,44 @@ class ExampleTablesTest {
                 noShape.getMessage());
     }
 
+    /** A table of one column in Spark's image schema, as its image source or a table written from it holds. */
+    String imageRows(String name, Row... images) {
+        StructType image = new StructType().add("origin", DataTypes.StringType).add("height", DataTypes.IntegerType)
+                .add("width", DataTypes.IntegerType).add("nChannels", DataTypes.IntegerType)
+                .add("mode", DataTypes.IntegerType).add("data", DataTypes.BinaryType);
+        StructType schema = new StructType().add("label", DataTypes.IntegerType).add("image", image);
+        List<Row> rows = new java.util.ArrayList<>();
+        for (int i = 0; i < images.length; i++) {
+            rows.add(RowFactory.create(i, images[i]));
+        }
+        String path = dir.resolve(name).toString();
+        spark.createDataFrame(rows, schema).write().parquet(path);
+        return path;
+    }
+
+    @Test
+    void rowsOfSparksImageSchemaAreDecodedFromBgrAndAnUndecodedOneIsRefusedByItsOrigin() {
+        // A 1×2 colour image (pixels red, then blue, as B, G, R bytes) and a 1×1 grey one stretched to 1×2.
+        String path = imageRows("image-rows.parquet",
+                RowFactory.create("a.png", 1, 2, 3, 16, new byte[] {0, 0, (byte) 255, (byte) 255, 0, 0}),
+                RowFactory.create("b.png", 1, 1, 1, 0, new byte[] {51}));
+        Map<Integer, float[]> read = byLabel(train(data(path, null, null, List.of("image"), null, List.of(3, 1, 2), 0,
+                null), "training"));
+        assertArrayEquals(new float[] {1, 0, 0, 0, 0, 1}, read.get(0));
+        assertArrayEquals(new float[] {0.2f, 0.2f, 0.2f, 0.2f, 0.2f, 0.2f}, read.get(1));
+
+        String invalid = imageRows("invalid-rows.parquet", RowFactory.create("a.png", 1, 1, 1, 0, new byte[] {1}),
+                RowFactory.create("notes.txt", -1, -1, -1, -1, new byte[0]));
+        InvalidInputException refused = assertThrows(InvalidInputException.class, () -> train(data(invalid, null, null,
+                List.of("image"), null, List.of(1, 1, 1), 0, null), "training"));
+        assertEquals("data.train = " + invalid + ": 1 file is not an image Spark's image source can decode"
+                + " (\"notes.txt\"); remove it, or set data.options.dropInvalid to true to skip such files",
+                refused.getMessage());
+        ExampleTable dropped = train(data(invalid, null, Map.of("dropInvalid", "true"), List.of("image"), null,
+                List.of(1, 1, 1), 2, null), "training");
+        assertEquals(1, dropped.info().rows());
+    }
+
     static Map<Integer, float[]> byLabel(ExampleTable table) {
         Map<Integer, float[]> rows = new HashMap<>();
         table.rows().collectAsList().forEach(row -> rows.put(row.getInt(2), features(row)));

@@ -150,27 +150,9 @@ public final class ExampleTables {
                 requireDecodedImages(frame, features, where);
             }
         }
-        LabelIndex index = expected.labels() != null ? expected.labels() : prepared == null ? null : prepared.labels();
-        StructField labelField = FeatureColumns.find(schema, data.label());
-        if (labelField == null && expected.labelsNeededBy() != null) {
-            throw new InvalidInputException(where + " has no label column " + Excerpt.quoted(data.label())
-                    + " (data.label), but " + expected.labelsNeededBy() + " needs labels; its columns are "
-                    + Excerpt.of(String.join(", ", schema.fieldNames())));
-        }
-        Column label;
-        if (labelField == null) {
-            label = lit(Examples.UNLABELED);
-        } else if (labelField.dataType().equals(DataTypes.StringType)) {
-            index = index != null ? index : indexOf(frame, data.label());
-            requireIndexed(frame, data.label(), index, where);
-            label = labelsThrough(col(FeatureColumns.quoted(data.label())), index);
-        } else if (isIntegral(labelField.dataType())) {
-            label = col(FeatureColumns.quoted(data.label())).cast(DataTypes.IntegerType);
-        } else {
-            throw new InvalidInputException(where + ": label column " + Excerpt.quoted(data.label())
-                    + " (data.label) has type " + labelField.dataType().simpleString()
-                    + ", but must be an integer or a string");
-        }
+        LabelIndex known = expected.labels() != null ? expected.labels() : prepared == null ? null : prepared.labels();
+        Labels labels = labels(frame, data.label(), known, expected.labelsNeededBy(), where);
+        LabelIndex index = labels.index();
         StructField idField = FeatureColumns.find(schema, data.id());
         if (idField != null && !isIntegral(idField.dataType())) {
             throw new InvalidInputException(where + ": id column " + Excerpt.quoted(data.id()) + " (data.id) has type "
@@ -179,18 +161,49 @@ public final class ExampleTables {
         Column id = idField == null ? monotonically_increasing_id()
                 : col(FeatureColumns.quoted(data.id())).cast(DataTypes.LongType);
         Dataset<Row> rows = frame.select(id.as(ExampleFrames.ID), features.column().as(ExampleFrames.FEATURES),
-                label.as(ExampleFrames.LABEL));
+                labels.column().as(ExampleFrames.LABEL));
         if (limit > 0) {
             rows = rows.orderBy(ExampleFrames.ID).limit(limit);
         }
         if (shape == null) {
             shape = new int[] {features.width() > 0 ? features.width() : widthOfFirstRow(rows, where)};
         }
-        int classes = classes(rows, expected, index, prepared, labelField != null, where);
+        int classes = classes(rows, expected, index, prepared, labels.labelled(), where);
         long count = prepared != null && limit == 0 ? prepared.info().rows() : rows.count();
         DatasetInfo info = new DatasetInfo(shape, classes, count);
-        TableChecks.requireValidRows(rows, info.featureCount(), classes, where, labelField != null);
-        return new ExampleTable(rows, info, index, labelField != null, idField != null, where);
+        TableChecks.requireValidRows(rows, info.featureCount(), classes, where, labels.labelled());
+        return new ExampleTable(rows, info, index, labels.labelled(), idField != null, where);
+    }
+
+    /**
+     * The label column as class indices.
+     *
+     * @param index the label index string labels went through, or the one known beforehand; else null
+     * @param labelled false when the table has no label column
+     */
+    private record Labels(Column column, LabelIndex index, boolean labelled) {}
+
+    private static Labels labels(Dataset<Row> frame, String name, LabelIndex known, String neededBy, String where) {
+        StructField field = FeatureColumns.find(frame.schema(), name);
+        if (field == null && neededBy != null) {
+            throw new InvalidInputException(where + " has no label column " + Excerpt.quoted(name)
+                    + " (data.label), but " + neededBy + " needs labels; its columns are "
+                    + Excerpt.of(String.join(", ", frame.schema().fieldNames())));
+        }
+        if (field == null) {
+            return new Labels(lit(Examples.UNLABELED), known, false);
+        }
+        Column column = col(FeatureColumns.quoted(name));
+        if (field.dataType().equals(DataTypes.StringType)) {
+            LabelIndex index = known != null ? known : indexOf(frame, name);
+            requireIndexed(frame, name, index, where);
+            return new Labels(labelsThrough(column, index), index, true);
+        }
+        if (isIntegral(field.dataType())) {
+            return new Labels(column.cast(DataTypes.IntegerType), known, true);
+        }
+        throw new InvalidInputException(where + ": label column " + Excerpt.quoted(name) + " (data.label) has type "
+                + field.dataType().simpleString() + ", but must be an integer or a string");
     }
 
     /**

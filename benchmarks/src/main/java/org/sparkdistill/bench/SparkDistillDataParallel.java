@@ -27,6 +27,7 @@ import org.sparkdistill.jobs.spark.DatasetInfo;
 import org.sparkdistill.jobs.spark.ExampleFrames;
 import org.sparkdistill.jobs.spark.HadoopCheckpointStore;
 import org.sparkdistill.jobs.spark.Sessions;
+import org.sparkdistill.jobs.storage.HadoopSettings;
 
 /**
  * Contender (a): spark-distill's synchronous data parallelism, N replicas in one barrier stage averaging gradients
@@ -44,7 +45,6 @@ public final class SparkDistillDataParallel implements Contender {
     private JavaSparkContext context;
     private JavaRDD<InternalRow> shards;
     private Broadcast<Examples> heldOut;
-    private Broadcast<List<byte[]>> noTeachers;
     private Path checkpoints;
     private int stepsPerEpoch;
     private int epochs;
@@ -78,7 +78,6 @@ public final class SparkDistillDataParallel implements Contender {
         }).collect().stream().mapToInt(Integer::intValue).max().orElseThrow();
         stepsPerEpoch = (largest + workload.batchSize() - 1) / workload.batchSize();
         heldOut = context.broadcast(workload.train().head(1));
-        noTeachers = context.broadcast(List.of());
         try {
             checkpoints = Files.createTempDirectory("spark-distill-bench-");
         } catch (IOException e) {
@@ -95,8 +94,8 @@ public final class SparkDistillDataParallel implements Contender {
         DistillSetup setup = new DistillSetup(new DatasetInfo(train.shape(), train.numClasses(), train.size()), plan,
                 new StudentSpec(workload.hidden(), workload.updater(), workload.learningRate(),
                         UpdaterKind.LearningRateSchedule.CONSTANT),
-                new TeacherSpecs(List.of(), new double[0], EnsembleWeighting.UNIFORM), false, ExchangeSpec.DEFAULT, heldOut,
-                noTeachers, null);
+                new TeacherSpecs(List.of(), List.of(), new double[0], EnsembleWeighting.UNIFORM,
+                        HadoopSettings.of(context.hadoopConfiguration())), false, ExchangeSpec.DEFAULT, heldOut, null);
         context.setJobDescription("bench " + NAME + ": epoch " + epochs);
         try {
             byte[] model = DataParallelTraining.run(context, shards, setup,
@@ -116,7 +115,6 @@ public final class SparkDistillDataParallel implements Contender {
             }
             if (heldOut != null) {
                 heldOut.destroy();
-                noTeachers.destroy();
             }
             if (checkpoints != null) {
                 AtomicDirectory.deleteRecursively(checkpoints);

@@ -23,12 +23,13 @@ import org.sparkdistill.jobs.config.DataConfig;
 import org.sparkdistill.jobs.config.DistillConfig;
 import org.sparkdistill.jobs.config.DistillationConfig;
 import org.sparkdistill.jobs.config.TeacherConfig;
+import org.sparkdistill.jobs.data.ExampleTable;
+import org.sparkdistill.jobs.data.ExampleTables;
 import org.sparkdistill.jobs.report.ComparisonReport;
 import org.sparkdistill.jobs.report.Json;
 import org.sparkdistill.jobs.report.RunSummary;
 import org.sparkdistill.jobs.spark.ExampleFrames;
 import org.sparkdistill.jobs.spark.RunCheckpoints;
-import org.sparkdistill.jobs.spark.InputData;
 import org.sparkdistill.jobs.storage.HadoopSettings;
 import org.sparkdistill.jobs.storage.PublishedOutput;
 import org.sparkdistill.jobs.storage.StoragePath;
@@ -71,8 +72,11 @@ public final class DistillJob {
         SoftLabelCache cache = config.cache().path() == null ? null
                 : SoftLabelCache.open(config.cache().path(), spark.sparkContext().hadoopConfiguration());
 
-        InputData.Table train = InputData.train(spark, config.data().train(), config.data().limit());
-        Examples heldOut = InputData.test(spark, config.data().train(), config.data().test());
+        ExampleTable train = ExampleTables.train(spark, config.data(), labelsNeededBy(config.distillation()));
+        if (cache != null) {
+            train.requireIds("the soft-label cache (cache.path)", "data.id = " + config.data().id());
+        }
+        Examples heldOut = ExampleTables.test(spark, config.data(), train).collect();
         teachers.requireFit(train.info().featureCount(), train.info().numClasses());
         if (heldOut.featureCount() != train.info().featureCount() || heldOut.numClasses() != train.info().numClasses()) {
             throw new InvalidInputException("test data " + heldOut + " does not match training data " + train.info());
@@ -120,6 +124,9 @@ public final class DistillJob {
             try (OutputStream out = dir.child(MODEL_FILE).create()) {
                 out.write(trained.modelZip());
             }
+            if (train.labels() != null) {
+                train.labels().writeTo(dir);
+            }
             dir.child(CONFIG_FILE).writeText(config.toYaml());
             dir.child(ComparisonReport.JSON_FILE).writeText(Json.write(summary.toJsonTree()));
             Provenance.of(config.training().seed(), config.toYaml()).writeTo(dir);
@@ -150,6 +157,18 @@ public final class DistillJob {
             throw new InvalidInputException("training.workers = " + workers + " needs " + workers
                     + " task slots at once, but Spark master " + master + " has " + slots);
         }
+    }
+
+    /**
+     * What needs a label on every training row: the hard-label term, unless α is 1 at every step; null when α is.
+     */
+    static String labelsNeededBy(DistillationConfig d) {
+        if (d.alpha() == 1 && (d.alphaEnd() == null || d.alphaEnd() == 1)) {
+            return null;
+        }
+        return "distillation.alpha = " + d.alpha() + (d.alphaEnd() == null ? "" : " with distillation.alphaEnd = "
+                + d.alphaEnd()) + " (the hard-label term, weighed 1 - alpha; distilling without labels needs alpha = 1"
+                + " and alphaEnd unset or 1)";
     }
 
     /** True unless α is zero at every step, in which case the student learns from hard labels alone. */

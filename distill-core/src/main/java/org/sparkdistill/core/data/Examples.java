@@ -12,11 +12,15 @@ import org.sparkdistill.core.InvalidInputException;
  *
  * @param name what the examples are, for messages (a file or a split)
  * @param features {@code N × D} values, row after row, where {@code D} is the product of {@code shape}
- * @param labels class of each row, in {@code [0, numClasses)}
+ * @param labels class of each row, in {@code [0, numClasses)}, or {@link #UNLABELED} for a row of an unlabeled
+ *     transfer set
  * @param shape the shape of one example, such as {@code [1, 28, 28]} for an image or {@code [D]} for a vector
  * @param numClasses the number of classes, ≥ 2
  */
 public record Examples(String name, float[] features, int[] labels, int[] shape, int numClasses) implements Serializable {
+    /** The label of a row that has none: a teacher labels it, so it may be trained on only at α = 1. */
+    public static final int UNLABELED = -1;
+
     public Examples {
         if (name == null || name.isBlank()) {
             throw new InvalidInputException("examples need a non-blank name; got "
@@ -40,9 +44,9 @@ public record Examples(String name, float[] features, int[] labels, int[] shape,
                     + labels.length + " rows of shape " + Arrays.toString(shape) + " (" + labels.length * width + " values)");
         }
         for (int i = 0; i < labels.length; i++) {
-            if (labels[i] < 0 || labels[i] >= numClasses) {
+            if (labels[i] < UNLABELED || labels[i] >= numClasses) {
                 throw new InvalidInputException(name + ": label of row " + i + " is " + labels[i] + ", outside [0, "
-                        + (numClasses - 1) + "] for " + numClasses + " classes");
+                        + (numClasses - 1) + "] for " + numClasses + " classes (or " + UNLABELED + " for no label)");
             }
         }
         shape = shape.clone();
@@ -51,6 +55,26 @@ public record Examples(String name, float[] features, int[] labels, int[] shape,
     /** The number of rows, {@code N}. */
     public int size() {
         return labels.length;
+    }
+
+    /** True when every row has a label, none {@link #UNLABELED}. */
+    public boolean labelled() {
+        return Arrays.stream(labels).noneMatch(label -> label == UNLABELED);
+    }
+
+    /**
+     * Refuses examples with an unlabeled row.
+     *
+     * @param use what needs the labels, for the message, e.g. "test accuracy"
+     * @throws InvalidInputException naming the examples, the first unlabeled row and {@code use}
+     */
+    public void requireLabelled(String use) {
+        for (int i = 0; i < labels.length; i++) {
+            if (labels[i] == UNLABELED) {
+                throw new InvalidInputException(name + ": row " + i + " has no label, but " + use
+                        + " needs a label on every row");
+            }
+        }
     }
 
     /** The number of values in one row, {@code D}. */

@@ -52,30 +52,7 @@ public final class IdxReader {
             throw new InvalidInputException("IDX file " + file + " is not a regular file");
         }
         try (DataInputStream in = new DataInputStream(open(file))) {
-            int zero1 = in.readUnsignedByte();
-            int zero2 = in.readUnsignedByte();
-            int type = in.readUnsignedByte();
-            int rank = in.readUnsignedByte();
-            if (zero1 != 0 || zero2 != 0) {
-                throw new InvalidInputException("IDX file " + file + " starts with bytes " + zero1 + ", " + zero2
-                        + "; an IDX file starts with two zero bytes");
-            }
-            if (type != UNSIGNED_BYTE) {
-                throw new InvalidInputException(String.format("IDX file %s has data type 0x%02x; only unsigned bytes "
-                        + "(0x08) are supported", file, type));
-            }
-            if (rank < 1 || rank > MAX_DIMENSIONS) {
-                throw new InvalidInputException("IDX file " + file + " declares " + rank + " dimensions; expected 1 to "
-                        + MAX_DIMENSIONS);
-            }
-            int[] dims = new int[rank];
-            for (int d = 0; d < rank; d++) {
-                dims[d] = in.readInt();
-                if (dims[d] <= 0) {
-                    throw new InvalidInputException("IDX file " + file + " has dimension " + d + " = " + dims[d]
-                            + "; every dimension must be > 0");
-                }
-            }
+            int[] dims = readHeader(in, file.toString());
             int expected = elementCount(file, dims);
             // Read in chunks rather than allocating the declared size: a damaged header can claim gigabytes.
             byte[] data = in.readNBytes(expected);
@@ -96,7 +73,56 @@ public final class IdxReader {
         }
     }
 
-    private static int elementCount(Path file, int[] dims) {
+    /**
+     * Reads an IDX header from {@code in}, leaving the stream at the first data byte, and returns the dimensions.
+     *
+     * @param file names the file in messages
+     * @throws InvalidInputException if the header is not that of an unsigned-byte IDX file of 1 to 4 dimensions, all
+     *     &gt; 0, or declares more elements than one array holds
+     * @throws IOException if the stream cannot be read, or ends within the header ({@link EOFException})
+     */
+    public static int[] readHeader(DataInputStream in, String file) throws IOException {
+        int zero1 = in.readUnsignedByte();
+        int zero2 = in.readUnsignedByte();
+        int type = in.readUnsignedByte();
+        int rank = in.readUnsignedByte();
+        if (zero1 != 0 || zero2 != 0) {
+            throw new InvalidInputException("IDX file " + file + " starts with bytes " + zero1 + ", " + zero2
+                    + "; an IDX file starts with two zero bytes");
+        }
+        if (type != UNSIGNED_BYTE) {
+            throw new InvalidInputException(String.format("IDX file %s has data type 0x%02x; only unsigned bytes "
+                    + "(0x08) are supported", file, type));
+        }
+        if (rank < 1 || rank > MAX_DIMENSIONS) {
+            throw new InvalidInputException("IDX file " + file + " declares " + rank + " dimensions; expected 1 to "
+                    + MAX_DIMENSIONS);
+        }
+        int[] dims = new int[rank];
+        for (int d = 0; d < rank; d++) {
+            dims[d] = in.readInt();
+            if (dims[d] <= 0) {
+                throw new InvalidInputException("IDX file " + file + " has dimension " + d + " = " + dims[d]
+                        + "; every dimension must be > 0");
+            }
+        }
+        elementCount(file, dims);
+        return dims;
+    }
+
+    /**
+     * The stream of {@code raw} decompressed when it starts with gzip's magic bytes, as it is otherwise; buffered.
+     */
+    public static InputStream decompressing(InputStream raw) throws IOException {
+        InputStream in = new BufferedInputStream(raw, 1 << 16);
+        in.mark(2);
+        int b1 = in.read();
+        int b2 = in.read();
+        in.reset();
+        return b1 == 0x1f && b2 == 0x8b ? new BufferedInputStream(new GZIPInputStream(in, 1 << 16), 1 << 16) : in;
+    }
+
+    private static int elementCount(Object file, int[] dims) {
         long total = 1;
         for (int d : dims) {
             total *= d;
@@ -110,11 +136,6 @@ public final class IdxReader {
     }
 
     private static InputStream open(Path file) throws IOException {
-        InputStream raw = new BufferedInputStream(Files.newInputStream(file), 1 << 16);
-        raw.mark(2);
-        int b1 = raw.read();
-        int b2 = raw.read();
-        raw.reset();
-        return b1 == 0x1f && b2 == 0x8b ? new BufferedInputStream(new GZIPInputStream(raw, 1 << 16), 1 << 16) : raw;
+        return decompressing(Files.newInputStream(file));
     }
 }

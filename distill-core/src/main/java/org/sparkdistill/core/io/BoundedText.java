@@ -29,12 +29,22 @@ public final class BoundedText {
     public static String readUtf8(Path file, int maxBytes, String what) {
         String source = what + " " + Excerpt.of(file);
         requireRegularFile(file, source);
-        byte[] bytes;
         try (InputStream in = Files.newInputStream(file)) {
-            bytes = in.readNBytes(maxBytes + 1);
+            return readUtf8(in, maxBytes, source);
         } catch (IOException e) {
             throw new InvalidInputException(source + " cannot be read: " + e, e);
         }
+    }
+
+    /**
+     * The text of a stream of at most {@code maxBytes} bytes of UTF-8; reading stops one byte past the cap.
+     *
+     * @param source what and where the stream comes from, for messages
+     * @throws InvalidInputException naming {@code source} when the stream holds more than the cap or is not UTF-8
+     * @throws IOException when the stream cannot be read
+     */
+    public static String readUtf8(InputStream in, int maxBytes, String source) throws IOException {
+        byte[] bytes = in.readNBytes(maxBytes + 1);
         if (bytes.length > maxBytes) {
             throw new InvalidInputException(source + " is larger than " + size(maxBytes) + ", the most it may hold");
         }

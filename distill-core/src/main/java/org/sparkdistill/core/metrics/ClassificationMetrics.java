@@ -26,6 +26,24 @@ public final class ClassificationMetrics {
         return (double) correct / labels.length;
     }
 
+    /** For each class, the fraction of its rows whose most probable class is the label; NaN for a class with none. */
+    public static double[] accuracyPerClass(float[] probabilities, int classes, int[] labels) {
+        requireRows(probabilities, classes, labels.length);
+        int[] correct = new int[classes];
+        int[] total = new int[classes];
+        for (int i = 0; i < labels.length; i++) {
+            total[labels[i]]++;
+            if (argMax(probabilities, classes, i) == labels[i]) {
+                correct[labels[i]]++;
+            }
+        }
+        double[] accuracy = new double[classes];
+        for (int c = 0; c < classes; c++) {
+            accuracy[c] = total[c] == 0 ? Double.NaN : (double) correct[c] / total[c];
+        }
+        return accuracy;
+    }
+
     /** Top-1 agreement: the fraction of rows where both distributions rank the same class first (fidelity). */
     public static double agreement(float[] student, float[] teacher, int classes) {
         int rows = requireSameShape(student, teacher, classes);

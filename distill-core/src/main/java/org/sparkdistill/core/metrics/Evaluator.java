@@ -20,6 +20,7 @@ public final class Evaluator {
     private final float[] teacherProbabilities;
 
     private Evaluator(Examples heldOut, float[] teacherProbabilities) {
+        heldOut.requireLabelled("test accuracy");
         this.heldOut = heldOut;
         this.teacherProbabilities = teacherProbabilities;
     }
@@ -47,6 +48,12 @@ public final class Evaluator {
             kl = ClassificationMetrics.meanKl(teacherProbabilities, studentProbabilities, classes);
         }
         return new EpochMetrics(epoch, step, trainLoss, accuracy, agreement, kl, ece, seconds);
+    }
+
+    /** The student's accuracy on the held-out rows of each class, by class index; NaN for a class with no rows. */
+    public double[] accuracyPerClass(MultiLayerNetwork student) {
+        return ClassificationMetrics.accuracyPerClass(predict(heldOut, (x, y) -> student.output(x, false)),
+                heldOut.numClasses(), heldOut.labels());
     }
 
     private interface BatchPredictor {

@@ -40,6 +40,9 @@ public final class Batches {
     public static INDArray oneHot(Examples examples, int[] order, int from, int to) {
         INDArray labels = Nd4j.zeros(DataType.FLOAT, to - from, examples.numClasses());
         for (int r = from; r < to; r++) {
+            if (examples.labels()[order[r]] == Examples.UNLABELED) {
+                examples.requireLabelled("a one-hot label batch");
+            }
             labels.putScalar(r - from, examples.labels()[order[r]], 1f);
         }
         return labels;

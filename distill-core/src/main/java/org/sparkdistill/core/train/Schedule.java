@@ -13,6 +13,12 @@ public sealed interface Schedule extends java.io.Serializable {
     /** The value at {@code step} (0-based) of a run of {@code totalSteps} steps. */
     double valueAt(long step, long totalSteps);
 
+    /** True when the value is {@code value} at every step: a constant of it, or a line from it to it. */
+    default boolean isConstantly(double value) {
+        return this instanceof Constant c ? c.value() == value
+                : this instanceof Linear l && l.start() == value && l.end() == value;
+    }
+
     static Schedule constant(double value) {
         return new Constant(value);
     }

@@ -8,9 +8,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.sparkdistill.core.data.BatchBuffers;
 import org.sparkdistill.core.data.BatchRequest;
 import org.sparkdistill.core.data.DecodedRows;
+import org.sparkdistill.core.data.Examples;
 import org.sparkdistill.core.data.MiniBatch;
 import org.sparkdistill.core.data.Pipeline;
-import org.sparkdistill.core.data.Examples;
 import org.sparkdistill.core.loss.SoftTargets;
 import org.sparkdistill.core.teacher.SoftTargetSource;
 
@@ -32,6 +32,10 @@ final class StudentInputs {
     private final BatchBuffers buffers;
 
     StudentInputs(Examples data, TrainingPlan plan, long totalSteps, SoftTargetSource targets, BatchBuffers buffers) {
+        if (!plan.alpha().isConstantly(1.0)) {
+            // Unlabeled rows get an all-zero one-hot row, which the loss ignores only where 1 − α is 0.
+            data.requireLabelled("training with alpha below 1 (the hard-label term)");
+        }
         this.data = data;
         this.plan = plan;
         this.totalSteps = totalSteps;
@@ -94,7 +98,9 @@ final class StudentInputs {
         floats(set.features()).put(0, rows.features());
         float[] oneHot = new float[n * classes];
         for (int r = 0; r < n; r++) {
-            oneHot[r * classes + rows.labels()[r]] = 1f;
+            if (rows.labels()[r] != Examples.UNLABELED) {
+                oneHot[r * classes + rows.labels()[r]] = 1f;
+            }
         }
         floats(set.labels()).put(0, oneHot);
         return MiniBatch.of(rows.request(), set);

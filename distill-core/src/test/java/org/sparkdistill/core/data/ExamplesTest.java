@@ -67,7 +67,7 @@ class ExamplesTest {
     void refusesABadLabelNamingDatasetRowValueAndRange() {
         refused(() -> new Examples("data", new float[] {0, 0, 0}, new int[] {0, 7, 9}, new int[] {1}, 3),
                 "data", "row 1 is 7", "[0, 2]");
-        refused(() -> new Examples("data", new float[] {0}, new int[] {-1}, new int[] {1}, 3), "row 0 is -1");
+        refused(() -> new Examples("data", new float[] {0}, new int[] {-2}, new int[] {1}, 3), "row 0 is -2");
     }
 
     @Test

@@ -1,60 +1,139 @@
 package org.sparkdistill.jobs.cli;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.apache.hadoop.conf.Configuration;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.sparkdistill.core.InvalidInputException;
 import org.sparkdistill.core.NetworkMemory;
 import org.sparkdistill.core.data.Examples;
 import org.sparkdistill.core.data.FashionMnist;
 import org.sparkdistill.core.io.ModelZip;
 import org.sparkdistill.core.metrics.EpochMetrics;
 import org.sparkdistill.core.metrics.Evaluator;
-import org.sparkdistill.core.teacher.Dl4jTeacher;
 import org.sparkdistill.core.teacher.EnsembleWeighting;
 import org.sparkdistill.core.teacher.TeacherEnsemble;
 import org.sparkdistill.core.train.Networks;
+import org.sparkdistill.jobs.TeacherSpecs;
+import org.sparkdistill.jobs.config.DataConfig;
+import org.sparkdistill.jobs.data.ExampleTable;
+import org.sparkdistill.jobs.data.ExampleTables;
+import org.sparkdistill.jobs.data.LabelIndex;
+import org.sparkdistill.jobs.spark.Sessions;
+import org.sparkdistill.jobs.storage.HadoopSettings;
+import org.sparkdistill.jobs.storage.LocalCopy;
+import org.sparkdistill.jobs.storage.StoragePath;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** {@code evaluate}: measures a model on held-out IDX data, and against teachers when given. */
+/**
+ * {@code evaluate}: measures a model on labelled held-out data, and against teachers when given.
+ *
+ * <p>The data is described by the same options as {@code prepare}'s. String labels are mapped to classes through the
+ * label index saved with the model ({@value LabelIndex#FILE_NAME} beside it, or {@code --label-index}); a string
+ * it does not hold is refused.
+ */
 @Command(name = "evaluate", mixinStandardHelpOptions = true,
-        description = "Report accuracy, expected calibration error and, with --teacher, agreement and KL.")
+        description = {"Report accuracy (per class too), expected calibration error and, with --teacher, agreement",
+            "and KL. The data is an IDX directory (its t10k files), a path Spark reads (--format) or a catalog",
+            "table (--table)."})
 public final class EvaluateCommand implements Callable<Integer> {
-    @Option(names = "--model", required = true, paramLabel = "ZIP", description = "DL4J MultiLayerNetwork zip to evaluate.")
-    Path model;
+    @Option(names = "--model", required = true, paramLabel = "ZIP", description = "DL4J MultiLayerNetwork zip to evaluate"
+            + " (a path or a URI such as hdfs://…).")
+    String model;
 
-    @Option(names = "--data", paramLabel = "DIR", description = "IDX directory with t10k files (default: ${DEFAULT-VALUE}).")
-    Path data = FashionMnist.DEFAULT_DIR;
+    @Option(names = "--data", paramLabel = "PATH", description = "Held-out data: IDX directory with t10k files, or a path"
+            + " Spark reads (default: ${DEFAULT-VALUE}).")
+    String data = FashionMnist.DEFAULT_DIR.toString();
+
+    @Mixin
+    DataOptions description = new DataOptions();
+
+    @Option(names = "--label-index", paramLabel = "FILE",
+            description = "The model's label index, for string labels (default: " + LabelIndex.FILE_NAME
+                    + " beside the model).")
+    String labelIndex;
 
     @Option(names = "--teacher", paramLabel = "ZIP", description = "Teacher to compare with; repeat for an ensemble.")
-    List<Path> teachers = new ArrayList<>();
+    List<String> teachers = new ArrayList<>();
+
+    @Option(names = "--master", description = "Spark master when not run through spark-submit (default: ${DEFAULT-VALUE}).")
+    String master = "local[*]";
 
     @Override
     public Integer call() {
-        Examples test = FashionMnist.test(data);
-        MultiLayerNetwork network = restore(model);
-        Networks.requireShape(network, "model " + model, test.featureCount(), test.numClasses());
-        List<Dl4jTeacher> loaded = new ArrayList<>();
-        teachers.forEach(t -> loaded.add(Dl4jTeacher.load(t)));
-        EpochMetrics m;
-        if (loaded.isEmpty()) {
-            m = Evaluator.labelsOnly(test).evaluate(network, 0, 0, Double.NaN, 0);
-        } else {
-            try (TeacherEnsemble ensemble = TeacherEnsemble.of(loaded, EnsembleWeighting.UNIFORM)) {
-                ensemble.requireCompatible(test.featureCount(), test.numClasses());
-                m = Evaluator.withTeacher(test, ensemble).evaluate(network, 0, 0, Double.NaN, 0);
-            }
+        // The model and label index are checked before Spark starts.
+        Configuration conf = HadoopSettings.beforeSession();
+        MultiLayerNetwork network;
+        StoragePath modelFile = StoragePath.of(model, conf);
+        try (LocalCopy copy = LocalCopy.of(modelFile, "model file")) {
+            network = ModelZip.read(copy.file(), "model file", modelFile.describe()).multiLayerNetwork(false);
         }
-        NetworkMemory.release(network);
-        System.out.printf(Locale.ROOT, "accuracy %.2f%%  agreement %.2f%%  KL %.4f  ECE %.2f%%  (%d examples)%n",
-                100 * m.accuracy(), 100 * m.agreement(), m.teacherKl(), 100 * m.ece(), test.size());
+        try {
+            HeldOut heldOut = heldOut(labelIndex(modelFile, conf));
+            Examples test = heldOut.examples();
+            LabelIndex labels = heldOut.labels();
+            Networks.requireShape(network, "model " + model, test.featureCount(), test.numClasses());
+            EpochMetrics m;
+            double[] perClass;
+            if (teachers.isEmpty()) {
+                Evaluator evaluator = Evaluator.labelsOnly(test);
+                m = evaluator.evaluate(network, 0, 0, Double.NaN, 0);
+                perClass = evaluator.accuracyPerClass(network);
+            } else {
+                try (TeacherEnsemble ensemble = TeacherSpecs.check(teachers, new double[teachers.size()],
+                        EnsembleWeighting.UNIFORM, conf).load()) {
+                    ensemble.requireCompatible(test.featureCount(), test.numClasses());
+                    Evaluator evaluator = Evaluator.withTeacher(test, ensemble);
+                    m = evaluator.evaluate(network, 0, 0, Double.NaN, 0);
+                    perClass = evaluator.accuracyPerClass(network);
+                }
+            }
+            System.out.printf(Locale.ROOT, "accuracy %.2f%%  agreement %.2f%%  KL %.4f  ECE %.2f%%  (%d examples)%n",
+                    100 * m.accuracy(), 100 * m.agreement(), m.teacherKl(), 100 * m.ece(), test.size());
+            for (int c = 0; c < perClass.length; c++) {
+                System.out.printf(Locale.ROOT, "  class %s: accuracy %.2f%%%n",
+                        labels == null ? String.valueOf(c) : labels.names().get(c), 100 * perClass[c]);
+            }
+        } finally {
+            NetworkMemory.release(network);
+        }
         return 0;
     }
 
-    private static MultiLayerNetwork restore(Path file) {
-        return ModelZip.read(file, "model file").multiLayerNetwork(false);
+    /** The held-out examples and the label index their string labels went through, or null. */
+    private record HeldOut(Examples examples, LabelIndex labels) {}
+
+    /** Reads the held-out data on Spark, mapping string labels through {@code index} (null: none saved). */
+    private HeldOut heldOut(LabelIndex index) {
+        DataConfig table = description.toConfig(description.table == null ? data : null);
+        try (Sessions.Scope session = Sessions.open("evaluate", master)) {
+            ExampleTables.Source source = description.table == null
+                    ? new ExampleTables.Source("--data", data, false, "t10k")
+                    : new ExampleTables.Source("--table", description.table, true, "t10k");
+            ExampleTables.Expected expected = ExampleTables.Expected.of(table, "test accuracy");
+            if (index != null) {
+                expected = new ExampleTables.Expected(expected.shape(), expected.classes(), index, "test accuracy");
+            }
+            ExampleTable read = ExampleTables.read(session.spark(), source, table, expected, 0);
+            if (read.labels() != null && index == null && table.labels().isEmpty()) {
+                throw new InvalidInputException(read.source() + " has string labels, but the model " + model
+                        + " has no " + LabelIndex.FILE_NAME + " beside it to map them to its classes; give it with"
+                        + " --label-index");
+            }
+            return new HeldOut(read.collect(), read.labels());
+        }
+    }
+
+    /** The label index given, or the one saved beside the model, or null when there is none. */
+    private LabelIndex labelIndex(StoragePath modelFile, Configuration conf) {
+        if (labelIndex != null) {
+            return LabelIndex.readFrom(StoragePath.of(labelIndex, conf));
+        }
+        StoragePath beside = modelFile.sibling(LabelIndex.FILE_NAME);
+        return beside.isFile() ? LabelIndex.readFrom(beside) : null;
     }
 }

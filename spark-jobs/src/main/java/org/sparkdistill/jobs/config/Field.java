@@ -195,6 +195,32 @@ final class Field<T> {
                 list -> list.stream().map(YamlText::quote).collect(Collectors.joining(", ", "[", "]")));
     }
 
+    /**
+     * A map of names to text, possibly empty; scalar values (numbers, booleans) are taken as their text. As text,
+     * a YAML flow map such as {@code {header: true, delimiter: ";"}}.
+     */
+    static Field<Map<String, String>> textMap(String key, Map<String, String> fallback) {
+        Function<Object, Map<String, String>> rule = raw -> {
+            if (!(raw instanceof Map<?, ?> map)) {
+                throw new Problem("must be a map of names to values, e.g. {header: true}");
+            }
+            Map<String, String> values = new java.util.TreeMap<>();
+            for (Map.Entry<?, ?> entry : map.entrySet()) {
+                Object value = entry.getValue();
+                if (!(entry.getKey() instanceof String name) || name.isBlank()
+                        || !(value instanceof String || value instanceof Number || value instanceof Boolean)) {
+                    throw new Problem("entry " + show(entry.getKey()) + " = " + show(value)
+                            + " is not a name with a text, number or boolean value");
+                }
+                values.put(name, String.valueOf(value));
+            }
+            return java.util.Collections.unmodifiableMap(values);
+        };
+        return new Field<>(key, fallback, false, rule, Field::scalar, map -> map.entrySet().stream()
+                .map(e -> YamlText.quote(e.getKey()) + ": " + YamlText.quote(e.getValue()))
+                .collect(Collectors.joining(", ", "{", "}")));
+    }
+
     String key() {
         return key;
     }

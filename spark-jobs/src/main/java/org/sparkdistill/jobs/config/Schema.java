@@ -11,6 +11,7 @@ import java.util.TreeSet;
 import java.util.function.Function;
 import java.util.stream.Stream;
 import org.sparkdistill.core.Excerpt;
+import org.sparkdistill.core.InvalidInputException;
 
 /**
  * The keys of a {@link DistillConfig} file in the order they are written, and the binding between them and the records.
@@ -26,7 +27,17 @@ final class Schema {
     private static final List<Binding<?>> BEFORE_TEACHERS = List.of(
             new Binding<>(DataConfig.TRAIN, c -> c.data().train()),
             new Binding<>(DataConfig.TEST, c -> c.data().test()),
-            new Binding<>(DataConfig.LIMIT, c -> c.data().limit()));
+            new Binding<>(DataConfig.LIMIT, c -> c.data().limit()),
+            new Binding<>(DataConfig.FORMAT, c -> c.data().format()),
+            new Binding<>(DataConfig.OPTIONS, c -> c.data().options()),
+            new Binding<>(DataConfig.TABLE, c -> c.data().table()),
+            new Binding<>(DataConfig.TEST_TABLE, c -> c.data().testTable()),
+            new Binding<>(DataConfig.FEATURES, c -> c.data().features()),
+            new Binding<>(DataConfig.LABEL, c -> c.data().label()),
+            new Binding<>(DataConfig.ID, c -> c.data().id()),
+            new Binding<>(DataConfig.SHAPE, c -> c.data().shape()),
+            new Binding<>(DataConfig.CLASSES, c -> c.data().classes()),
+            new Binding<>(DataConfig.LABELS, c -> c.data().labels()));
     private static final List<Binding<?>> AFTER_TEACHERS = List.of(
             new Binding<>(DistillConfig.WEIGHTING, DistillConfig::weighting),
             new Binding<>(StudentConfig.HIDDEN, c -> c.student().hidden()),
@@ -121,8 +132,11 @@ final class Schema {
     /** The configuration the dotted values describe, or null when any violation has been found. */
     static DistillConfig bind(Map<String, Object> flat, List<String> violations) {
         Map<Field<?>, Object> v = new HashMap<>();
+        int before = violations.size();
         BEFORE_TEACHERS.forEach(b -> v.put(b.field(), b.field().read(b.field().key(), flat.get(b.field().key()),
                 violations)));
+        // The data settings are checked together only when each is valid on its own.
+        DataConfig data = violations.size() == before ? dataOf(v, violations) : null;
         List<TeacherConfig> teachers = teachers(flat.get(TEACHERS), violations);
         AFTER_TEACHERS.forEach(b -> v.put(b.field(), b.field().read(b.field().key(), flat.get(b.field().key()),
                 violations)));
@@ -130,7 +144,7 @@ final class Schema {
             return null;
         }
         return new DistillConfig(
-                new DataConfig(DataConfig.TRAIN.in(v), DataConfig.TEST.in(v), DataConfig.LIMIT.in(v)),
+                data,
                 teachers,
                 DistillConfig.WEIGHTING.in(v),
                 new StudentConfig(StudentConfig.HIDDEN.in(v), StudentConfig.UPDATER.in(v),
@@ -148,6 +162,19 @@ final class Schema {
                 DistillConfig.OUTPUT.in(v),
                 DistillConfig.OVERWRITE.in(v),
                 DistillConfig.MASTER.in(v));
+    }
+
+    /** The data section, or null with its violation added when its settings contradict each other. */
+    private static DataConfig dataOf(Map<Field<?>, Object> v, List<String> violations) {
+        try {
+            return new DataConfig(DataConfig.TRAIN.in(v), DataConfig.TEST.in(v), DataConfig.LIMIT.in(v),
+                    DataConfig.FORMAT.in(v), DataConfig.OPTIONS.in(v), DataConfig.TABLE.in(v),
+                    DataConfig.TEST_TABLE.in(v), DataConfig.FEATURES.in(v), DataConfig.LABEL.in(v),
+                    DataConfig.ID.in(v), DataConfig.SHAPE.in(v), DataConfig.CLASSES.in(v), DataConfig.LABELS.in(v));
+        } catch (InvalidInputException e) {
+            violations.add(e.getMessage());
+            return null;
+        }
     }
 
     /** The node for a {@code teachers} override: comma-separated model paths, each with the default weight. */

@@ -3,7 +3,6 @@ package org.sparkdistill.jobs.spark;
 import java.io.IOException;
 import java.io.Serializable;
 import java.io.StringReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -21,8 +20,8 @@ import org.sparkdistill.jobs.storage.StoragePath;
 public record DatasetInfo(int[] shape, int numClasses, long rows) implements Serializable {
     public static final String FILE_NAME = "_spark_distill.properties";
     static final String FORMAT = "spark-distill-dataset/1";
-    /** The largest description read; one written by {@code prepare} takes about 100 bytes. */
-    static final int MAX_FILE_BYTES = 64 * 1024;
+    /** The largest description read; one written by {@code prepare} takes about 100 bytes, and the label index more. */
+    public static final int MAX_FILE_BYTES = 1 << 20;
 
     public DatasetInfo {
         shape = shape.clone();
@@ -33,9 +32,13 @@ public record DatasetInfo(int[] shape, int numClasses, long rows) implements Ser
     }
 
     public void writeTo(StoragePath directory) throws IOException {
-        String text = "format=" + FORMAT + "\nshape=" + String.join(",", Arrays.stream(shape).mapToObj(String::valueOf).toList())
+        directory.child(FILE_NAME).writeText(toText());
+    }
+
+    /** The description as the lines of a properties file. */
+    public String toText() {
+        return "format=" + FORMAT + "\nshape=" + String.join(",", Arrays.stream(shape).mapToObj(String::valueOf).toList())
                 + "\nnumClasses=" + numClasses + "\nrows=" + rows + "\n";
-        directory.child(FILE_NAME).writeText(text);
     }
 
     /**
@@ -50,13 +53,34 @@ public record DatasetInfo(int[] shape, int numClasses, long rows) implements Ser
             throw new InvalidInputException(Excerpt.of(directory) + " has no " + FILE_NAME
                     + "; Parquet input must come from the 'prepare' job, which records the example shape and class count");
         }
+        return parse(properties(BoundedText.readUtf8(file, MAX_FILE_BYTES, "dataset description"), Excerpt.of(file)),
+                Excerpt.of(file));
+    }
+
+    /**
+     * The properties of a dataset description's text.
+     *
+     * @param file where the text comes from, for messages
+     * @throws InvalidInputException naming {@code file} when the text is not a properties file
+     */
+    public static Properties properties(String text, String file) {
         Properties p = new Properties();
         try {
-            p.load(new StringReader(BoundedText.readUtf8(file, MAX_FILE_BYTES, "dataset description")));
+            p.load(new StringReader(text));
         } catch (IOException | IllegalArgumentException e) {
-            throw new InvalidInputException(Excerpt.of(file) + " is not a readable dataset description: "
-                    + Excerpt.of(e), e);
+            throw new InvalidInputException(file + " is not a readable dataset description: " + Excerpt.of(e), e);
         }
+        return p;
+    }
+
+    /**
+     * The description the properties of a description file hold.
+     *
+     * @param file where they come from, for messages
+     * @throws InvalidInputException naming {@code file} when they are of another format, or hold a dimension below
+     *     1, fewer than 2 classes or a negative row count
+     */
+    public static DatasetInfo parse(Properties p, String file) {
         if (!FORMAT.equals(p.getProperty("format"))) {
             throw new InvalidInputException(Excerpt.of(file) + " has format " + Excerpt.of(p.getProperty("format"))
                     + "; expected " + FORMAT);
@@ -74,7 +98,7 @@ public record DatasetInfo(int[] shape, int numClasses, long rows) implements Ser
         return new DatasetInfo(shape, numClasses, number(file, "rows", p.getProperty("rows"), 0, Long.MAX_VALUE));
     }
 
-    private static long number(Path file, String key, String text, long min, long max) {
+    private static long number(String file, String key, String text, long min, long max) {
         try {
             long value = Long.parseLong(text == null ? "" : text.trim());
             if (value >= min && value <= max) {
@@ -83,7 +107,7 @@ public record DatasetInfo(int[] shape, int numClasses, long rows) implements Ser
         } catch (NumberFormatException e) {
             // reported below with the valid range
         }
-        throw new InvalidInputException(Excerpt.of(file) + ": " + key + " = " + Excerpt.quoted(text)
+        throw new InvalidInputException(file + ": " + key + " = " + Excerpt.quoted(text)
                 + ": must be an integer in [" + min + ", " + max + "]");
     }
 

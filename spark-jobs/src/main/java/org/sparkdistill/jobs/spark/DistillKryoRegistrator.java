@@ -13,9 +13,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.sparkdistill.core.data.Examples;
 import org.sparkdistill.core.metrics.CommunicationMetrics;
+import org.sparkdistill.core.metrics.EpochMetrics;
 import org.sparkdistill.core.metrics.PipelineMetrics;
 import org.sparkdistill.core.metrics.StageTimes;
-import org.sparkdistill.core.metrics.EpochMetrics;
 import org.sparkdistill.core.teacher.EnsembleWeighting;
 import org.sparkdistill.core.train.Checkpoints;
 import org.sparkdistill.core.train.Schedule;
@@ -108,7 +108,21 @@ public final class DistillKryoRegistrator implements KryoRegistrator {
                 ExchangeSpec.class,
                 TrainingProgress.class,
                 HadoopSettings.class,
-                java.util.TreeMap.class));
+                java.util.TreeMap.class,
+                // Spark ships these in task results when it infers a csv schema or reads a table of other types.
+                org.apache.spark.sql.types.DataType[].class,
+                DataTypes.ByteType.getClass(),
+                DataTypes.ShortType.getClass(),
+                DataTypes.IntegerType.getClass(),
+                DataTypes.LongType.getClass(),
+                DataTypes.DoubleType.getClass(),
+                DataTypes.BooleanType.getClass(),
+                DataTypes.StringType.getClass(),
+                DataTypes.BinaryType.getClass(),
+                DataTypes.NullType.getClass(),
+                DataTypes.TimestampType.getClass(),
+                DataTypes.DateType.getClass(),
+                org.apache.spark.ml.linalg.VectorUDT.class));
         return classes;
     }
 

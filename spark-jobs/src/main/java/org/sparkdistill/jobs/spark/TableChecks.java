@@ -19,6 +19,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.sparkdistill.core.Excerpt;
 import org.sparkdistill.core.InvalidInputException;
+import org.sparkdistill.core.data.Examples;
 
 /**
  * Checks an example table with Spark queries before any training: rows that cannot be trained on, and ids that occur
@@ -42,7 +43,16 @@ public final class TableChecks {
      *     with what is wrong with each
      */
     public static void requireValidRows(Dataset<Row> rows, int width, int numClasses, String source) {
-        Dataset<Row> bad = rows.select(col(ExampleFrames.ID), problem(width, numClasses).as(PROBLEM))
+        requireValidRows(rows, width, numClasses, source, true);
+    }
+
+    /**
+     * {@link #requireValidRows(Dataset, int, int, String)} for a table with labels, or, when {@code labelled} is
+     * false, for an unlabeled one: every label must then be {@link Examples#UNLABELED}.
+     */
+    public static void requireValidRows(Dataset<Row> rows, int width, int numClasses, String source,
+            boolean labelled) {
+        Dataset<Row> bad = rows.select(col(ExampleFrames.ID), problem(width, numClasses, labelled).as(PROBLEM))
                 .where(col(PROBLEM).isNotNull());
         long count = bad.count();
         if (count == 0) {
@@ -53,7 +63,8 @@ public final class TableChecks {
                 .collect(Collectors.joining("; "));
         throw new InvalidInputException(Excerpt.of(source) + ": " + count + (count == 1 ? " row" : " rows")
                 + " cannot be trained on (" + (count == 1 ? "" : "the first by id: ") + first + "); every row needs an"
-                + " id, " + width + " finite features and a label in [0, " + (numClasses - 1) + "]");
+                + " id, " + width + " finite features and " + (labelled ? "a label in [0, " + (numClasses - 1) + "]"
+                : "no label"));
     }
 
     /**
@@ -76,7 +87,7 @@ public final class TableChecks {
     }
 
     /** What is wrong with a row, or null when nothing is; the first problem found, in the order of the columns. */
-    private static Column problem(int width, int numClasses) {
+    private static Column problem(int width, int numClasses, boolean labelled) {
         Column id = col(ExampleFrames.ID);
         Column features = col(ExampleFrames.FEATURES);
         Column label = col(ExampleFrames.LABEL);
@@ -89,8 +100,10 @@ public final class TableChecks {
                         lit(" features but the dataset's shape needs " + width)))
                 .when(firstBad.gt(0), concat(lit("features["), firstBad.minus(1).cast("string"), lit("] = "),
                         coalesce(element_at(features, firstBad.cast("int")).cast("string"), lit("null"))))
-                .when(label.isNull(), lit("label is null"))
-                .when(label.lt(0).or(label.geq(numClasses)), concat(lit("label "), label.cast("string"),
-                        lit(" is outside [0, " + (numClasses - 1) + "]")));
+                .when(label.isNull(), lit(labelled ? "label is null" : "label is null (an unlabeled table has"
+                        + " label " + Examples.UNLABELED + ")"))
+                .when(labelled ? label.lt(0).or(label.geq(numClasses)) : label.notEqual(Examples.UNLABELED),
+                        concat(lit("label "), label.cast("string"), lit(labelled ? " is outside [0, " + (numClasses - 1)
+                                + "]" : " in an unlabeled table")));
     }
 }

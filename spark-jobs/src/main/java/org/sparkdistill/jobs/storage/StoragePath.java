@@ -15,6 +15,7 @@ import org.apache.hadoop.fs.LocalFileSystem;
 import org.apache.hadoop.fs.Path;
 import org.sparkdistill.core.Excerpt;
 import org.sparkdistill.core.InvalidInputException;
+import org.sparkdistill.core.io.BoundedText;
 
 /**
  * A file or directory on any Hadoop file system (a local path, {@code file:}, {@code hdfs://}, {@code s3a://},
@@ -176,7 +177,13 @@ public final class StoragePath {
         }
     }
 
-    /** Reads the whole of a small UTF-8 file, at most {@code maxBytes} bytes of it. */
+    /**
+     * Reads the whole of a small UTF-8 file, with its size cap in force while reading.
+     *
+     * @param what what the file is, for messages
+     * @throws InvalidInputException naming the file when it is missing, not a file, larger than {@code maxBytes}
+     *     bytes, not UTF-8 or unreadable
+     */
     public String readText(int maxBytes, String what) {
         String source = what + " " + Excerpt.of(describe());
         FileStatus status = status();
@@ -186,16 +193,11 @@ public final class StoragePath {
         if (!status.isFile()) {
             throw new InvalidInputException(source + " is not a file");
         }
-        byte[] bytes;
         try (InputStream in = open()) {
-            bytes = in.readNBytes(maxBytes + 1);
+            return BoundedText.readUtf8(in, maxBytes, source);
         } catch (IOException e) {
             throw new InvalidInputException(source + " cannot be read: " + Excerpt.of(e), e);
         }
-        if (bytes.length > maxBytes) {
-            throw new InvalidInputException(source + " is larger than " + maxBytes + " bytes, the most it may hold");
-        }
-        return new String(bytes, StandardCharsets.UTF_8);
     }
 
     /** Creates this directory and its parents. */

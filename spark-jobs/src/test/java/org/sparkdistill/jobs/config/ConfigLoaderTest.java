@@ -16,8 +16,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sparkdistill.core.InvalidInputException;
 import org.sparkdistill.core.teacher.EnsembleWeighting;
-import org.sparkdistill.core.train.UpdaterKind;
 import org.sparkdistill.core.train.UpdaterKind.LearningRateSchedule;
+import org.sparkdistill.core.train.UpdaterKind;
 import org.sparkdistill.gradients.partition.PartitionPolicies;
 
 class ConfigLoaderTest {
@@ -101,7 +101,7 @@ class ConfigLoaderTest {
                 teachers: [just-a-string, {weight: 2, colour: red}]
                 student: {hidden: [64, 0], updater: rmsprop}
                 """);
-        assertEquals(List.of("data.train: required but missing",
+        assertEquals(List.of("data.train: required but missing; set it to a path, or data.table to a catalog table",
                 "teachers[0] = \"just-a-string\": must be a map with the keys path, weight",
                 "teachers[1].colour: unknown key; known keys: path, weight",
                 "teachers[1].path: required but missing",
@@ -350,7 +350,7 @@ class ConfigLoaderTest {
     @Test
     void defaultsNeedTheTrainingDataAndTheOutput() {
         ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.defaults(null, " "));
-        assertEquals(List.of("data.train: required but missing", "output = \" \": must not be blank"), e.violations());
+        assertEquals(List.of("data.train: required but missing; set it to a path, or data.table to a catalog table", "output = \" \": must not be blank"), e.violations());
     }
 
     @Test
@@ -364,7 +364,7 @@ class ConfigLoaderTest {
 
     @Test
     void keysListEveryOverridableSetting() {
-        assertEquals(33, ConfigLoader.KEYS.size(), ConfigLoader.KEYS.toString());
+        assertEquals(43, ConfigLoader.KEYS.size(), ConfigLoader.KEYS.toString());
         assertTrue(ConfigLoader.KEYS.contains("teachers") && ConfigLoader.KEYS.contains("spark.master"));
         for (String key : ConfigLoader.KEYS) {
             assertTrue(key.equals("teachers") || key.equals("output") || key.equals("overwrite") || key.contains("."),

@@ -11,8 +11,8 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
 import org.sparkdistill.core.InvalidInputException;
-import org.sparkdistill.core.train.UpdaterKind;
 import org.sparkdistill.core.train.UpdaterKind.LearningRateSchedule;
+import org.sparkdistill.core.train.UpdaterKind;
 
 /** The records check their own components with the same rules and messages as the loader. */
 class ConfigRecordsTest {
@@ -109,7 +109,7 @@ class ConfigRecordsTest {
 
     @Test
     void dataAndTeachersCheckPathsLimitAndWeight() {
-        refused("data.train: required but missing", () -> new DataConfig(null, null, 0));
+        refused("data.train: required but missing; set it to a path, or data.table to a catalog table", () -> new DataConfig(null, null, 0));
         refused("data.train = \"\": must not be blank", () -> new DataConfig("", null, 0));
         refused("data.test = \" \": must not be blank", () -> new DataConfig("x", " ", 0));
         refused("data.limit = -1: must be in [0, 2147483647]", () -> new DataConfig("x", null, -1));

@@ -1,6 +1,5 @@
 package org.sparkdistill.jobs.spark;
 
-import org.sparkdistill.jobs.storage.StoragePath;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -17,6 +16,7 @@ import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sparkdistill.core.InvalidInputException;
+import org.sparkdistill.jobs.storage.StoragePath;
 
 class DatasetInfoTest {
     static final DatasetInfo FASHION = new DatasetInfo(new int[] {1, 28, 28}, 10, 60000);
@@ -86,7 +86,7 @@ class DatasetInfoTest {
     void aHugeOrLongValuedDescriptionIsRefusedShort() throws IOException {
         Path file = dir.resolve(DatasetInfo.FILE_NAME);
         Files.write(file, new byte[DatasetInfo.MAX_FILE_BYTES + 1]);
-        assertEquals("dataset description " + file + " is larger than 64 KiB (65536 bytes), the most it may hold",
+        assertEquals("dataset description " + file + " is larger than 1 MiB (1048576 bytes), the most it may hold",
                 assertThrows(InvalidInputException.class, () -> DatasetInfo.readFrom(dir)).getMessage());
         Files.writeString(file, "format=" + "f".repeat(10_000) + "\n");
         assertEquals(file + " has format " + "f".repeat(200) + "… (10000 characters); expected spark-distill-dataset/1",

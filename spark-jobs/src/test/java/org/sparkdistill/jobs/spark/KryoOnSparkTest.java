@@ -7,7 +7,6 @@ import static org.sparkdistill.jobs.spark.KryoSamples.array;
 import static org.sparkdistill.jobs.spark.KryoSamples.assertSameValue;
 
 import java.io.Serializable;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,6 +1,5 @@
 package org.sparkdistill.jobs.spark;
 
-import org.sparkdistill.jobs.storage.StoragePath;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -19,6 +18,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sparkdistill.core.InvalidInputException;
+import org.sparkdistill.jobs.config.DataConfig;
+import org.sparkdistill.jobs.data.ExampleTables;
+import org.sparkdistill.jobs.storage.StoragePath;
 
 /** Rows that cannot be trained on and repeated ids, found by Spark queries on small tables. */
 class TableChecksTest {
@@ -108,15 +110,17 @@ class TableChecksTest {
                 row(3L, new Float[] {1f, 2f}, null)).write().parquet(parquet.toString());
         new DatasetInfo(new int[] {2}, 3, 4).writeTo(StoragePath.local(parquet));
         InvalidInputException train = assertThrows(InvalidInputException.class,
-                () -> InputData.train(spark, parquet.toString(), 0));
+                () -> ExampleTables.train(spark, new DataConfig(parquet.toString(), null, 0), "training"));
         assertEquals("data.train = " + parquet + ": 3 rows cannot be trained on (the first by id: id 1: features[0] ="
                 + " NaN; id 2: features are null; id 3: label is null); " + RULE, train.getMessage());
         InvalidInputException limited = assertThrows(InvalidInputException.class,
-                () -> InputData.train(spark, parquet.toString(), 2));
+                () -> ExampleTables.train(spark, new DataConfig(parquet.toString(), null, 2), "training"));
         assertEquals("data.train = " + parquet + ": 1 row cannot be trained on (id 1: features[0] = NaN); " + RULE,
                 limited.getMessage());
         InvalidInputException test = assertThrows(InvalidInputException.class,
-                () -> InputData.test(spark, parquet.toString(), parquet.toString()));
+                () -> ExampleTables.read(spark, new ExampleTables.Source("data.test", parquet.toString(), false, "t10k"),
+                        new DataConfig(parquet.toString(), parquet.toString(), 0),
+                        new ExampleTables.Expected(null, 0, null, "test accuracy"), 0));
         assertEquals("data.test = " + parquet + ": 3 rows cannot be trained on (the first by id: id 1: features[0] ="
                 + " NaN; id 2: features are null; id 3: label is null); " + RULE, test.getMessage());
     }

@@ -23,7 +23,7 @@ public final class DistillCommand implements Callable<Integer> {
     @Mixin
     JobOptions job = new JobOptions();
 
-    @Option(names = "--test", paramLabel = "PATH", description = "Held-out data (data.test).")
+    @Option(names = "--test", paramLabel = "PATH", description = "Held-out data, read as the training data is (data.test).")
     String test;
 
     @Option(names = "--output", paramLabel = "DIR", description = "Output directory (output).")

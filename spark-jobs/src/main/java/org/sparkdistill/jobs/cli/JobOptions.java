@@ -13,7 +13,8 @@ final class JobOptions {
     @Option(names = "--config", paramLabel = "FILE", description = "YAML configuration file.")
     Path config;
 
-    @Option(names = "--data", paramLabel = "PATH", description = "Training data: IDX directory or prepared Parquet (data.train).")
+    @Option(names = "--data", paramLabel = "PATH", description = "Training data: an IDX directory, a prepare output,"
+            + " or a path or URI read in data.format (data.train).")
     String data;
 
     @Option(names = "--limit", description = "Use the first N training rows; 0 = all (data.limit).")

@@ -40,12 +40,21 @@ public record Examples(String name, float[] features, int[] labels, int[] shape,
                     + labels.length + " rows of shape " + Arrays.toString(shape) + " (" + labels.length * width + " values)");
         }
         for (int i = 0; i < labels.length; i++) {
-            if (labels[i] < 0 || labels[i] >= numClasses) {
-                throw new InvalidInputException(name + ": label of row " + i + " is " + labels[i] + ", outside [0, "
-                        + (numClasses - 1) + "] for " + numClasses + " classes");
-            }
+            requireLabel(name, i, labels[i], numClasses);
         }
         shape = shape.clone();
+    }
+
+    /**
+     * Checks the label of row {@code row} of {@code name}.
+     *
+     * @throws InvalidInputException naming the row and the valid classes when the label is outside them
+     */
+    public static void requireLabel(String name, long row, int label, int numClasses) {
+        if (label < 0 || label >= numClasses) {
+            throw new InvalidInputException(name + ": label of row " + row + " is " + label + ", outside [0, "
+                    + (numClasses - 1) + "] for " + numClasses + " classes");
+        }
     }
 
     /** The number of rows, {@code N}. */

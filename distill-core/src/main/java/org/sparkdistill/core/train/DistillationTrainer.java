@@ -70,6 +70,12 @@ public final class DistillationTrainer {
      */
     public List<EpochMetrics> train(MultiLayerNetwork student, Examples data, TrainingProgress from,
             Checkpoints checkpoints) {
+        return train(student, InMemoryShard.of(data), from, checkpoints);
+    }
+
+    /** Trains alone on a shard held in memory or spilled; the shard stays open. */
+    public List<EpochMetrics> train(MultiLayerNetwork student, Shard data, TrainingProgress from,
+            Checkpoints checkpoints) {
         return train(student, data, from, checkpoints, Replica.alone(Math.max(1, data.size())));
     }
 

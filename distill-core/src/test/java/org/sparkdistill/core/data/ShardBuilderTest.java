@@ -1,6 +1,5 @@
 package org.sparkdistill.core.data;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -64,14 +63,7 @@ class ShardBuilderTest {
         try (Shard shard = Shards.build(many, Shards.ORDER, Long.MAX_VALUE, spill)) {
             assertInstanceOf(InMemoryShard.class, shard);
             assertEquals(0, count(spill));
-            int[] order = shard.epochOrder(1L, 0);
-            float[] features = new float[many.size() * 6];
-            int[] labels = new int[many.size()];
-            try (Shard.EpochRows rows = shard.rows(1L, 0, 0)) {
-                rows.read(order, features, labels);
-            }
-            assertArrayEquals(many.select(order).features(), features);
-            assertArrayEquals(many.select(order).labels(), labels);
+            Shards.assertReadsEpochInOrder(many, shard, 1L, 0);
         }
     }
 

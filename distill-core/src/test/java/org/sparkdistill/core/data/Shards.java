@@ -1,5 +1,7 @@
 package org.sparkdistill.core.data;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+
 import java.nio.file.Path;
 import java.util.Random;
 
@@ -34,5 +36,17 @@ final class Shards {
             }
             return builder.build();
         }
+    }
+
+    /** Reads epoch {@code epoch} of {@code shard} in one batch and checks it holds {@code examples}' rows in order. */
+    static void assertReadsEpochInOrder(Examples examples, Shard shard, long seed, int epoch) {
+        int[] order = shard.epochOrder(seed, epoch);
+        float[] features = new float[examples.size() * examples.featureCount()];
+        int[] labels = new int[examples.size()];
+        try (Shard.EpochRows rows = shard.rows(seed, epoch, 0)) {
+            rows.read(order, features, labels);
+        }
+        assertArrayEquals(examples.select(order).features(), features);
+        assertArrayEquals(examples.select(order).labels(), labels);
     }
 }

@@ -117,14 +117,7 @@ class SpilledShardTest {
     void aShardSmallerThanABlockAndTheBufferSpillsAndReadsBack() {
         Examples few = Shards.examples(5, 8L);
         try (Shard shard = Shards.build(few, Shards.ORDER, 0, spill)) {
-            int[] order = shard.epochOrder(2L, 0);
-            float[] features = new float[5 * 6];
-            int[] labels = new int[5];
-            try (Shard.EpochRows reader = shard.rows(2L, 0, 0)) {
-                reader.read(order, features, labels);
-            }
-            assertArrayEquals(few.select(order).features(), features);
-            assertArrayEquals(few.select(order).labels(), labels);
+            Shards.assertReadsEpochInOrder(few, shard, 2L, 0);
         }
     }
 

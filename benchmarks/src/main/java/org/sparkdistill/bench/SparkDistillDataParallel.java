@@ -12,6 +12,7 @@ import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.storage.StorageLevel;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.sparkdistill.core.data.Examples;
+import org.sparkdistill.core.data.ShuffleOrder;
 import org.sparkdistill.core.io.AtomicDirectory;
 import org.sparkdistill.core.io.ModelZip;
 import org.sparkdistill.core.teacher.EnsembleWeighting;
@@ -27,6 +28,7 @@ import org.sparkdistill.jobs.spark.DatasetInfo;
 import org.sparkdistill.jobs.spark.ExampleFrames;
 import org.sparkdistill.jobs.spark.HadoopCheckpointStore;
 import org.sparkdistill.jobs.spark.Sessions;
+import org.sparkdistill.jobs.spark.ShardStorage;
 
 /**
  * Contender (a): spark-distill's synchronous data parallelism, N replicas in one barrier stage averaging gradients
@@ -96,7 +98,7 @@ public final class SparkDistillDataParallel implements Contender {
                 new StudentSpec(workload.hidden(), workload.updater(), workload.learningRate(),
                         UpdaterKind.LearningRateSchedule.CONSTANT),
                 new TeacherSpecs(List.of(), new double[0], EnsembleWeighting.UNIFORM), false, ExchangeSpec.DEFAULT, heldOut,
-                noTeachers, null);
+                noTeachers, null, new ShardStorage(null, ShuffleOrder.DEFAULT));
         context.setJobDescription("bench " + NAME + ": epoch " + epochs);
         try {
             byte[] model = DataParallelTraining.run(context, shards, setup,

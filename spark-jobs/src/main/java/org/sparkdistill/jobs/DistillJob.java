@@ -31,6 +31,7 @@ import org.sparkdistill.jobs.report.RunSummary;
 import org.sparkdistill.jobs.spark.ExampleFrames;
 import org.sparkdistill.jobs.spark.RunCheckpoints;
 import org.sparkdistill.jobs.spark.InputData;
+import org.sparkdistill.jobs.spark.ShardStorage;
 
 /**
  * Distils a student from the configured teachers on Spark and writes it, with its metrics, to the output directory.
@@ -106,7 +107,8 @@ public final class DistillJob {
                     config.training().replanEvery(), config.training().handshakeTimeout(),
                     config.training().ioTimeout());
             DistillSetup setup = new DistillSetup(train.info(), plan, student, teachers, distils, exchange,
-                    heldOutBroadcast, teacherBroadcast, cache == null ? null : cache.layout());
+                    heldOutBroadcast, teacherBroadcast, cache == null ? null : cache.layout(),
+                    new ShardStorage(config.data().shardMemory(), config.data().shuffleOrder()));
             result = DataParallelTraining.run(context, shards, setup, checkpoints == null ? null : checkpoints.store(),
                     config.training().attempts());
         } finally {

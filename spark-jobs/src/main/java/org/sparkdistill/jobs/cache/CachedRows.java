@@ -12,7 +12,7 @@ import org.sparkdistill.core.teacher.TopKLogits;
 import org.sparkdistill.jobs.spark.ExampleFrames;
 
 /**
- * Collects a training shard's cached logits as {@link ExampleFrames#fromInternalRows} reads the shard: the columns
+ * Collects a training shard's cached logits as {@link ExampleFrames#readInternalRows} reads the shard: the columns
  * {@link CacheColumns#logits} after id, features and label, three per teacher; the shard's rows must come sorted by
  * id, each id once. Not thread-safe; one per shard.
  */

@@ -26,7 +26,10 @@ final class Schema {
     private static final List<Binding<?>> BEFORE_TEACHERS = List.of(
             new Binding<>(DataConfig.TRAIN, c -> c.data().train()),
             new Binding<>(DataConfig.TEST, c -> c.data().test()),
-            new Binding<>(DataConfig.LIMIT, c -> c.data().limit()));
+            new Binding<>(DataConfig.LIMIT, c -> c.data().limit()),
+            new Binding<>(DataConfig.SHARD_MEMORY, c -> c.data().shardMemory()),
+            new Binding<>(DataConfig.SHUFFLE_BLOCK, c -> c.data().shuffleBlock()),
+            new Binding<>(DataConfig.SHUFFLE_BUFFER, c -> c.data().shuffleBuffer()));
     private static final List<Binding<?>> AFTER_TEACHERS = List.of(
             new Binding<>(DistillConfig.WEIGHTING, DistillConfig::weighting),
             new Binding<>(StudentConfig.HIDDEN, c -> c.student().hidden()),
@@ -130,7 +133,8 @@ final class Schema {
             return null;
         }
         return new DistillConfig(
-                new DataConfig(DataConfig.TRAIN.in(v), DataConfig.TEST.in(v), DataConfig.LIMIT.in(v)),
+                new DataConfig(DataConfig.TRAIN.in(v), DataConfig.TEST.in(v), DataConfig.LIMIT.in(v),
+                        DataConfig.SHARD_MEMORY.in(v), DataConfig.SHUFFLE_BLOCK.in(v), DataConfig.SHUFFLE_BUFFER.in(v)),
                 teachers,
                 DistillConfig.WEIGHTING.in(v),
                 new StudentConfig(StudentConfig.HIDDEN.in(v), StudentConfig.UPDATER.in(v),

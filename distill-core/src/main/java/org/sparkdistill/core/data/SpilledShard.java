@@ -22,6 +22,11 @@ public final class SpilledShard extends AbstractShard {
         this.file = file;
     }
 
+    /** The bytes of the spill file. */
+    public long bytes() {
+        return file.length();
+    }
+
     /** Where the rows are, for messages and tests. */
     public java.nio.file.Path path() {
         return file.path();

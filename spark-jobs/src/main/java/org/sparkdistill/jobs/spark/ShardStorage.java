@@ -11,6 +11,7 @@ import org.apache.spark.sql.catalyst.InternalRow;
 import org.sparkdistill.core.data.Shard;
 import org.sparkdistill.core.data.ShardBuilder;
 import org.sparkdistill.core.data.ShuffleOrder;
+import org.sparkdistill.core.data.SpilledShard;
 
 /**
  * How a replica keeps its training shard on an executor: on the heap up to a memory budget, beyond it in a spill file
@@ -65,7 +66,8 @@ public record ShardStorage(Long memoryBytes, ShuffleOrder order) implements Seri
 
     /**
      * Collects a task's rows, as {@link ExampleFrames#shards} yields them, into a shard kept as this storage says.
-     * When collecting fails, the spill file written so far is deleted.
+     * When collecting fails, the spill file written so far is deleted. A spill file's bytes are added to the task's
+     * disk spill metric, which Spark's UI shows as "Spill (Disk)", as it does for its own sorts.
      *
      * @param extra reads each row's columns after id, features and label
      */
@@ -74,7 +76,11 @@ public record ShardStorage(Long memoryBytes, ShuffleOrder order) implements Seri
         try (ShardBuilder builder = new ShardBuilder(name, info.shape(), info.numClasses(), order, budget(task),
                 spillDirectory(task))) {
             ExampleFrames.readInternalRows(name, rows, info.shape(), extra, builder::add);
-            return builder.build();
+            Shard shard = builder.build();
+            if (shard instanceof SpilledShard spilled) {
+                task.taskMetrics().incDiskBytesSpilled(spilled.bytes());
+            }
+            return shard;
         }
     }
 }

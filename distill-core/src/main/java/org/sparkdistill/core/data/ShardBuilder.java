@@ -19,8 +19,11 @@ import org.sparkdistill.core.InvalidInputException;
  * has not built (because collecting failed) deletes the file. Not thread-safe.
  */
 public final class ShardBuilder implements AutoCloseable {
-    /** About how many bytes each in-memory chunk holds. */
-    static final int CHUNK_BYTES = 1 << 20;
+    /**
+     * About how many bytes each in-memory chunk holds: below half of G1's smallest region (1 MiB), so that no chunk is a
+     * humongous object, which would take a whole region however much of it the chunk fills.
+     */
+    static final int CHUNK_BYTES = 256 << 10;
 
     private final String name;
     private final int[] shape;

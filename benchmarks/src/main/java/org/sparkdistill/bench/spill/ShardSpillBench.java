@@ -1,6 +1,5 @@
 package org.sparkdistill.bench.spill;
 
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -9,6 +8,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.sparkdistill.bench.BenchMain;
+import org.sparkdistill.bench.pipeline.StallRow;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.sparkdistill.core.NetworkMemory;
 import org.sparkdistill.core.data.Examples;
@@ -20,7 +21,6 @@ import org.sparkdistill.core.io.AtomicDirectory;
 import org.sparkdistill.core.metrics.EpochMetrics;
 import org.sparkdistill.core.metrics.Evaluator;
 import org.sparkdistill.core.metrics.PipelineMetrics;
-import org.sparkdistill.core.metrics.StageTimes;
 import org.sparkdistill.core.teacher.SoftTargetSource;
 import org.sparkdistill.core.train.DistillationTrainer;
 import org.sparkdistill.core.train.Networks;
@@ -52,26 +52,10 @@ public final class ShardSpillBench {
     private ShardSpillBench() {}
 
     public static void main(String[] args) {
-        int status = 0;
-        try {
-            run(args);
-        } catch (IOException | RuntimeException e) {
-            e.printStackTrace();
-            status = 1;
-        }
-        System.exit(status);
+        BenchMain.main(args, ShardSpillBenchSettings::parse, ShardSpillBenchSettings.USAGE, ShardSpillBench::run);
     }
 
-    private static void run(String[] args) throws IOException {
-        ShardSpillBenchSettings settings;
-        try {
-            settings = ShardSpillBenchSettings.parse(args);
-        } catch (IllegalArgumentException e) {
-            System.err.println(e.getMessage());
-            System.err.println(ShardSpillBenchSettings.USAGE);
-            System.exit(2);
-            return;
-        }
+    private static void run(ShardSpillBenchSettings settings) throws Exception {
         Examples train = FashionMnist.train(settings.data());
         Evaluator evaluator = Evaluator.labelsOnly(FashionMnist.test(settings.data()).head(1000));
         List<Result> results = new ArrayList<>();
@@ -89,8 +73,6 @@ public final class ShardSpillBench {
             try (AutoCloseable sampling = heap.sampling(HEAP_SAMPLE_PERIOD)) {
                 run(SAMPLED, train, evaluator, settings, heap, reference, results);
             }
-        } catch (Exception e) {
-            throw e instanceof RuntimeException r ? r : new IllegalStateException(e);
         }
         String summary = summary(settings, train, results);
         System.out.println();
@@ -147,8 +129,8 @@ public final class ShardSpillBench {
                 pipeline = pipeline.plus(epoch.pipeline());
             }
             heap.afterFullCollection();
-            return new Result(name, budget, shard.size(), buildSeconds, spillBytes, pipeline, before,
-                    heap.takePeak());
+            return new Result(name, budget, shard.size(), buildSeconds, spillBytes, new StallRow(name, pipeline),
+                    before, heap.takePeak());
         }
     }
 
@@ -201,26 +183,11 @@ public final class ShardSpillBench {
         return String.format(Locale.ROOT, "%.1f MiB", bytes / 1048576.0);
     }
 
-    /** One run's measurements. */
-    record Result(String name, long budget, int rows, double buildSeconds, long spillBytes, PipelineMetrics pipeline,
+    /** One run's measurements; {@code loop} is the step loop as the input pipeline measured it. */
+    record Result(String name, long budget, int rows, double buildSeconds, long spillBytes, StallRow loop,
                   long heapBefore, long peakHeap) {
-        long steps() {
-            return pipeline.student().items();
-        }
-
-        /** Wall time of the step loop: the student's work plus its waits for batches. */
-        double loopSeconds() {
-            StageTimes student = pipeline.student();
-            return student.busySeconds() + student.inputStallSeconds();
-        }
-
         double stepsPerSecond() {
-            return steps() / loopSeconds();
-        }
-
-        double msPerStep(String stage) {
-            return 1e3 * pipeline.stages().stream().filter(s -> s.stage().equals(stage)).findFirst().orElseThrow()
-                    .busySeconds() / steps();
+            return loop.stepsPerSecond();
         }
 
         static String markdownHeader() {
@@ -230,11 +197,14 @@ public final class ShardSpillBench {
         }
 
         String markdown() {
+            double perStep = 1e3 / loop.steps();
             return String.format(Locale.ROOT, "| %s | %s | %s | %.1f | %d | %.1f | %.1f | %.3f | %.3f | %.1f%% | %s "
                     + "| %s |", name, budget == Long.MAX_VALUE ? "unlimited" : mib(budget),
-                    spillBytes == 0 ? "none" : mib(spillBytes), buildSeconds, steps(), loopSeconds(),
-                    stepsPerSecond(), msPerStep("decode"), msPerStep("student"),
-                    100 * pipeline.student().inputStallSeconds() / loopSeconds(), mib(heapBefore), mib(peakHeap));
+                    spillBytes == 0 ? "none" : mib(spillBytes), buildSeconds, loop.steps(), loop.loopSeconds(),
+                    stepsPerSecond(), perStep * loop.stage("decode").busySeconds(),
+                    perStep * loop.pipeline().student().busySeconds(),
+                    100 * loop.pipeline().student().inputStallSeconds() / loop.loopSeconds(), mib(heapBefore),
+                    mib(peakHeap));
         }
     }
 }

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import org.apache.spark.network.util.JavaUtils;
 import org.sparkdistill.bench.OptionPairs;
+import org.sparkdistill.core.data.FashionMnist;
 import org.sparkdistill.core.data.ShuffleOrder;
 
 /**
@@ -49,13 +50,11 @@ record ShardSpillBenchSettings(Path data, int copies, int epochs, int rounds, in
         if (spilledBudget < 0) {
             problems.add("--spilled-memory " + spilledBudget + ": must be >= 0 bytes");
         }
-        if (!problems.isEmpty()) {
-            throw new IllegalArgumentException(String.join("; ", problems));
-        }
+        OptionPairs.requireNone(problems);
     }
 
     static ShardSpillBenchSettings parse(String[] args) {
-        Path data = Path.of("/usr/share/datasets/fashion-mnist");
+        Path data = FashionMnist.DEFAULT_DIR;
         int copies = 10;
         int epochs = 1;
         int rounds = 1;

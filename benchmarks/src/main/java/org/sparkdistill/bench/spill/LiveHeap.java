@@ -36,6 +36,8 @@ final class LiveHeap implements AutoCloseable {
     private static final String FULL_COLLECTION = "end of major GC";
 
     private final AtomicLong peak = new AtomicLong();
+    /** When the current phase started, in milliseconds of the JVM's uptime, as collections report their start. */
+    private final AtomicLong phaseStart = new AtomicLong();
     private final ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor(task -> {
         Thread thread = new Thread(task, "live-heap-sampler");
         thread.setDaemon(true);
@@ -49,7 +51,8 @@ final class LiveHeap implements AutoCloseable {
         if (GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION.equals(notification.getType())) {
             GarbageCollectionNotificationInfo info = GarbageCollectionNotificationInfo.from(
                     (CompositeData) notification.getUserData());
-            if (FULL_COLLECTION.equals(info.getGcAction())) {
+            // Notifications arrive late, on a thread of their own: one of the phase before must not count in this one.
+            if (FULL_COLLECTION.equals(info.getGcAction()) && info.getGcInfo().getStartTime() >= phaseStart.get()) {
                 record(info.getGcInfo().getMemoryUsageAfterGc());
             }
         }
@@ -81,6 +84,7 @@ final class LiveHeap implements AutoCloseable {
 
     /** The peak since the last call, which starts a new phase. */
     long takePeak() {
+        phaseStart.set(ManagementFactory.getRuntimeMXBean().getUptime());
         return peak.getAndSet(0);
     }
 

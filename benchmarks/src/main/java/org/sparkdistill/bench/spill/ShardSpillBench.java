@@ -44,10 +44,12 @@ public final class ShardSpillBench {
     private static final String SAMPLED = "spilled, heap sampled";
     private static final Duration HEAP_SAMPLE_PERIOD = Duration.ofSeconds(2);
     /**
-     * What the spilled run may hold besides its budget, shuffle buffer and epoch order: the batches in flight in the
-     * pipeline (each stage holds a few of 64 rows, 200 KiB each on the heap), the trainer's and DL4J's own objects.
+     * What the spilled run may hold besides its budget, shuffle buffer and epoch order, as much as a run in memory: the
+     * batches in flight in the pipeline (each stage holds a few of 64 rows, 200 KiB each on the heap) and ND4J's record
+     * of every off-heap array not yet collected (a deallocator, a reference and a map entry: {@code jmap -histo:live}
+     * counted 62,543 of them, about 14 MiB, during a spilled epoch of 600,000 rows).
      */
-    private static final long ALLOWANCE = 16L << 20;
+    private static final long ALLOWANCE = 32L << 20;
 
     private ShardSpillBench() {}
 
@@ -170,7 +172,7 @@ public final class ShardSpillBench {
             if (r.name().equals(SAMPLED)) {
                 long above = r.peakHeap() - r.heapBefore();
                 text.append(String.format(Locale.ROOT, "Spilled run, live heap sampled every %d s: peak %s above the %s before it; "
-                        + "budget %s + margin %s (shuffle buffer %s, the epoch order %s, allowance for batches in flight and the trainer %s) = %s: %s.%n",
+                        + "budget %s + margin %s (shuffle buffer %s, the epoch order %s, allowance for batches in flight and ND4J's array records %s) = %s: %s.%n",
                         HEAP_SAMPLE_PERIOD.toSeconds(), mib(above), mib(r.heapBefore()), mib(r.budget()), mib(margin), mib(shuffleBuffer),
                         mib((long) rows * Integer.BYTES), mib(ALLOWANCE), mib(r.budget() + margin),
                         above <= r.budget() + margin ? "within" : "EXCEEDED"));

@@ -24,4 +24,15 @@ public final class OptionPairs {
         }
         return pairs;
     }
+
+    /**
+     * Refuses settings with problems.
+     *
+     * @throws IllegalArgumentException listing every problem, when there are any
+     */
+    public static void requireNone(List<String> problems) {
+        if (!problems.isEmpty()) {
+            throw new IllegalArgumentException(String.join("; ", problems));
+        }
+    }
 }

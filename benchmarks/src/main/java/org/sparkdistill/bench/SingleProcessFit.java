@@ -3,6 +3,7 @@ package org.sparkdistill.bench;
 import org.deeplearning4j.datasets.iterator.ExistingDataSetIterator;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.dataset.AsyncDataSetIterator;
+import org.sparkdistill.core.data.ShuffleOrder;
 import org.sparkdistill.core.train.Batches;
 
 /**
@@ -39,7 +40,7 @@ public final class SingleProcessFit implements Contender {
 
     @Override
     public MultiLayerNetwork trainOneEpoch() {
-        int[] order = Batches.epochOrder(workload.seed(), epoch++, workload.train().size());
+        int[] order = ShuffleOrder.DEFAULT.epoch(workload.train().size(), workload.seed(), epoch++);
         AsyncDataSetIterator batches = new AsyncDataSetIterator(
                 new ExistingDataSetIterator(Minibatches.iterator(workload.train(), order, workload.batchSize())),
                 PREFETCH);

@@ -12,6 +12,7 @@ import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.storage.StorageLevel;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.sparkdistill.core.data.Examples;
+import org.sparkdistill.core.data.ShuffleOrder;
 import org.sparkdistill.core.io.AtomicDirectory;
 import org.sparkdistill.core.io.ModelZip;
 import org.sparkdistill.core.teacher.EnsembleWeighting;
@@ -27,6 +28,7 @@ import org.sparkdistill.jobs.spark.DatasetInfo;
 import org.sparkdistill.jobs.spark.ExampleFrames;
 import org.sparkdistill.jobs.spark.HadoopCheckpointStore;
 import org.sparkdistill.jobs.spark.Sessions;
+import org.sparkdistill.jobs.spark.ShardStorage;
 import org.sparkdistill.jobs.storage.HadoopSettings;
 
 /**
@@ -95,7 +97,8 @@ public final class SparkDistillDataParallel implements Contender {
                 new StudentSpec(workload.hidden(), workload.updater(), workload.learningRate(),
                         UpdaterKind.LearningRateSchedule.CONSTANT),
                 new TeacherSpecs(List.of(), List.of(), new double[0], EnsembleWeighting.UNIFORM,
-                        HadoopSettings.of(context.hadoopConfiguration())), false, ExchangeSpec.DEFAULT, heldOut, null);
+                        HadoopSettings.of(context.hadoopConfiguration())), false, ExchangeSpec.DEFAULT, heldOut, null,
+                new ShardStorage(null, ShuffleOrder.DEFAULT));
         context.setJobDescription("bench " + NAME + ": epoch " + epochs);
         try {
             byte[] model = DataParallelTraining.run(context, shards, setup,

@@ -9,6 +9,7 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
+import org.sparkdistill.core.data.ShuffleOrder;
 import org.sparkdistill.core.data.Examples;
 import org.sparkdistill.core.train.Batches;
 import org.sparkdistill.core.train.UpdaterKind;
@@ -46,7 +47,7 @@ class SingleProcessFitTest {
 
     @Test
     void anEpochTakesEveryRowInMinibatchesOfTheBatchSize() {
-        List<DataSet> batches = Minibatches.all(EXAMPLES, Batches.epochOrder(3, 0, EXAMPLES.size()), 16);
+        List<DataSet> batches = Minibatches.all(EXAMPLES, ShuffleOrder.DEFAULT.epoch(EXAMPLES.size(), 3, 0), 16);
         assertEquals(7, batches.size());
         assertEquals(16, batches.get(0).numExamples());
         assertEquals(4, batches.get(6).numExamples());

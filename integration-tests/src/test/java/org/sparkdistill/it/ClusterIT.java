@@ -13,8 +13,6 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -54,8 +52,6 @@ class ClusterIT {
 
     private static final Map<String, String> KRYO = Fixtures.STRICT_KRYO;
     private static final int CHECKPOINT_EVERY = 20;
-    /** The driver's line when a retry starts: "attempt 2 of 3 resumes from step 40 (<checkpoint>)". */
-    private static final Pattern RESUMED = Pattern.compile("attempt \\d+ of \\d+ resumes from step (\\d+) ");
 
     /**
      * A data-parallel distill run of {@code workers} replicas on 6000 rows, checkpointing every
@@ -119,20 +115,9 @@ class ClusterIT {
         Path events = Files.createDirectories(dir.resolve("disturbed-events"));
         CompletableFuture<Submission> running = CompletableFuture.supplyAsync(
                 () -> cluster.submit(distill(out, 3), Fixtures.with(KRYO, EventLog.settings(events))));
-        cluster.await("a first checkpoint in " + checkpoints, Duration.ofMinutes(5),
-                () -> Fixtures.hasCheckpoint(checkpoints));
-        List<Long> executors = cluster.executorPids();
-        assertEquals(3, executors.size(), "one executor per worker trains: " + executors);
-        cluster.killExecutor(executors.get(1));
-        Submission run = running.join();
-
-        assertEquals(0, run.exitCode(), run::toString);
-        Matcher resumed = RESUMED.matcher(run.output());
-        assertTrue(resumed.find(), "the driver says where it resumed: " + run);
-        long step = Long.parseLong(resumed.group(1));
-        assertTrue(step >= CHECKPOINT_EVERY && step % CHECKPOINT_EVERY == 0, "'" + resumed.group()
-                + "': the retry resumes from a checkpoint, whose step is a positive multiple of " + CHECKPOINT_EVERY
-                + ", not from the start: " + run);
+        Submission run = Fixtures.killAnExecutorOnceCheckpointed(cluster, running, "a first checkpoint in "
+                + checkpoints, () -> Fixtures.hasCheckpoint(checkpoints), 3);
+        long step = Fixtures.resumedStep(run, CHECKPOINT_EVERY);
         assertTrue(run.output().contains("steps were redone"), "the driver says how many steps it redid: " + run);
         Map<Integer, Long> stepsByStage = EventLog.read(events).accumulatorBySucceededStage(
                 DataParallelTraining.STEP_ACCUMULATOR);

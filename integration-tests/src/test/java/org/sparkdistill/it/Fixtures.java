@@ -1,13 +1,21 @@
 package org.sparkdistill.it;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.BooleanSupplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -15,6 +23,8 @@ import org.sparkdistill.core.data.Examples;
 import org.sparkdistill.core.data.FashionMnist;
 import org.sparkdistill.core.train.Networks;
 import org.sparkdistill.core.train.UpdaterKind;
+import org.sparkdistill.it.cluster.StandaloneCluster;
+import org.sparkdistill.it.cluster.Submission;
 import org.sparkdistill.jobs.DistillJob;
 import org.sparkdistill.jobs.TeacherTraining;
 import org.sparkdistill.jobs.cli.SparkDistill;
@@ -115,5 +125,36 @@ final class Fixtures {
         } catch (IOException e) {
             return false;
         }
+    }
+
+    /** The driver's line when a retry starts: "attempt 2 of 3 resumes from step 40 (<checkpoint>)". */
+    private static final Pattern RESUMED = Pattern.compile("attempt \\d+ of \\d+ resumes from step (\\d+) ");
+
+    /**
+     * Once {@code checkpointed} holds, kills the second of the {@code executors} executors training on
+     * {@code cluster}, and returns the run when it ends.
+     */
+    static Submission killAnExecutorOnceCheckpointed(StandaloneCluster cluster, CompletableFuture<Submission> running,
+            String checkpoint, BooleanSupplier checkpointed, int executors) {
+        cluster.await(checkpoint, Duration.ofMinutes(5), checkpointed);
+        List<Long> pids = cluster.executorPids();
+        assertEquals(executors, pids.size(), "one executor per worker trains: " + pids);
+        cluster.killExecutor(pids.get(1));
+        return running.join();
+    }
+
+    /**
+     * The step a run that lost an executor says it resumed from, which must be a checkpoint's: a positive multiple of
+     * {@code checkpointEvery}, not the start.
+     */
+    static long resumedStep(Submission run, int checkpointEvery) {
+        assertEquals(0, run.exitCode(), run::toString);
+        Matcher resumed = RESUMED.matcher(run.output());
+        assertTrue(resumed.find(), "the driver says where it resumed: " + run);
+        long step = Long.parseLong(resumed.group(1));
+        assertTrue(step >= checkpointEvery && step % checkpointEvery == 0, "'" + resumed.group()
+                + "': the retry resumes from a checkpoint, whose step is a positive multiple of " + checkpointEvery
+                + ", not from the start: " + run);
+        return step;
     }
 }

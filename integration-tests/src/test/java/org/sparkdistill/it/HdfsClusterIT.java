@@ -11,10 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.LocatedFileStatus;
 import org.apache.hadoop.fs.RemoteIterator;
@@ -44,7 +41,6 @@ class HdfsClusterIT {
     static StandaloneCluster cluster;
 
     private static final int CHECKPOINT_EVERY = 20;
-    private static final Pattern RESUMED = Pattern.compile("attempt \\d+ of \\d+ resumes from step (\\d+) ");
 
     @BeforeAll
     static void startHdfsAndCluster() throws IOException {
@@ -181,18 +177,9 @@ class HdfsClusterIT {
 
         CompletableFuture<Submission> running = CompletableFuture.supplyAsync(
                 () -> submit(List.of("distill", "--config", uncheckedJob("disturbed"))));
-        cluster.await("a first checkpoint in " + at("/checkpoints/disturbed"), Duration.ofMinutes(5),
-                () -> hasCheckpoint("/checkpoints/disturbed"));
-        List<Long> executors = cluster.executorPids();
-        assertEquals(2, executors.size(), "one executor per worker trains: " + executors);
-        cluster.killExecutor(executors.get(1));
-        Submission run = running.join();
-
-        assertEquals(0, run.exitCode(), run::toString);
-        Matcher resumed = RESUMED.matcher(run.output());
-        assertTrue(resumed.find(), "the driver says where it resumed: " + run);
-        long step = Long.parseLong(resumed.group(1));
-        assertTrue(step >= CHECKPOINT_EVERY && step % CHECKPOINT_EVERY == 0, resumed.group() + ": " + run);
+        Submission run = Fixtures.killAnExecutorOnceCheckpointed(cluster, running, "a first checkpoint in "
+                + at("/checkpoints/disturbed"), () -> hasCheckpoint("/checkpoints/disturbed"), 2);
+        Fixtures.resumedStep(run, CHECKPOINT_EVERY);
         assertIdentical(Fixtures.studentParameters(fetched("/runs/undisturbed")),
                 Fixtures.studentParameters(fetched("/runs/disturbed")),
                 "the recovered student's parameters against the undisturbed run's");

@@ -30,6 +30,7 @@ import org.sparkdistill.jobs.report.Json;
 import org.sparkdistill.jobs.report.RunSummary;
 import org.sparkdistill.jobs.spark.ExampleFrames;
 import org.sparkdistill.jobs.spark.RunCheckpoints;
+import org.sparkdistill.jobs.spark.ShardStorage;
 import org.sparkdistill.jobs.storage.HadoopSettings;
 import org.sparkdistill.jobs.storage.PublishedOutput;
 import org.sparkdistill.jobs.storage.StoragePath;
@@ -110,7 +111,8 @@ public final class DistillJob {
                     config.training().replanEvery(), config.training().handshakeTimeout(),
                     config.training().ioTimeout());
             DistillSetup setup = new DistillSetup(train.info(), plan, student, teachers, distils, exchange,
-                    heldOutBroadcast, cache == null ? null : cache.layout());
+                    heldOutBroadcast, cache == null ? null : cache.layout(),
+                    new ShardStorage(config.data().shardMemory(), config.data().shuffleOrder()));
             result = DataParallelTraining.run(context, shards, setup, checkpoints == null ? null : checkpoints.store(),
                     config.training().attempts());
         } finally {

@@ -15,15 +15,17 @@ import org.sparkdistill.jobs.config.TrainingConfig;
  *
  * <p>In canonical order: the student ({@code student.hidden}, {@code updater}, {@code learningRate},
  * {@code learningRateSchedule}); each teacher's model SHA-256 and weight and {@code ensemble.weighting}; the training
- * rows' {@link DatasetFingerprint} and {@code data.limit}; whether soft labels come from the cache and the cache's
- * top-k; {@code distillation.temperature}, {@code temperatureEnd}, {@code alpha}, {@code alphaEnd}; and
- * {@code training.epochs}, {@code batchSize}, {@code workers}, {@code seed}, {@code checkpointEvery}.
+ * rows' {@link DatasetFingerprint}, {@code data.limit}, {@code shuffleBlock} and {@code shuffleBuffer}; whether soft
+ * labels come from the cache and the cache's top-k; {@code distillation.temperature}, {@code temperatureEnd},
+ * {@code alpha}, {@code alphaEnd}; and {@code training.epochs}, {@code batchSize}, {@code workers}, {@code seed},
+ * {@code checkpointEvery}.
  *
  * <p>Left out because they do not change the steps taken: {@code training.pipelineDepth} (the pipeline gives the same
  * student bit for bit), {@code attempts}, {@code handshakeTimeout}, {@code ioTimeout}, {@code gradientBuckets} and
- * {@code replanEvery} (training stays exactly synchronous whatever the buckets), {@code output}, {@code overwrite},
- * {@code spark.master}, {@code data.test} (it is only measured), the teachers' and data's paths (their contents are in
- * the key), and the checkpoint directory itself.
+ * {@code replanEvery} (training stays exactly synchronous whatever the buckets), {@code data.shardMemory} (a spilled
+ * shard is read in the same order as one in memory), {@code output}, {@code overwrite}, {@code spark.master},
+ * {@code data.test} (it is only measured), the teachers' and data's paths (their contents are in the key), and the
+ * checkpoint directory itself.
  */
 final class DistillRunKey {
     private DistillRunKey() {}
@@ -53,6 +55,8 @@ final class DistillRunKey {
                 .add("data.xxhash64Xor", rows.xor())
                 .add("data.xxhash64Sum", rows.sum())
                 .add("data.limit", config.data().limit())
+                .add("data.shuffleBlock", config.data().shuffleBlock())
+                .add("data.shuffleBuffer", config.data().shuffleBuffer())
                 .add("cache.softLabels", cacheTopK != null)
                 .add("cache.topK", cacheTopK == null ? "none" : cacheTopK)
                 .add("distillation.temperature", distillation.temperature())

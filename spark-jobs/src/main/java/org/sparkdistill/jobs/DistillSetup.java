@@ -6,6 +6,7 @@ import org.sparkdistill.core.data.Examples;
 import org.sparkdistill.core.train.TrainingPlan;
 import org.sparkdistill.jobs.cache.CachedRows;
 import org.sparkdistill.jobs.spark.DatasetInfo;
+import org.sparkdistill.jobs.spark.ShardStorage;
 
 /**
  * What the driver prepared for every replica of one {@code distill} run: the data's shape, the plan, the student and
@@ -15,9 +16,10 @@ import org.sparkdistill.jobs.spark.DatasetInfo;
  * @param exchange how the replicas exchange gradients
  * @param cache the layout of the cached logits each shard row carries after id, features and label; null when the
  *     teachers run on the training data instead
+ * @param shards how each replica keeps its shard: the memory budget beyond which it spills, and the epoch order
  */
 public record DistillSetup(DatasetInfo info, TrainingPlan plan, StudentSpec student, TeacherSpecs teachers, boolean distils,
-                    ExchangeSpec exchange, Broadcast<Examples> heldOut,
-                    CachedRows.Layout cache)
+                    ExchangeSpec exchange, Broadcast<Examples> heldOut, CachedRows.Layout cache,
+                    ShardStorage shards)
         implements Serializable {
 }

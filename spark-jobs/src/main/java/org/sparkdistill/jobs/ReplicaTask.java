@@ -11,6 +11,7 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.optimize.api.BaseTrainingListener;
 import org.sparkdistill.core.NetworkMemory;
 import org.sparkdistill.core.data.Examples;
+import org.sparkdistill.core.data.Shard;
 import org.sparkdistill.core.metrics.EpochMetrics;
 import org.sparkdistill.core.metrics.Evaluator;
 import org.sparkdistill.core.teacher.SoftTargetSource;
@@ -27,8 +28,9 @@ import org.sparkdistill.jobs.spark.ExampleFrames;
 import org.sparkdistill.jobs.spark.Rendezvous;
 
 /**
- * One data-parallel replica of {@code distill}, run as a task of a barrier stage: collects its shard, joins the other
- * replicas, loads the teachers, trains, and (rank 0 only) sends the student back.
+ * One data-parallel replica of {@code distill}, run as a task of a barrier stage: collects its shard (on the heap up to
+ * the memory budget, else spilled to the executor's local disk), joins the other replicas, loads the teachers, trains,
+ * and (rank 0 only) sends the student back.
  *
  * <p>Rank 0 starts from the resume checkpoint when there is one; the trainer then hands its parameters and updater
  * state to every rank. Teachers listed while α is zero throughout are loaded for evaluation only. With a soft-label
@@ -58,16 +60,17 @@ final class ReplicaTask implements FlatMapFunction<Iterator<InternalRow>, Traine
         BarrierTaskContext context = BarrierTaskContext.get();
         DatasetInfo info = setup.info();
         CachedRows cached = setup.cache() == null ? null : new CachedRows(setup.cache());
-        try (Rendezvous rendezvous = Rendezvous.listen(context, setup.exchange().transport())) {
-            Examples shard = ExampleFrames.fromInternalRows("training shard " + context.partitionId(), rows,
-                    info.shape(), info.numClasses(), cached == null ? ExampleFrames.ExtraColumns.NONE : cached);
+        // The shard is closed, and its spill file deleted, however training ends.
+        try (Rendezvous rendezvous = Rendezvous.listen(context, setup.exchange().transport());
+                Shard shard = setup.shards().collect("training shard " + context.partitionId(), rows, info,
+                        cached == null ? ExampleFrames.ExtraColumns.NONE : cached, context)) {
             Replica replica = rendezvous.join(shard.size(), secret, setup.exchange().settings());
             return train(replica, shard, cached);
         }
     }
 
     /** Loads the teachers, trains this replica's student on {@code shard} and returns it from rank 0. */
-    private Iterator<TrainedStudent> train(Replica replica, Examples shard, CachedRows cached) {
+    private Iterator<TrainedStudent> train(Replica replica, Shard shard, CachedRows cached) {
         try (TeacherEnsemble ensemble = setup.teachers().paths().isEmpty() ? null
                 : setup.teachers().load()) {
             Examples heldOut = setup.heldOut().value();

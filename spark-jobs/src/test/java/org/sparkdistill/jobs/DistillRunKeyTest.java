@@ -47,6 +47,8 @@ class DistillRunKeyTest {
                 data.xxhash64Xor=00000000000000ff
                 data.xxhash64Sum=-12345
                 data.limit=0
+                data.shuffleBlock=256
+                data.shuffleBuffer=16384
                 cache.softLabels=false
                 cache.topK=none
                 distillation.temperature=4.0
@@ -68,7 +70,8 @@ class DistillRunKeyTest {
                 Map.of("training.attempts", "7"), Map.of("training.gradientBuckets", "fused"),
                 Map.of("training.replanEvery", "3"), Map.of("training.ioTimeout", "5"),
                 Map.of("training.handshakeTimeout", "5"), Map.of("output", "/elsewhere"),
-                Map.of("training.checkpointDirectory", "/ckpt"), Map.of("data.test", "/data/other-test"))) {
+                Map.of("training.checkpointDirectory", "/ckpt"), Map.of("data.test", "/data/other-test"),
+                Map.of("data.shardMemory", "1m"))) {
             assertEquals(base, id(change), change.toString());
         }
     }
@@ -79,7 +82,8 @@ class DistillRunKeyTest {
         for (Map<String, String> change : List.of(Map.of("student.hidden", "[64]"), Map.of("student.updater", "sgd"),
                 Map.of("student.learningRate", "0.01"), Map.of("student.learningRateSchedule", "constant"),
                 Map.of("ensemble.weighting", "confidence"),
-                Map.of("data.limit", "100"), Map.of("distillation.temperature", "2"),
+                Map.of("data.limit", "100"), Map.of("data.shuffleBlock", "64"), Map.of("data.shuffleBuffer", "100"),
+                Map.of("distillation.temperature", "2"),
                 Map.of("distillation.temperatureEnd", "1"), Map.of("distillation.alpha", "0.5"),
                 Map.of("distillation.alphaEnd", "0"), Map.of("training.epochs", "3"),
                 Map.of("training.batchSize", "32"), Map.of("training.workers", "2"), Map.of("training.seed", "1"),

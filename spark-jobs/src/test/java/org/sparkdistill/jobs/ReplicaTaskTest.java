@@ -20,6 +20,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.sparkdistill.core.NetworkMemory;
+import org.sparkdistill.core.data.ShuffleOrder;
 import org.sparkdistill.core.metrics.EpochMetrics;
 import org.sparkdistill.core.teacher.EnsembleWeighting;
 import org.sparkdistill.core.train.Checkpoints;
@@ -31,6 +32,7 @@ import org.sparkdistill.gradients.collective.TcpEndpoint;
 import org.sparkdistill.jobs.cache.CachedRows;
 import org.sparkdistill.jobs.spark.DatasetInfo;
 import org.sparkdistill.jobs.spark.HadoopCheckpointStore;
+import org.sparkdistill.jobs.spark.ShardStorage;
 
 /**
  * What the driver sends to every replica must survive Java serialization, the way Spark ships a task: the copy an
@@ -49,7 +51,7 @@ class ReplicaTaskTest {
             new TeacherSpecs(List.of(), List.of(), new double[0], EnsembleWeighting.UNIFORM,
                     HadoopSettings.of(new Configuration(false))), false,
             new ExchangeSpec("fixed:25", 40, 10, 60), null,
-            new CachedRows.Layout("/cache/fashion", 2, 10));
+            new CachedRows.Layout("/cache/fashion", 2, 10), new ShardStorage(1L << 20, new ShuffleOrder(64, 512)));
 
     @Test
     void aTaskResumingFromACheckpointSerializes() throws IOException, ClassNotFoundException {

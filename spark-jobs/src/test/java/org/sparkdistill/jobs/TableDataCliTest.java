@@ -14,6 +14,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import javax.imageio.ImageIO;
+import org.apache.spark.ml.linalg.VectorUDT;
+import org.apache.spark.ml.linalg.Vectors;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
@@ -187,21 +189,17 @@ class TableDataCliTest {
                 + " to true to skip such files\n", notImage.err());
     }
 
-    /** A Parquet table of dense vectors in Spark's stored form, the second one element short. */
+    /** A Parquet table of Spark ML vectors, the second one element short. */
     static Path vectors() {
-        StructType vector = new StructType().add("type", DataTypes.ByteType, false)
-                .add("size", DataTypes.IntegerType, true)
-                .add("indices", DataTypes.createArrayType(DataTypes.IntegerType, false), true)
-                .add("values", DataTypes.createArrayType(DataTypes.DoubleType, false), true);
-        StructType schema = new StructType().add("id", DataTypes.LongType).add("vec", vector)
+        StructType schema = new StructType().add("id", DataTypes.LongType).add("vec", new VectorUDT())
                 .add("label", DataTypes.IntegerType);
         Path path = dir.resolve("vectors.parquet");
         SparkSession spark = SparkSession.builder().master("local[1]").appName("table-data-cli-test")
                 .config("spark.ui.enabled", "false").getOrCreate();
         try {
             spark.createDataFrame(List.of(
-                    RowFactory.create(0L, RowFactory.create((byte) 1, null, null, new double[] {1, 2, 3}), 0),
-                    RowFactory.create(1L, RowFactory.create((byte) 1, null, null, new double[] {1, 2}), 1)), schema)
+                    RowFactory.create(0L, Vectors.dense(1, 2, 3), 0),
+                    RowFactory.create(1L, Vectors.sparse(2, new int[] {1}, new double[] {2}), 1)), schema)
                     .write().parquet(path.toString());
         } finally {
             spark.stop();

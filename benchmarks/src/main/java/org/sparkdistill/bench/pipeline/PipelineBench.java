@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.sparkdistill.bench.BenchMain;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.sparkdistill.core.NetworkMemory;
 import org.sparkdistill.core.data.Examples;
@@ -46,29 +47,13 @@ public final class PipelineBench {
 
     private PipelineBench() {}
 
-    public static void main(String[] args) throws IOException {
+    public static void main(String[] args) {
         // Spark's barrier tasks start a non-daemon timer thread in the driver (local mode) that outlives the session,
         // so the benchmark ends its JVM itself.
-        int status = 0;
-        try {
-            run(args);
-        } catch (IOException | RuntimeException e) {
-            e.printStackTrace();
-            status = 1;
-        }
-        System.exit(status);
+        BenchMain.main(args, PipelineBenchSettings::parse, PipelineBenchSettings.USAGE, PipelineBench::run);
     }
 
-    private static void run(String[] args) throws IOException {
-        PipelineBenchSettings settings;
-        try {
-            settings = PipelineBenchSettings.parse(args);
-        } catch (IllegalArgumentException e) {
-            System.err.println(e.getMessage());
-            System.err.println(PipelineBenchSettings.USAGE);
-            System.exit(2);
-            return;
-        }
+    private static void run(PipelineBenchSettings settings) throws IOException {
         Examples train = FashionMnist.train(settings.data());
         Examples test = FashionMnist.test(settings.data());
         TeacherTraining.Trained teacher = TeacherTraining.trainOrReuse(train, test, TEACHER, settings.teacherCache());

@@ -56,9 +56,7 @@ record PipelineBenchSettings(Path data, Path teacherCache, int stallEpochs, int 
         if (depth < 1) {
             problems.add("--depth " + depth + ": must be >= 1");
         }
-        if (!problems.isEmpty()) {
-            throw new IllegalArgumentException(String.join("; ", problems));
-        }
+        OptionPairs.requireNone(problems);
     }
 
     static PipelineBenchSettings parse(String[] args) {

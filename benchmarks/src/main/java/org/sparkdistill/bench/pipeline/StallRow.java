@@ -14,22 +14,22 @@ import org.sparkdistill.core.metrics.StageTimes;
  * @param source where the soft targets came from: the online teacher or a cache
  * @param pipeline the measured times, summed over the run's epochs
  */
-record StallRow(String source, PipelineMetrics pipeline) {
+public record StallRow(String source, PipelineMetrics pipeline) {
     private static final String DECODE = "decode";
     private static final String BATCH = "batch";
     private static final String TEACHER = "teacher";
 
-    long steps() {
+    public long steps() {
         return pipeline.student().items();
     }
 
     /** Wall time of the step loop: the student's work plus its waits. */
-    double loopSeconds() {
+    public double loopSeconds() {
         StageTimes student = pipeline.student();
         return student.busySeconds() + student.inputStallSeconds();
     }
 
-    double stepsPerSecond() {
+    public double stepsPerSecond() {
         return steps() / loopSeconds();
     }
 
@@ -47,7 +47,7 @@ record StallRow(String source, PipelineMetrics pipeline) {
         return pipeline.student().inputStallSeconds() - dataWaitSeconds();
     }
 
-    StageTimes stage(String name) {
+    public StageTimes stage(String name) {
         return pipeline.stages().stream().filter(s -> s.stage().equals(name)).findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("no stage '" + name + "' in " + pipeline.stages()));
     }

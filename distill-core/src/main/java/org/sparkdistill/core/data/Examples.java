@@ -44,12 +44,22 @@ public record Examples(String name, float[] features, int[] labels, int[] shape,
                     + labels.length + " rows of shape " + Arrays.toString(shape) + " (" + labels.length * width + " values)");
         }
         for (int i = 0; i < labels.length; i++) {
-            if (labels[i] < UNLABELED || labels[i] >= numClasses) {
-                throw new InvalidInputException(name + ": label of row " + i + " is " + labels[i] + ", outside [0, "
-                        + (numClasses - 1) + "] for " + numClasses + " classes (or " + UNLABELED + " for no label)");
-            }
+            requireLabel(name, i, labels[i], numClasses);
         }
         shape = shape.clone();
+    }
+
+    /**
+     * Checks the label of row {@code row} of {@code name}.
+     *
+     * @throws InvalidInputException naming the row and the valid classes when the label is neither one of them nor
+     *     {@link #UNLABELED}
+     */
+    public static void requireLabel(String name, long row, int label, int numClasses) {
+        if (label < UNLABELED || label >= numClasses) {
+            throw new InvalidInputException(name + ": label of row " + row + " is " + label + ", outside [0, "
+                    + (numClasses - 1) + "] for " + numClasses + " classes (or " + UNLABELED + " for no label)");
+        }
     }
 
     /** The number of rows, {@code N}. */

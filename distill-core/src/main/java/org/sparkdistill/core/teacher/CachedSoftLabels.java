@@ -6,7 +6,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.sparkdistill.core.InvalidInputException;
-import org.sparkdistill.core.data.Examples;
+import org.sparkdistill.core.data.Shard;
 
 /**
  * Soft targets from teachers' logits computed before training (the soft-label cache), for one training shard.
@@ -22,9 +22,9 @@ import org.sparkdistill.core.data.Examples;
 public final class CachedSoftLabels implements SoftTargetSource {
     private final EnsembleMixture mixture;
     private final List<TopKLogits[]> teachers;
-    private final Examples shard;
+    private final Shard shard;
 
-    private CachedSoftLabels(EnsembleMixture mixture, List<TopKLogits[]> teachers, Examples shard) {
+    private CachedSoftLabels(EnsembleMixture mixture, List<TopKLogits[]> teachers, Shard shard) {
         this.mixture = mixture;
         this.teachers = teachers;
         this.shard = shard;
@@ -36,7 +36,7 @@ public final class CachedSoftLabels implements SoftTargetSource {
      * @param teachers per teacher, in the mixture's teacher order, one row of logits per shard row, in shard order
      * @throws InvalidInputException when the teachers, rows or class counts do not match the mixture and the shard
      */
-    public static CachedSoftLabels of(EnsembleMixture mixture, List<TopKLogits[]> teachers, Examples shard) {
+    public static CachedSoftLabels of(EnsembleMixture mixture, List<TopKLogits[]> teachers, Shard shard) {
         if (teachers.size() != mixture.teachers()) {
             throw new InvalidInputException("cached logits of " + teachers.size() + " teachers cannot be combined by "
                     + mixture);

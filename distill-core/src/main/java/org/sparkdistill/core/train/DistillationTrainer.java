@@ -12,8 +12,10 @@ import org.nd4j.linalg.lossfunctions.impl.LossMCXENT;
 import org.sparkdistill.core.InvalidInputException;
 import org.sparkdistill.core.data.BatchBuffers;
 import org.sparkdistill.core.data.Examples;
+import org.sparkdistill.core.data.InMemoryShard;
 import org.sparkdistill.core.data.MiniBatch;
 import org.sparkdistill.core.data.Pipeline;
+import org.sparkdistill.core.data.Shard;
 import org.sparkdistill.core.loss.KnowledgeDistillationLoss;
 import org.sparkdistill.core.metrics.EpochMetrics;
 import org.sparkdistill.core.metrics.PipelineMetrics;
@@ -25,8 +27,9 @@ import org.sparkdistill.gradients.collective.KeepAlive;
 /**
  * Trains a student towards soft targets: per batch, teacher targets, then one optimizer step on the KD loss.
  *
- * <p>Every random choice derives from the plan's seed: the batch order of epoch {@code e} from (seed, e), the ND4J
- * generator of step {@code s} from (seed, s). A run resumed from a {@link Checkpoints checkpoint} therefore takes the
+ * <p>Every random choice derives from the plan's seed: the batch order of epoch {@code e} from (seed, rank, e), in
+ * the shard's {@link org.sparkdistill.core.data.ShuffleOrder shuffle order} whether it is held in memory or spilled,
+ * the ND4J generator of step {@code s} from (seed, s). A run resumed from a {@link Checkpoints checkpoint} therefore takes the
  * same steps as an uninterrupted one. Not thread-safe; one trainer trains one student at a time.
  */
 public final class DistillationTrainer {
@@ -67,6 +70,12 @@ public final class DistillationTrainer {
      */
     public List<EpochMetrics> train(MultiLayerNetwork student, Examples data, TrainingProgress from,
             Checkpoints checkpoints) {
+        return train(student, InMemoryShard.of(data), from, checkpoints);
+    }
+
+    /** Trains alone on a shard held in memory or spilled; the shard stays open. */
+    public List<EpochMetrics> train(MultiLayerNetwork student, Shard data, TrainingProgress from,
+            Checkpoints checkpoints) {
         return train(student, data, from, checkpoints, Replica.alone(Math.max(1, data.size())));
     }
 
@@ -90,6 +99,15 @@ public final class DistillationTrainer {
      * epoch's metrics: resuming from the checkpoint of the final step then only returns the history.
      */
     public List<EpochMetrics> train(MultiLayerNetwork student, Examples data, TrainingProgress from,
+            Checkpoints checkpoints, Replica replica) {
+        return train(student, InMemoryShard.of(data), from, checkpoints, replica);
+    }
+
+    /**
+     * Trains {@code student} as one of several data-parallel replicas on its shard, held in memory or spilled; see
+     * {@link #train(MultiLayerNetwork, Examples, TrainingProgress, Checkpoints, Replica)}. The shard stays open.
+     */
+    public List<EpochMetrics> train(MultiLayerNetwork student, Shard data, TrainingProgress from,
             Checkpoints checkpoints, Replica replica) {
         if (data.size() == 0) {
             throw new InvalidInputException("training data '" + data.name() + "' has no examples");
@@ -115,7 +133,7 @@ public final class DistillationTrainer {
         return history;
     }
 
-    private void trainEpochs(MultiLayerNetwork student, Examples data, TrainingProgress from, Checkpoints checkpoints,
+    private void trainEpochs(MultiLayerNetwork student, Shard data, TrainingProgress from, Checkpoints checkpoints,
             Replica replica, BucketedGradientAverager averager, List<EpochMetrics> history) {
         int stepsPerEpoch = plan.stepsPerEpoch(replica.largestShard());
         long totalSteps = (long) stepsPerEpoch * plan.epochs();
@@ -125,14 +143,17 @@ public final class DistillationTrainer {
         try (BatchBuffers buffers = new BatchBuffers(data.featureCount(), data.numClasses())) {
             StudentInputs inputs = new StudentInputs(data, plan, totalSteps, targets, buffers);
             for (int epoch = from.state().epoch(); epoch < plan.epochs(); epoch++) {
-                int[] order = Batches.epochOrder(plan.seed() + SHARD_SEED_STRIDE * replica.rank(), epoch, data.size());
+                long shardSeed = plan.seed() + SHARD_SEED_STRIDE * replica.rank();
+                int[] order = data.epochOrder(shardSeed, epoch);
                 boolean resumed = epoch == from.state().epoch();
                 double lossSum = resumed ? from.epochLossSum() : 0;
                 int firstBatch = resumed ? from.state().batch() : 0;
                 PipelineMetrics pipelineTimes;
-                // One pipeline per epoch: it has drained before the evaluation below uses the teachers.
-                try (Pipeline<MiniBatch> batches = inputs.pipeline(StudentInputs.requests(order, epoch, firstBatch,
-                        stepsPerEpoch, step, plan.batchSize(), replica.largestShard()))) {
+                // One pipeline per epoch: it has drained before the evaluation below uses the teachers, and before
+                // the epoch's reader is closed.
+                try (Shard.EpochRows rows = data.rows(shardSeed, epoch, firstBatch * plan.batchSize());
+                        Pipeline<MiniBatch> batches = inputs.pipeline(StudentInputs.requests(order, epoch, firstBatch,
+                                stepsPerEpoch, step, plan.batchSize(), replica.largestShard()), rows)) {
                     for (MiniBatch batch = batches.next(); batch != null; batch = batches.next()) {
                         try {
                             lossSum += step(student, batch, replica.rank(), averager);

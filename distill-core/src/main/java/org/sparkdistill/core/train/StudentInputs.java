@@ -11,6 +11,7 @@ import org.sparkdistill.core.data.DecodedRows;
 import org.sparkdistill.core.data.Examples;
 import org.sparkdistill.core.data.MiniBatch;
 import org.sparkdistill.core.data.Pipeline;
+import org.sparkdistill.core.data.Shard;
 import org.sparkdistill.core.loss.SoftTargets;
 import org.sparkdistill.core.teacher.SoftTargetSource;
 
@@ -25,13 +26,13 @@ final class StudentInputs {
     static final String TEACHER = "teacher";
     static final String STUDENT = "student";
 
-    private final Examples data;
+    private final Shard data;
     private final TrainingPlan plan;
     private final long totalSteps;
     private final SoftTargetSource targets;
     private final BatchBuffers buffers;
 
-    StudentInputs(Examples data, TrainingPlan plan, long totalSteps, SoftTargetSource targets, BatchBuffers buffers) {
+    StudentInputs(Shard data, TrainingPlan plan, long totalSteps, SoftTargetSource targets, BatchBuffers buffers) {
         if (!plan.alpha().isConstantly(1.0)) {
             // Unlabeled rows get an all-zero one-hot row, which the loss ignores only where 1 − α is 0.
             data.requireLabelled("training with alpha below 1 (the hard-label term)");
@@ -43,10 +44,13 @@ final class StudentInputs {
         this.buffers = buffers;
     }
 
-    /** The stages over {@code requests}, on threads of their own unless the plan's pipeline depth is 0. */
-    Pipeline<MiniBatch> pipeline(Iterator<BatchRequest> requests) {
-        return Pipeline.from(requests).then(DECODE, this::decode).then(BATCH, this::batch).then(TEACHER, this::teach)
-                .start(plan.pipelineDepth(), STUDENT);
+    /**
+     * The stages over {@code requests}, on threads of their own unless the plan's pipeline depth is 0; {@code decode}
+     * reads the requested rows from {@code rows}, the epoch's reader, which must give them in the requests' order.
+     */
+    Pipeline<MiniBatch> pipeline(Iterator<BatchRequest> requests, Shard.EpochRows rows) {
+        return Pipeline.from(requests).then(DECODE, (BatchRequest request) -> decode(request, rows))
+                .then(BATCH, this::batch).then(TEACHER, this::teach).start(plan.pipelineDepth(), STUDENT);
     }
 
     /** The batches of {@code epoch} from {@code firstBatch} on, numbered from {@code firstStep}. */
@@ -79,15 +83,11 @@ final class StudentInputs {
         };
     }
 
-    DecodedRows decode(BatchRequest request) {
-        int width = data.featureCount();
-        int[] rows = request.rows();
-        float[] features = new float[rows.length * width];
-        int[] labels = new int[rows.length];
-        for (int r = 0; r < rows.length; r++) {
-            System.arraycopy(data.features(), rows[r] * width, features, r * width, width);
-            labels[r] = data.labels()[rows[r]];
-        }
+    DecodedRows decode(BatchRequest request, Shard.EpochRows rows) {
+        int[] positions = request.rows();
+        float[] features = new float[positions.length * data.featureCount()];
+        int[] labels = new int[positions.length];
+        rows.read(positions, features, labels);
         return new DecodedRows(request, features, labels);
     }
 

@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.sparkdistill.core.InvalidInputException;
 import org.sparkdistill.core.data.Examples;
+import org.sparkdistill.core.data.InMemoryShard;
 import org.sparkdistill.core.train.Batches;
 
 /** Cached logits meet the soft-target contract, and kept whole they give exactly what the live teachers give. */
@@ -35,7 +36,7 @@ class CachedSoftLabelsTest extends SoftTargetSourceContract {
 
     @Override
     protected SoftTargetSource source(List<Teacher> teachers, EnsembleMixture mixture, Examples shard) {
-        return CachedSoftLabels.of(mixture, cache(teachers, shard, CLASSES), shard);
+        return CachedSoftLabels.of(mixture, cache(teachers, shard, CLASSES), InMemoryShard.of(shard));
     }
 
     @Test
@@ -43,7 +44,7 @@ class CachedSoftLabelsTest extends SoftTargetSourceContract {
         for (EnsembleMixture mixture : List.of(EnsembleMixture.of(EnsembleWeighting.UNIFORM, 3),
                 EnsembleMixture.of(EnsembleWeighting.CONFIDENCE, 3),
                 EnsembleMixture.fixed(List.of("a", "b", "c"), 1, 2, 3))) {
-            CachedSoftLabels cached = CachedSoftLabels.of(mixture, cache(TEACHERS, SHARD, 1000), SHARD);
+            CachedSoftLabels cached = CachedSoftLabels.of(mixture, cache(TEACHERS, SHARD, 1000), SHARD_ROWS);
             TeacherEnsemble live = TeacherEnsemble.of(TEACHERS, mixture);
             int[] rows = batchRows();
             INDArray x = Batches.features(SHARD, rows, 0, rows.length);
@@ -59,7 +60,7 @@ class CachedSoftLabelsTest extends SoftTargetSourceContract {
     @Test
     void topKKeepsTheLargestClassesCloseToTheLiveTargets() {
         EnsembleMixture mixture = EnsembleMixture.of(EnsembleWeighting.UNIFORM, 3);
-        CachedSoftLabels top3 = CachedSoftLabels.of(mixture, cache(TEACHERS, SHARD, 3), SHARD);
+        CachedSoftLabels top3 = CachedSoftLabels.of(mixture, cache(TEACHERS, SHARD, 3), SHARD_ROWS);
         TeacherEnsemble live = TeacherEnsemble.of(TEACHERS, mixture);
         int[] rows = batchRows();
         INDArray x = Batches.features(SHARD, rows, 0, rows.length);
@@ -74,7 +75,7 @@ class CachedSoftLabelsTest extends SoftTargetSourceContract {
     @Test
     void aBatchWithoutShardRowsIsRefused() {
         CachedSoftLabels cached = CachedSoftLabels.of(EnsembleMixture.of(EnsembleWeighting.UNIFORM, 3),
-                cache(TEACHERS, SHARD, CLASSES), SHARD);
+                cache(TEACHERS, SHARD, CLASSES), SHARD_ROWS);
         int[] rows = Batches.inOrder(3);
         UnsupportedOperationException e = assertThrows(UnsupportedOperationException.class, () -> cached.softTargets(
                 Batches.features(SHARD, rows, 0, 3), Batches.oneHot(SHARD, rows, 0, 3), 1.0));
@@ -85,19 +86,20 @@ class CachedSoftLabelsTest extends SoftTargetSourceContract {
     void cachesThatDoNotFitTheShardOrTheMixtureAreRefused() {
         List<TopKLogits[]> cached = cache(TEACHERS, SHARD, CLASSES);
         InvalidInputException teachers = assertThrows(InvalidInputException.class,
-                () -> CachedSoftLabels.of(EnsembleMixture.of(EnsembleWeighting.UNIFORM, 2), cached, SHARD));
+                () -> CachedSoftLabels.of(EnsembleMixture.of(EnsembleWeighting.UNIFORM, 2), cached, SHARD_ROWS));
         assertTrue(teachers.getMessage().contains("3 teachers"), teachers.getMessage());
         InvalidInputException rows = assertThrows(InvalidInputException.class,
-                () -> CachedSoftLabels.of(EnsembleMixture.of(EnsembleWeighting.UNIFORM, 3), cached, SHARD.head(10)));
+                () -> CachedSoftLabels.of(EnsembleMixture.of(EnsembleWeighting.UNIFORM, 3), cached,
+                        InMemoryShard.of(SHARD.head(10))));
         assertTrue(rows.getMessage().contains("for 40 rows but"), rows.getMessage());
         List<TopKLogits[]> wrongClasses = new ArrayList<>(cached);
         TopKLogits[] first = wrongClasses.get(0).clone();
         first[5] = TopKLogits.compress(new float[] {1f, 2f}, 2);
         wrongClasses.set(0, first);
         InvalidInputException classes = assertThrows(InvalidInputException.class,
-                () -> CachedSoftLabels.of(EnsembleMixture.of(EnsembleWeighting.UNIFORM, 3), wrongClasses, SHARD));
+                () -> CachedSoftLabels.of(EnsembleMixture.of(EnsembleWeighting.UNIFORM, 3), wrongClasses, SHARD_ROWS));
         assertTrue(classes.getMessage().contains("shard row 5 have 2 classes"), classes.getMessage());
-        CachedSoftLabels ok = CachedSoftLabels.of(EnsembleMixture.of(EnsembleWeighting.UNIFORM, 3), cached, SHARD);
+        CachedSoftLabels ok = CachedSoftLabels.of(EnsembleMixture.of(EnsembleWeighting.UNIFORM, 3), cached, SHARD_ROWS);
         InvalidInputException position = assertThrows(InvalidInputException.class, () -> ok.logits(0, new int[] {40}));
         assertTrue(position.getMessage().contains("shard row 40, outside [0, 39]"), position.getMessage());
     }

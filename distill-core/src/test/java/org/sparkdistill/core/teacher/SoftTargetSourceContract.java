@@ -10,6 +10,8 @@ import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.sparkdistill.core.data.InMemoryShard;
+import org.sparkdistill.core.data.ShuffleOrder;
 import org.sparkdistill.core.InvalidInputException;
 import org.sparkdistill.core.data.Examples;
 import org.sparkdistill.core.train.Batches;
@@ -23,6 +25,7 @@ public abstract class SoftTargetSourceContract {
     static final int FEATURES = 6;
     static final int CLASSES = 5;
     static final Examples SHARD = shard(40, new Random(17));
+    static final InMemoryShard SHARD_ROWS = InMemoryShard.of(SHARD);
     static final List<Teacher> TEACHERS = List.of(linear("a.zip", 1), linear("b.zip", 2), linear("c.zip", 3));
 
     /**
@@ -103,7 +106,7 @@ public abstract class SoftTargetSourceContract {
 
     /** A shuffled batch of shard rows, some twice, as a trainer wrapping around a small shard would take them. */
     static int[] batchRows() {
-        int[] order = Batches.epochOrder(9L, 1, SHARD.size());
+        int[] order = ShuffleOrder.DEFAULT.epoch(SHARD.size(), 9L, 1);
         int[] rows = new int[16];
         for (int i = 0; i < rows.length; i++) {
             rows[i] = order[(i * 3) % order.length];

@@ -5,14 +5,14 @@ import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.sparkdistill.core.InvalidInputException;
-import org.sparkdistill.core.data.Examples;
+import org.sparkdistill.core.data.Shard;
 import org.sparkdistill.core.teacher.CachedSoftLabels;
 import org.sparkdistill.core.teacher.EnsembleMixture;
 import org.sparkdistill.core.teacher.TopKLogits;
 import org.sparkdistill.jobs.spark.ExampleFrames;
 
 /**
- * Collects a training shard's cached logits as {@link ExampleFrames#fromInternalRows} reads the shard: the columns
+ * Collects a training shard's cached logits as {@link ExampleFrames#readInternalRows} reads the shard: the columns
  * {@link CacheColumns#logits} after id, features and label, three per teacher; the shard's rows must come sorted by
  * id, each id once. Not thread-safe; one per shard.
  */
@@ -73,7 +73,7 @@ public final class CachedRows implements ExampleFrames.ExtraColumns {
     }
 
     /** The soft labels of {@code shard}, whose rows this read in order, combined by {@code mixture}. */
-    public CachedSoftLabels softLabels(EnsembleMixture mixture, Examples shard) {
+    public CachedSoftLabels softLabels(EnsembleMixture mixture, Shard shard) {
         List<TopKLogits[]> rows = new ArrayList<>();
         teachers.forEach(list -> rows.add(list.toArray(new TopKLogits[0])));
         return CachedSoftLabels.of(mixture, rows, shard);

@@ -3,6 +3,7 @@ package org.sparkdistill.jobs.config;
 import java.util.List;
 import java.util.Map;
 import org.sparkdistill.core.InvalidInputException;
+import org.sparkdistill.core.data.ShuffleOrder;
 
 /**
  * Where the examples come from and which columns hold them.
@@ -29,10 +30,15 @@ import org.sparkdistill.core.InvalidInputException;
  * @param shape the shape of one example, e.g. [1, 28, 28]; null takes it from the data
  * @param classes the class count; 0 takes it from the data
  * @param labels the string labels in index order, fixing the label index; empty sorts the labels found
+ * @param shardMemory bytes of its shard a replica keeps in memory before it spills the shard to the executor's local
+ *     disk; null for a quarter of the executor's heap shared among its task slots
+ * @param shuffleBlock rows per block of the epoch order, read from a spilled shard in one piece
+ * @param shuffleBuffer rows in the shuffle buffer of the epoch order
  */
 public record DataConfig(String train, String test, int limit, String format, Map<String, String> options,
                          String table, String testTable, List<String> features, String label, String id,
-                         List<Integer> shape, int classes, List<String> labels) {
+                         List<Integer> shape, int classes, List<String> labels, Long shardMemory, int shuffleBlock,
+                         int shuffleBuffer) {
     static final Field<String> TRAIN = Field.text("data.train", null);
     static final Field<String> TEST = Field.text("data.test", null);
     static final Field<Integer> LIMIT = Field.integer("data.limit", 0, Range.closed(0, Integer.MAX_VALUE));
@@ -46,6 +52,11 @@ public record DataConfig(String train, String test, int limit, String format, Ma
     static final Field<List<Integer>> SHAPE = Field.integers("data.shape", null, Range.closed(1, Integer.MAX_VALUE));
     static final Field<Integer> CLASSES = Field.integer("data.classes", 0, Range.closed(0, Integer.MAX_VALUE));
     static final Field<List<String>> LABELS = Field.names("data.labels", List.of());
+    static final Field<Long> SHARD_MEMORY = Field.bytes("data.shardMemory");
+    static final Field<Integer> SHUFFLE_BLOCK = Field.integer("data.shuffleBlock", ShuffleOrder.DEFAULT_BLOCK_ROWS,
+            Range.closed(1, Integer.MAX_VALUE));
+    static final Field<Integer> SHUFFLE_BUFFER = Field.integer("data.shuffleBuffer", ShuffleOrder.DEFAULT_BUFFER_ROWS,
+            Range.closed(1, Integer.MAX_VALUE));
 
     /** Checks every component; throws {@link InvalidInputException} naming the key. */
     public DataConfig {
@@ -62,6 +73,9 @@ public record DataConfig(String train, String test, int limit, String format, Ma
         shape = SHAPE.require(shape);
         classes = CLASSES.require(classes);
         labels = LABELS.require(labels);
+        shardMemory = SHARD_MEMORY.require(shardMemory);
+        shuffleBlock = SHUFFLE_BLOCK.require(shuffleBlock);
+        shuffleBuffer = SHUFFLE_BUFFER.require(shuffleBuffer);
         if ((train == null) == (table == null)) {
             throw new InvalidInputException(train == null
                     ? TRAIN.key() + ": required but missing; set it to a path, or " + TABLE.key()
@@ -90,7 +104,8 @@ public record DataConfig(String train, String test, int limit, String format, Ma
     /** Training data at {@code train}, held-out data at {@code test}, every column setting at its default. */
     public DataConfig(String train, String test, int limit) {
         this(train, test, limit, FORMAT.fallback(), OPTIONS.fallback(), null, null, FEATURES.fallback(),
-                LABEL.fallback(), ID.fallback(), null, CLASSES.fallback(), LABELS.fallback());
+                LABEL.fallback(), ID.fallback(), null, CLASSES.fallback(), LABELS.fallback(), null,
+                ShuffleOrder.DEFAULT_BLOCK_ROWS, ShuffleOrder.DEFAULT_BUFFER_ROWS);
     }
 
     /**
@@ -104,6 +119,18 @@ public record DataConfig(String train, String test, int limit, String format, Ma
         return new DataConfig(train, null, 0, format == null ? FORMAT.fallback() : format,
                 options == null ? OPTIONS.fallback() : options, table, null,
                 features == null ? FEATURES.fallback() : features, label == null ? LABEL.fallback() : label,
-                id == null ? ID.fallback() : id, shape, classes, labels == null ? LABELS.fallback() : labels);
+                id == null ? ID.fallback() : id, shape, classes, labels == null ? LABELS.fallback() : labels, null,
+                ShuffleOrder.DEFAULT_BLOCK_ROWS, ShuffleOrder.DEFAULT_BUFFER_ROWS);
+    }
+
+    /** This data with the given shard memory and shuffle order settings. */
+    public DataConfig withShards(Long memory, int block, int buffer) {
+        return new DataConfig(train, test, limit, format, options, table, testTable, features, label, id, shape,
+                classes, labels, memory, block, buffer);
+    }
+
+    /** The order every epoch visits a shard's rows in. */
+    public ShuffleOrder shuffleOrder() {
+        return new ShuffleOrder(shuffleBlock, shuffleBuffer);
     }
 }

@@ -9,6 +9,7 @@ import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.apache.spark.network.util.JavaUtils;
 import org.sparkdistill.core.Excerpt;
 import org.sparkdistill.core.InvalidInputException;
 import org.yaml.snakeyaml.error.YAMLException;
@@ -73,6 +74,32 @@ final class Field<T> {
             throw new IllegalArgumentException(key + ": range " + range + " exceeds the int values");
         }
         return new Field<>(key, fallback, false, raw -> integral(raw, range), Field::scalar, String::valueOf);
+    }
+
+    /**
+     * A number of bytes, ≥ 0: an integer, or text with a unit suffix as Spark reads sizes ({@code 512m}, {@code 2g},
+     * {@code 64k}); null when not given, for a default chosen where the value is used.
+     */
+    static Field<Long> bytes(String key) {
+        Function<Object, Long> rule = raw -> {
+            if (raw instanceof Integer || raw instanceof Long) {
+                long value = ((Number) raw).longValue();
+                if (value < 0) {
+                    throw new Problem("must be >= 0 bytes");
+                }
+                return value;
+            }
+            if (!(raw instanceof String s) || s.isBlank()) {
+                throw new Problem("must be a number of bytes, or one with a unit suffix such as 512m or 2g");
+            }
+            try {
+                return JavaUtils.byteStringAsBytes(s.strip());
+            } catch (NumberFormatException e) {
+                throw new Problem("must be a number of bytes, or one with a unit suffix such as 512m or 2g ("
+                        + e.getMessage() + ")");
+            }
+        };
+        return new Field<>(key, null, false, rule, Field::scalar, String::valueOf);
     }
 
     /** {@code true} or {@code false}. */

@@ -37,7 +37,10 @@ final class Schema {
             new Binding<>(DataConfig.ID, c -> c.data().id()),
             new Binding<>(DataConfig.SHAPE, c -> c.data().shape()),
             new Binding<>(DataConfig.CLASSES, c -> c.data().classes()),
-            new Binding<>(DataConfig.LABELS, c -> c.data().labels()));
+            new Binding<>(DataConfig.LABELS, c -> c.data().labels()),
+            new Binding<>(DataConfig.SHARD_MEMORY, c -> c.data().shardMemory()),
+            new Binding<>(DataConfig.SHUFFLE_BLOCK, c -> c.data().shuffleBlock()),
+            new Binding<>(DataConfig.SHUFFLE_BUFFER, c -> c.data().shuffleBuffer()));
     private static final List<Binding<?>> AFTER_TEACHERS = List.of(
             new Binding<>(DistillConfig.WEIGHTING, DistillConfig::weighting),
             new Binding<>(StudentConfig.HIDDEN, c -> c.student().hidden()),
@@ -170,7 +173,8 @@ final class Schema {
             return new DataConfig(DataConfig.TRAIN.in(v), DataConfig.TEST.in(v), DataConfig.LIMIT.in(v),
                     DataConfig.FORMAT.in(v), DataConfig.OPTIONS.in(v), DataConfig.TABLE.in(v),
                     DataConfig.TEST_TABLE.in(v), DataConfig.FEATURES.in(v), DataConfig.LABEL.in(v),
-                    DataConfig.ID.in(v), DataConfig.SHAPE.in(v), DataConfig.CLASSES.in(v), DataConfig.LABELS.in(v));
+                    DataConfig.ID.in(v), DataConfig.SHAPE.in(v), DataConfig.CLASSES.in(v), DataConfig.LABELS.in(v),
+                    DataConfig.SHARD_MEMORY.in(v), DataConfig.SHUFFLE_BLOCK.in(v), DataConfig.SHUFFLE_BUFFER.in(v));
         } catch (InvalidInputException e) {
             violations.add(e.getMessage());
             return null;

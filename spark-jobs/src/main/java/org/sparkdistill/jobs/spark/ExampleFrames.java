@@ -22,7 +22,7 @@ import org.sparkdistill.core.data.Examples;
 
 /**
  * The table form of a dataset: one row per example with columns {@code id} (long), {@code features} (array&lt;float&gt;)
- * and {@code label} (int), and conversion to and from {@link Examples}.
+ * and {@code label} (int), and conversion to and from {@link Examples} and training shards.
  */
 public final class ExampleFrames {
     public static final String ID = "id";
@@ -40,7 +40,7 @@ public final class ExampleFrames {
 
     /**
      * Reads, row by row, the columns a shard carries after id, features and label, such as a soft-label cache's.
-     * {@link #fromInternalRows} calls it once per row, in shard order, before reading the next row.
+     * {@link #readInternalRows} calls it once per row, in shard order, before reading the next row.
      */
     @FunctionalInterface
     public interface ExtraColumns {
@@ -98,7 +98,7 @@ public final class ExampleFrames {
 
     /**
      * The rows of {@code frame} in {@code count} shards for data-parallel training: hash-partitioned by id, each shard
-     * sorted by id, as Spark's internal rows in the column order of {@link #SCHEMA}, which {@link #fromInternalRows}
+     * sorted by id, as Spark's internal rows in the column order of {@link #SCHEMA}, which {@link #readInternalRows}
      * reads without converting each value to a Java object.
      */
     public static JavaRDD<InternalRow> shards(Dataset<Row> frame, int count) {
@@ -117,28 +117,24 @@ public final class ExampleFrames {
                 .sortWithinPartitions(ID).queryExecution().toRdd().toJavaRDD();
     }
 
-    /**
-     * Collects internal rows in the column order of {@link #SCHEMA}, as {@link #shards} yields them, into examples of
-     * the given shape and class count; each row's features are copied out of Spark's memory in one piece.
-     *
-     * @throws InvalidInputException naming the row id when a row's features are missing or of the wrong count
-     */
-    public static Examples fromInternalRows(String name, Iterator<InternalRow> rows, int[] shape, int numClasses) {
-        return fromInternalRows(name, rows, shape, numClasses, ExtraColumns.NONE);
+    /** Takes one row's features and label, as {@link #readInternalRows} reads them. */
+    @FunctionalInterface
+    public interface RowSink {
+        void add(float[] features, int label);
     }
 
     /**
-     * {@link #fromInternalRows(String, Iterator, int[], int)} that hands each row to {@code extra} too, to read the
-     * columns after id, features and label.
+     * Reads internal rows in the column order of {@link #SCHEMA}, as {@link #shards} yields them, handing each row's
+     * features (copied out of Spark's memory in one piece) and label to {@code sink}, then the row to {@code extra}.
+     *
+     * @throws InvalidInputException naming the row id when a row's features are missing or of the wrong count
      */
-    public static Examples fromInternalRows(String name, Iterator<InternalRow> rows, int[] shape, int numClasses,
-            ExtraColumns extra) {
+    public static void readInternalRows(String name, Iterator<InternalRow> rows, int[] shape, ExtraColumns extra,
+            RowSink sink) {
         int width = 1;
         for (int d : shape) {
             width *= d;
         }
-        FloatBuffer features = new FloatBuffer();
-        java.util.stream.IntStream.Builder labels = java.util.stream.IntStream.builder();
         while (rows.hasNext()) {
             InternalRow row = rows.next();
             ArrayData values = row.isNullAt(1) ? null : row.getArray(1);
@@ -147,11 +143,9 @@ public final class ExampleFrames {
                         + (values == null ? "no" : values.numElements()) + " features but the dataset's shape "
                         + java.util.Arrays.toString(shape) + " needs " + width);
             }
-            features.addAll(values.toFloatArray());
-            labels.add(row.getInt(2));
+            sink.add(values.toFloatArray(), row.getInt(2));
             extra.read(row.getLong(0), row, FIRST_EXTRA_COLUMN);
         }
-        return new Examples(name, features.toArray(), labels.build().toArray(), shape, numClasses);
     }
 
     /**
@@ -203,14 +197,6 @@ public final class ExampleFrames {
                 data = java.util.Arrays.copyOf(data, data.length * 2);
             }
             data[size++] = v;
-        }
-
-        void addAll(float[] values) {
-            if (size + values.length > data.length) {
-                data = java.util.Arrays.copyOf(data, Math.max(data.length * 2, size + values.length));
-            }
-            System.arraycopy(values, 0, data, size, values.length);
-            size += values.length;
         }
 
         float[] toArray() {

@@ -10,13 +10,15 @@ import org.apache.spark.sql.catalyst.expressions.UnsafeArrayData;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.sparkdistill.core.InvalidInputException;
-import org.sparkdistill.core.data.Examples;
+import org.sparkdistill.core.data.Shard;
+import org.sparkdistill.core.data.ShardBuilder;
+import org.sparkdistill.core.data.ShuffleOrder;
 import org.sparkdistill.core.teacher.CachedSoftLabels;
 import org.sparkdistill.core.teacher.EnsembleMixture;
 import org.sparkdistill.core.teacher.EnsembleWeighting;
 import org.sparkdistill.jobs.spark.ExampleFrames;
 
-/** Reading a shard's cache columns, as {@link ExampleFrames#fromInternalRows} hands them over after the join. */
+/** Reading a shard's cache columns, as {@link ExampleFrames#readInternalRows} hands them over after the join. */
 class CachedRowsTest {
     static final CachedRows.Layout LAYOUT = new CachedRows.Layout("/cache/c", 1, 3);
 
@@ -29,9 +31,14 @@ class CachedRowsTest {
     @Test
     void wholeAndTopKRowsBecomeTheShardsSoftLabels() {
         CachedRows cached = new CachedRows(LAYOUT);
-        Examples shard = ExampleFrames.fromInternalRows("shard", List.<org.apache.spark.sql.catalyst.InternalRow>of(
-                row(4, new float[] {1f, 2f, 3f}, null, null), row(9, new float[] {5f}, new int[] {2}, 0.5f)).iterator(),
-                new int[] {2}, 3, cached);
+        Shard shard;
+        try (ShardBuilder builder = new ShardBuilder("shard", new int[] {2}, 3, ShuffleOrder.DEFAULT, Long.MAX_VALUE,
+                null)) {
+            ExampleFrames.readInternalRows("shard", List.<org.apache.spark.sql.catalyst.InternalRow>of(
+                    row(4, new float[] {1f, 2f, 3f}, null, null), row(9, new float[] {5f}, new int[] {2}, 0.5f))
+                    .iterator(), new int[] {2}, cached, builder::add);
+            shard = builder.build();
+        }
         assertEquals(2, shard.size());
         CachedSoftLabels labels = cached.softLabels(EnsembleMixture.of(EnsembleWeighting.UNIFORM, 1), shard);
         INDArray logits = labels.logits(0, new int[] {1, 0});

@@ -15,6 +15,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sparkdistill.core.InvalidInputException;
+import org.sparkdistill.core.data.ShuffleOrder;
 import org.sparkdistill.core.teacher.EnsembleWeighting;
 import org.sparkdistill.core.train.UpdaterKind.LearningRateSchedule;
 import org.sparkdistill.core.train.UpdaterKind;
@@ -127,6 +128,32 @@ class ConfigLoaderTest {
         assertEquals(List.of("cache.hintLayers = \"fc1\": must be a list of names, e.g. [fc1, 2]",
                 "cache.taskGpus = -1: must be in [0, 1024]"),
                 invalid(MINIMAL + "cache: {taskGpus: -1, hintLayers: fc1}\n").violations());
+    }
+
+    @Test
+    void shardMemoryIsReadAsBytesWithSparksSizeSuffixes() {
+        assertEquals(null, parse(MINIMAL, Map.of()).data().shardMemory());
+        assertEquals(1024L, parse("data: {train: x, shardMemory: 1024}\noutput: out\n", Map.of()).data()
+                .shardMemory());
+        assertEquals(0L, parse(MINIMAL, Map.of("data.shardMemory", "0")).data().shardMemory());
+        assertEquals(512L << 20, parse(MINIMAL, Map.of("data.shardMemory", "512m")).data().shardMemory());
+        assertEquals(2L << 30, parse(MINIMAL, Map.of("data.shardMemory", "2g")).data().shardMemory());
+        assertEquals(64L << 10, parse(MINIMAL, Map.of("data.shardMemory", "64k")).data().shardMemory());
+        DistillConfig shuffled = parse(MINIMAL, Map.of("data.shuffleBlock", "64", "data.shuffleBuffer", "1000"));
+        assertEquals(new ShuffleOrder(64, 1000), shuffled.data().shuffleOrder());
+        String suffixes = ": must be a number of bytes, or one with a unit suffix such as 512m or 2g";
+        List<String> violations = invalid("""
+                data: {train: x, shardMemory: -5, shuffleBlock: 0, shuffleBuffer: lots}
+                output: out
+                """).violations();
+        assertEquals(List.of("data.shardMemory = -5: must be >= 0 bytes",
+                "data.shuffleBlock = 0: must be in [1, 2147483647]",
+                "data.shuffleBuffer = \"lots\": must be an integer"), violations);
+        for (String bad : List.of("1.5g", "lots", "12 parsecs")) {
+            List<String> v = invalid(MINIMAL, Map.of("data.shardMemory", bad)).violations();
+            assertEquals(1, v.size(), v.toString());
+            assertTrue(v.get(0).startsWith("data.shardMemory = \"" + bad + "\"" + suffixes + " ("), v.get(0));
+        }
     }
 
     @Test
@@ -364,7 +391,7 @@ class ConfigLoaderTest {
 
     @Test
     void keysListEveryOverridableSetting() {
-        assertEquals(43, ConfigLoader.KEYS.size(), ConfigLoader.KEYS.toString());
+        assertEquals(46, ConfigLoader.KEYS.size(), ConfigLoader.KEYS.toString());
         assertTrue(ConfigLoader.KEYS.contains("teachers") && ConfigLoader.KEYS.contains("spark.master"));
         for (String key : ConfigLoader.KEYS) {
             assertTrue(key.equals("teachers") || key.equals("output") || key.equals("overwrite") || key.contains("."),

@@ -113,6 +113,9 @@ class ConfigRecordsTest {
         refused("data.train = \"\": must not be blank", () -> new DataConfig("", null, 0));
         refused("data.test = \" \": must not be blank", () -> new DataConfig("x", " ", 0));
         refused("data.limit = -1: must be in [0, 2147483647]", () -> new DataConfig("x", null, -1));
+        refused("data.shardMemory = -1: must be >= 0 bytes", () -> new DataConfig("x", null, 0).withShards(-1L, 256, 16384));
+        refused("data.shuffleBlock = 0: must be in [1, 2147483647]", () -> new DataConfig("x", null, 0).withShards(null, 0, 1));
+        refused("data.shuffleBuffer = 0: must be in [1, 2147483647]", () -> new DataConfig("x", null, 0).withShards(null, 1, 0));
         refused("teachers[].path: required but missing", () -> new TeacherConfig(null, 1));
         refused("teachers[].weight = 0.0: must be in (0, infinity)", () -> new TeacherConfig("t", 0));
         refused("teachers[].weight = Infinity: must be in (0, infinity)",

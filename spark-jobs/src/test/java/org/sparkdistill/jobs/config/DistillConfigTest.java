@@ -33,7 +33,8 @@ class DistillConfigTest {
     @Test
     void theGoldenFileParsesToTheExpectedRecord() throws IOException {
         DistillConfig expected = new DistillConfig(
-                new DataConfig("/data/fashion/train.parquet", "/data/fashion/test.parquet", 20000),
+                new DataConfig("/data/fashion/train.parquet", "/data/fashion/test.parquet", 20000)
+                        .withShards(512L << 20, 128, 4096),
                 List.of(new TeacherConfig("models/cnn.zip", 2.0), new TeacherConfig("models/resnet.zip", 1.0)),
                 EnsembleWeighting.FIXED,
                 new StudentConfig(List.of(256, 64), UpdaterKind.NESTEROVS, 0.05, LearningRateSchedule.CONSTANT),

@@ -154,6 +154,20 @@ class ExampleTablesTest {
     }
 
     @Test
+    void jsonLinesWithAnArrayOfDoublesAndStringLabelsAreReadThroughSparksJsonSource() throws IOException {
+        Path json = dir.resolve("rows.json");
+        Files.writeString(json, "{\"id\": 4, \"pixels\": [0.5, 1.0], \"kind\": \"shirt\"}\n"
+                + "{\"id\": 2, \"pixels\": [0.25, 0.0], \"kind\": \"boot\"}\n");
+        ExampleTable table = train(data(json.toString(), "json", null, List.of("pixels"), "kind", null, 0, null),
+                "training");
+        assertEquals(new DatasetInfo(new int[] {2}, 2, 2), table.info());
+        Map<Long, Row> read = byId(table);
+        assertArrayEquals(new float[] {0.5f, 1f}, features(read.get(4L)));
+        assertEquals(1, read.get(4L).getInt(2), "shirt after boot in the sorted label index");
+        assertEquals(0, read.get(2L).getInt(2));
+    }
+
+    @Test
     void csvWithAHeaderIsReadWithItsDelimiterAndColumnsChosenByListOrPattern() throws IOException {
         Path csv = dir.resolve("rows.csv");
         Files.writeString(csv, "id;pixel1;label;pixel2;pixel3;note\n3;0.5;1;0.25;-1;x\n1;2;0;0;0.125;y\n");

@@ -9,6 +9,7 @@ import static org.sparkdistill.it.storage.Place.read;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
@@ -155,5 +156,20 @@ class PublishedOutputTest {
         }));
         assertFalse(fresh.exists(), "a failed first write leaves nothing");
         assertEquals(List.of("out"), listing(place.root()));
+    }
+
+    @ParameterizedTest
+    @MethodSource("places")
+    void aFileOutputAppearsWholeAndAFailingWriterLeavesTheEarlierFile(Place place) {
+        StoragePath model = place.at("teacher.zip");
+        PublishedOutput.publishFile(model, out -> out.write("first".getBytes(StandardCharsets.UTF_8)));
+        PublishedOutput.publishFile(model, out -> out.write("second".getBytes(StandardCharsets.UTF_8)));
+        assertEquals("second", read(model));
+        assertThrows(UncheckedIOException.class, () -> PublishedOutput.publishFile(model, out -> {
+            out.write("half".getBytes(StandardCharsets.UTF_8));
+            throw new IOException("writer failed");
+        }));
+        assertEquals("second", read(model));
+        assertEquals(List.of("teacher.zip"), listing(place.root()), "nothing is left beside it");
     }
 }

@@ -1,5 +1,8 @@
 package org.sparkdistill.jobs.cli;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -10,6 +13,9 @@ import org.sparkdistill.jobs.TeacherTraining;
 import org.sparkdistill.jobs.output.NamedPath;
 import org.sparkdistill.jobs.output.OutputLock;
 import org.sparkdistill.jobs.output.OutputRules;
+import org.sparkdistill.jobs.storage.HadoopSettings;
+import org.sparkdistill.jobs.storage.PublishedOutput;
+import org.sparkdistill.jobs.storage.StoragePath;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -20,8 +26,9 @@ public final class TrainTeacherCommand implements Callable<Integer> {
     @Option(names = "--data", paramLabel = "DIR", description = "IDX directory (default: ${DEFAULT-VALUE}).")
     Path data = FashionMnist.DEFAULT_DIR;
 
-    @Option(names = "--output", required = true, paramLabel = "ZIP", description = "Model file to write.")
-    Path output;
+    @Option(names = "--output", required = true, paramLabel = "ZIP", description = "Model file to write (a path or a URI"
+            + " such as hdfs://…).")
+    String output;
 
     @Option(names = "--epochs", description = "Training epochs (default: ${DEFAULT-VALUE}).")
     int epochs = 3;
@@ -43,7 +50,7 @@ public final class TrainTeacherCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        OutputLock lock = OutputRules.claim("train-teacher", new NamedPath("--output", output.toString()),
+        OutputLock lock = OutputRules.claim("train-teacher", new NamedPath("--output", output),
                 OutputRules.Kind.FILE, overwrite, List.of(new NamedPath("--data", data.toString())));
         try (lock) {
             return train();
@@ -55,10 +62,22 @@ public final class TrainTeacherCommand implements Callable<Integer> {
         if (limit > 0) {
             train = train.head(Math.min(limit, train.size()));
         }
-        TeacherTraining.Trained trained = TeacherTraining.train(train, FashionMnist.test(data),
-                new TeacherTraining.Recipe(epochs, batchSize, seed, learningRate), output);
-        System.out.printf(Locale.ROOT, "teacher accuracy %.2f%% in %.0f s; wrote %s%n", 100 * trained.accuracy(),
-                trained.seconds(), output.toAbsolutePath());
+        StoragePath target = StoragePath.of(output, HadoopSettings.beforeSession());
+        Path local;
+        try {
+            local = Files.createTempFile("spark-distill-teacher-", ".zip");
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not create a local file for the teacher", e);
+        }
+        try {
+            TeacherTraining.Trained trained = TeacherTraining.train(train, FashionMnist.test(data),
+                    new TeacherTraining.Recipe(epochs, batchSize, seed, learningRate), local);
+            PublishedOutput.publishFile(target, out -> Files.copy(local, out));
+            System.out.printf(Locale.ROOT, "teacher accuracy %.2f%% in %.0f s; wrote %s%n", 100 * trained.accuracy(),
+                    trained.seconds(), target.describe());
+        } finally {
+            local.toFile().delete();
+        }
         return 0;
     }
 }

@@ -1,6 +1,7 @@
 package org.sparkdistill.jobs.storage;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.util.Optional;
 import java.util.UUID;
@@ -87,6 +88,39 @@ public final class PublishedOutput {
         if (!writer.get().equals(command)) {
             throw new InvalidInputException(output + " cannot be replaced: it was written by '" + writer.get()
                     + "', not by '" + command + "'; it is left as it is: remove it yourself or choose another output");
+        }
+    }
+
+    /** Writes the contents of an output file. */
+    @FunctionalInterface
+    public interface FileWriter {
+        void writeTo(OutputStream out) throws IOException;
+    }
+
+    /**
+     * Publishes a one-file output at {@code target}: written under a hidden name beside it, then renamed into place,
+     * replacing a file there, which the caller has checked may be replaced ({@code OutputRules}). A writer that fails
+     * leaves the earlier file as it was and nothing beside it.
+     */
+    public static void publishFile(StoragePath target, FileWriter writer) {
+        StoragePath staging = target.sibling("." + target.name() + ".writing-"
+                + UUID.randomUUID().toString().substring(0, 8));
+        boolean inPlace = false;
+        try {
+            try (OutputStream out = staging.create()) {
+                writer.writeTo(out);
+            }
+            // File systems do not rename over an existing file; the caller allowed it to be replaced.
+            target.delete();
+            staging.renameTo(target);
+            inPlace = true;
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not write output file " + target.describe() + ": " + e.getMessage(),
+                    e);
+        } finally {
+            if (!inPlace) {
+                deleteQuietly(staging);
+            }
         }
     }
 

@@ -13,12 +13,13 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.lossfunctions.impl.LossMCXENT;
-import org.sparkdistill.jobs.storage.OutputMarker;
 import org.sparkdistill.core.train.Networks;
 import org.sparkdistill.jobs.DistillJob;
 import org.sparkdistill.jobs.Provenance;
 import org.sparkdistill.jobs.report.ComparisonReport;
 import org.sparkdistill.jobs.spark.DatasetInfo;
+import org.sparkdistill.jobs.storage.OutputMarker;
+import org.sparkdistill.jobs.storage.StoragePath;
 
 /** {@code distill} end to end through local Spark on a Fashion-MNIST subset, from IDX files and from prepared Parquet. */
 class DistillIT {
@@ -90,7 +91,7 @@ class DistillIT {
                 "--master", "local[2]").status());
         assertEquals(0, Fixtures.cli("prepare", "--input", Fixtures.fashionMnist().toString(), "--split", "TEST",
                 "--output", test.toString(), "--master", "local[2]").status());
-        assertEquals(new DatasetInfo(new int[] {1, 28, 28}, 10, 60000), DatasetInfo.readFrom(train));
+        assertEquals(new DatasetInfo(new int[] {1, 28, 28}, 10, 60000), DatasetInfo.readFrom(StoragePath.local(train)));
         assertTrue(Fixtures.listing(train).stream().anyMatch(n -> n.endsWith(".parquet")), Fixtures.listing(train).toString());
 
         Path out = dir.resolve("from-parquet");

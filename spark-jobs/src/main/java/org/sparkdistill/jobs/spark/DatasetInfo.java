@@ -3,13 +3,10 @@ package org.sparkdistill.jobs.spark;
 import java.io.IOException;
 import java.io.Serializable;
 import java.io.StringReader;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Properties;
 import org.sparkdistill.core.Excerpt;
 import org.sparkdistill.core.InvalidInputException;
-import org.sparkdistill.core.io.BoundedText;
 import org.sparkdistill.jobs.storage.StoragePath;
 
 /**
@@ -47,14 +44,14 @@ public record DatasetInfo(int[] shape, int numClasses, long rows) implements Ser
      * @throws InvalidInputException naming the file when it is missing, larger than {@value #MAX_FILE_BYTES} bytes,
      *     of another format, or holds a dimension below 1, fewer than 2 classes or a negative row count
      */
-    public static DatasetInfo readFrom(Path directory) {
-        Path file = directory.resolve(FILE_NAME);
-        if (!Files.isRegularFile(file)) {
-            throw new InvalidInputException(Excerpt.of(directory) + " has no " + FILE_NAME
+    public static DatasetInfo readFrom(StoragePath directory) {
+        StoragePath file = directory.child(FILE_NAME);
+        if (!file.isFile()) {
+            throw new InvalidInputException(Excerpt.of(directory.describe()) + " has no " + FILE_NAME
                     + "; Parquet input must come from the 'prepare' job, which records the example shape and class count");
         }
-        return parse(properties(BoundedText.readUtf8(file, MAX_FILE_BYTES, "dataset description"), Excerpt.of(file)),
-                Excerpt.of(file));
+        String where = Excerpt.of(file.describe());
+        return parse(properties(file.readText(MAX_FILE_BYTES, "dataset description"), where), where);
     }
 
     /**

@@ -32,27 +32,27 @@ class DatasetInfoTest {
             golden = new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
         assertEquals(golden, Files.readString(dir.resolve(DatasetInfo.FILE_NAME)));
-        assertEquals(FASHION, DatasetInfo.readFrom(dir));
+        assertEquals(FASHION, DatasetInfo.readFrom(StoragePath.local(dir)));
         assertEquals(784, FASHION.featureCount());
     }
 
     @Test
     void aDirectoryWithoutInfoOrWithAnotherFormatIsRefused() throws IOException {
-        InvalidInputException missing = assertThrows(InvalidInputException.class, () -> DatasetInfo.readFrom(dir));
+        InvalidInputException missing = assertThrows(InvalidInputException.class, () -> DatasetInfo.readFrom(StoragePath.local(dir)));
         assertTrue(missing.getMessage().contains(dir.toString()) && missing.getMessage().contains("'prepare'"),
                 missing.getMessage());
         Files.writeString(dir.resolve(DatasetInfo.FILE_NAME), "format=other\n");
-        InvalidInputException format = assertThrows(InvalidInputException.class, () -> DatasetInfo.readFrom(dir));
+        InvalidInputException format = assertThrows(InvalidInputException.class, () -> DatasetInfo.readFrom(StoragePath.local(dir)));
         assertTrue(format.getMessage().contains("format other"), format.getMessage());
         Files.writeString(dir.resolve(DatasetInfo.FILE_NAME), "format=spark-distill-dataset/1\nshape=a,b\n");
-        InvalidInputException broken = assertThrows(InvalidInputException.class, () -> DatasetInfo.readFrom(dir));
+        InvalidInputException broken = assertThrows(InvalidInputException.class, () -> DatasetInfo.readFrom(StoragePath.local(dir)));
         assertEquals(dir.resolve(DatasetInfo.FILE_NAME) + ": shape = \"a\": must be an integer in [1, 2147483647]",
                 broken.getMessage());
     }
 
     InvalidInputException refusedDescription(String text) throws IOException {
         Files.writeString(dir.resolve(DatasetInfo.FILE_NAME), "format=spark-distill-dataset/1\n" + text);
-        return assertThrows(InvalidInputException.class, () -> DatasetInfo.readFrom(dir));
+        return assertThrows(InvalidInputException.class, () -> DatasetInfo.readFrom(StoragePath.local(dir)));
     }
 
     @Test
@@ -79,7 +79,7 @@ class DatasetInfoTest {
 
     DatasetInfo readBack(String text) throws IOException {
         Files.writeString(dir.resolve(DatasetInfo.FILE_NAME), text);
-        return DatasetInfo.readFrom(dir);
+        return DatasetInfo.readFrom(StoragePath.local(dir));
     }
 
     @Test
@@ -87,10 +87,10 @@ class DatasetInfoTest {
         Path file = dir.resolve(DatasetInfo.FILE_NAME);
         Files.write(file, new byte[DatasetInfo.MAX_FILE_BYTES + 1]);
         assertEquals("dataset description " + file + " is larger than 1 MiB (1048576 bytes), the most it may hold",
-                assertThrows(InvalidInputException.class, () -> DatasetInfo.readFrom(dir)).getMessage());
+                assertThrows(InvalidInputException.class, () -> DatasetInfo.readFrom(StoragePath.local(dir))).getMessage());
         Files.writeString(file, "format=" + "f".repeat(10_000) + "\n");
         assertEquals(file + " has format " + "f".repeat(200) + "… (10000 characters); expected spark-distill-dataset/1",
-                assertThrows(InvalidInputException.class, () -> DatasetInfo.readFrom(dir)).getMessage());
+                assertThrows(InvalidInputException.class, () -> DatasetInfo.readFrom(StoragePath.local(dir))).getMessage());
     }
 
     @Test

@@ -63,7 +63,8 @@ class BadInputIT {
         }
         byte[] images = Files.readAllBytes(Fixtures.fashionMnist().resolve("train-images-idx3-ubyte.gz"));
         Path truncated = copy.resolve("train-images-idx3-ubyte.gz");
-        Files.write(truncated, Arrays.copyOf(images, images.length / 3));
+        // Cut within the first rows, which the job reads (each task decodes only the rows it needs).
+        Files.write(truncated, Arrays.copyOf(images, 4096));
         assertRefused(distill("--data", copy.toString(), "--alpha", "0"), truncated.toString(), "truncated");
     }
 

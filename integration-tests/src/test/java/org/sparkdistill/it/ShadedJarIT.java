@@ -43,6 +43,7 @@ class ShadedJarIT {
         assertTrue(provenance.contains("sparkVersion=" + SPARK_VERSION + "\n"),
                 "the student was made on Spark " + SPARK_VERSION + ": " + provenance);
         double accuracy = Fixtures.finalAccuracy(out);
-        assertTrue(accuracy > 0.6, "two replicas of a 784-32-10 student on 2000 rows reach > 60%, got " + accuracy);
+        assertTrue(accuracy > 0.5, "two replicas of a 784-32-10 student on 2000 rows for 2 epochs learn (> 50%, chance is"
+                + " 10%), got " + accuracy);
     }
 }

@@ -3,8 +3,9 @@ package org.sparkdistill.jobs.cli;
 import java.io.PrintWriter;
 import java.util.Optional;
 import org.sparkdistill.core.InvalidInputException;
-import picocli.CommandLine;
+import org.sparkdistill.jobs.spark.TaskFailures;
 import picocli.CommandLine.Command;
+import picocli.CommandLine;
 
 /** The command-line entry point: {@code spark-distill <command> [options]}. */
 @Command(name = "spark-distill", mixinStandardHelpOptions = true, versionProvider = SparkDistill.Version.class,
@@ -38,11 +39,16 @@ public final class SparkDistill implements Runnable {
         return reportingInvalidInput(new CommandLine(new SparkDistill()).setErr(err)).execute(args);
     }
 
-    /** Makes {@code commandLine} print an {@link InvalidInputException}'s message and return {@link #INVALID_INPUT}. */
+    /**
+     * Makes {@code commandLine} print an {@link InvalidInputException}'s message and return {@link #INVALID_INPUT},
+     * also when a Spark task threw it and the failed job carries it.
+     */
     public static CommandLine reportingInvalidInput(CommandLine commandLine) {
         return commandLine.setExecutionExceptionHandler((e, line, parsed) -> {
-            if (e instanceof InvalidInputException) {
-                line.getErr().println("error: " + e.getMessage());
+            // A task that refused its input fails its Spark job; the refusal is the error to report.
+            InvalidInputException invalid = TaskFailures.badInput(e);
+            if (invalid != null) {
+                line.getErr().println("error: " + invalid.getMessage());
                 return INVALID_INPUT;
             }
             throw e;

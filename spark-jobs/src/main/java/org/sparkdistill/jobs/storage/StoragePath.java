@@ -110,9 +110,10 @@ public final class StoragePath {
         return new StoragePath(given + "/" + name, fs, new Path(path, name));
     }
 
-    /** The entry {@code name} beside this one, in the same parent directory. */
+    /** The entry {@code name} beside this one, in the same parent directory; inside it when this is a root. */
     public StoragePath sibling(String name) {
-        return new StoragePath(name, fs, new Path(path.getParent(), name));
+        Path parent = path.getParent();
+        return new StoragePath(name, fs, new Path(parent == null ? path : parent, name));
     }
 
     /** The directory this lies in, or null for a root. */

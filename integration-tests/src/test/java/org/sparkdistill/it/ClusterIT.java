@@ -76,7 +76,9 @@ class ClusterIT {
 
         assertEquals(0, run.exitCode(), run::toString);
         assertTrue(Files.isRegularFile(out.resolve(DistillJob.MODEL_FILE)), Fixtures.listing(out)::toString);
-        assertTrue(Fixtures.finalAccuracy(out) > 0.65, run::toString);
+        double accuracy = Fixtures.finalAccuracy(out);
+        assertTrue(accuracy > 0.5, "two workers learn in 2 epochs on 6,000 rows (> 50%, chance is 10%), got "
+                + accuracy + ": " + run);
         assertEquals(List.of(), cluster.awaitExecutors(0, Duration.ofMinutes(1)),
                 "the workers stop executors " + executors + " when the application ends");
         for (Path log : cluster.executorLogs()) {

@@ -79,7 +79,9 @@ class TeacherCacheClusterIT {
                 loggingEvents(distillEvents));
         assertEquals(0, distill.exitCode(), distill::toString);
         assertTrue(Files.isRegularFile(student.resolve(DistillJob.MODEL_FILE)), distill::toString);
-        assertTrue(Fixtures.finalAccuracy(student) > 0.6, distill::toString);
+        double accuracy = Fixtures.finalAccuracy(student);
+        assertTrue(accuracy > 0.5, "the student learns from the cache in 2 epochs on 2,000 rows (> 50%, chance is"
+                + " 10%), got " + accuracy + ": " + distill);
         Map<Integer, Integer> distillProfiles = EventLog.read(distillEvents).profileByStage();
         assertTrue(distillProfiles.values().stream().allMatch(profile -> profile == 0),
                 "distill runs on the default profile: " + distillProfiles);

@@ -9,6 +9,7 @@ import static org.sparkdistill.gradients.testing.ArrayAssertions.assertIdentical
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeoutException;
@@ -24,6 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.sparkdistill.jobs.config.DistillConfig;
 import org.sparkdistill.jobs.spark.ExampleFrames;
 import org.sparkdistill.jobs.spark.LocalSpillFiles;
+import org.sparkdistill.jobs.spark.RunningTasks;
 
 /** {@code distill} with every replica's shard spilled to local disk: the student of the in-memory run, no file left. */
 class SpilledDistillTest {
@@ -89,16 +91,22 @@ class SpilledDistillTest {
     }
 
     @Test
-    void aRunThatFailsMidTrainingLeavesNoSpillFile() throws IOException {
+    void aRunThatFailsMidTrainingLeavesNoSpillFile() throws IOException, InterruptedException, TimeoutException {
         Path poisonedData = dir.resolve("poisoned.parquet");
         PrepareJob.run(in.spark(), CacheFixtures.poisoned(in.trainRows(), 450), poisonedData);
         Map<String, String> settings = DistillFromCacheTest.with("data.shardMemory", "0", "training.workers", "2",
                 "training.attempts", "1", "training.checkpointEvery", "0");
-        // The replica holding row 450 fails at the teacher stage; the driver reports the barrier stage's failure.
-        IllegalStateException e = assertThrows(IllegalStateException.class, () -> DistillJob.run(in.spark(),
-                CacheFixtures.config(poisonedData, in.test(), List.of(CacheFixtures.poisonedTeacher(dir)),
-                        dir.resolve("failed"), settings), "failing"));
-        assertTrue(e.getMessage().startsWith("training failed in all 1 attempts (training.attempts)"), e.getMessage());
+        DistillConfig config = CacheFixtures.config(poisonedData, in.test(), List.of(CacheFixtures.poisonedTeacher(dir)),
+                dir.resolve("failed"), settings);
+        try (RunningTasks tasks = RunningTasks.track(in.spark().sparkContext())) {
+            // The replica holding row 450 fails at the teacher stage; the driver reports the barrier stage's failure.
+            IllegalStateException e = assertThrows(IllegalStateException.class,
+                    () -> DistillJob.run(in.spark(), config, "failing"));
+            assertTrue(e.getMessage().startsWith("training failed in all 1 attempts (training.attempts)"),
+                    e.getMessage());
+            // The other replica is killed once the job has failed, and deletes its file as it ends.
+            tasks.awaitNone(Duration.ofMinutes(2));
+        }
         assertEquals(List.of(), LocalSpillFiles.list());
     }
 }

@@ -78,7 +78,7 @@ public final class DistillJob {
             train.requireIds("the soft-label cache (cache.path)", "data.id = " + config.data().id());
         }
         Examples heldOut = ExampleTables.test(spark, config.data(), train).collect();
-        teachers.requireFit(train.info().featureCount(), train.info().numClasses());
+        teachers.requireFit(train.info().shape(), train.info().numClasses());
         if (heldOut.featureCount() != train.info().featureCount() || heldOut.numClasses() != train.info().numClasses()) {
             throw new InvalidInputException("test data " + heldOut + " does not match training data " + train.info());
         }
@@ -188,14 +188,10 @@ public final class DistillJob {
     }
 
     static TeacherSpecs teacherSpecs(DistillConfig config, Configuration conf) {
-        List<String> paths = new ArrayList<>();
-        double[] weights = new double[config.teachers().size()];
-        for (int k = 0; k < weights.length; k++) {
-            TeacherConfig teacher = config.teachers().get(k);
-            paths.add(teacher.path());
-            weights[k] = teacher.weight();
-        }
-        return TeacherSpecs.check(paths, weights, config.weighting(), conf);
+        List<TeacherConfig> teachers = config.teachers();
+        return TeacherSpecs.check(teachers.stream().map(TeacherConfig::path).toList(),
+                teachers.stream().map(TeacherConfig::description).toList(),
+                teachers.stream().mapToDouble(TeacherConfig::weight).toArray(), config.weighting(), conf);
     }
 
     /** The training data as the configuration gives it, for messages. */

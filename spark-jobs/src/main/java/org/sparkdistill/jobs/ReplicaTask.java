@@ -72,7 +72,7 @@ final class ReplicaTask implements FlatMapFunction<Iterator<InternalRow>, Traine
     /** Loads the teachers, trains this replica's student on {@code shard} and returns it from rank 0. */
     private Iterator<TrainedStudent> train(Replica replica, Shard shard, CachedRows cached) {
         try (TeacherEnsemble ensemble = setup.teachers().paths().isEmpty() ? null
-                : setup.teachers().load()) {
+                : setup.teachers().load(setup.info().shape())) {
             Examples heldOut = setup.heldOut().value();
             Evaluator evaluator = ensemble == null ? Evaluator.labelsOnly(heldOut) : Evaluator.withTeacher(heldOut, ensemble);
             SoftTargetSource targets = !setup.distils() ? SoftTargetSource.HARD_LABELS

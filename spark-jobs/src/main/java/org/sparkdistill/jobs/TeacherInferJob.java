@@ -42,7 +42,7 @@ import org.sparkdistill.jobs.storage.StoragePath;
  * ask for {@code cache.taskCpus} cores and {@code cache.taskGpus} GPUs through a stage-level resource profile where
  * the cluster manager supports one ({@link InferenceResources}). Each row keeps every teacher's {@code cache.topK}
  * largest logits and the log-sum-exp of the rest, or all logits when {@code topK} ≥ the class count, and the
- * activations of the {@code cache.hintLayers}.
+ * activations of each teacher's {@code hints}.
  *
  * <p>Spark writes the Parquet table ({@value CacheManifest#TABLE}) and then the {@value CacheManifest#FILE_NAME} into
  * a staging directory beside the target, which is published by {@link PublishedOutput}: renamed into place, then
@@ -75,9 +75,8 @@ public final class TeacherInferJob {
         TeacherSpecs teachers = DistillJob.teacherSpecs(config, spark.sparkContext().hadoopConfiguration());
         ExampleTable data = ExampleTables.train(spark, config.data(), null);
         data.requireIds("the soft-label cache (cache.path)", "data.id = " + config.data().id());
-        int featureCount = data.info().featureCount();
         int classes = data.info().numClasses();
-        List<List<CacheManifest.HintColumn>> hints = probe(teachers, featureCount, classes, settings.hintLayers());
+        List<List<CacheManifest.HintColumn>> hints = probe(teachers, data.info().shape(), classes);
         InferenceResources.Plan resources = InferenceResources.plan(spark.sparkContext().getConf(),
                 settings.taskCpus(), settings.taskGpus());
         if (resources.profile() == null && (settings.taskCpus() != 1 || settings.taskGpus() != 0)) {
@@ -98,8 +97,7 @@ public final class TeacherInferJob {
                 throw new InvalidInputException(DistillJob.describe(config.data()) + " has no rows");
             }
             JavaRDD<Row> inferred = input(data.rows(), context.defaultParallelism())
-                    .mapPartitions(new InferenceTask(teachers, featureCount, settings.topK(),
-                            settings.hintLayers(), BATCH_SIZE));
+                    .mapPartitions(new InferenceTask(teachers, data.info().shape(), settings.topK(), BATCH_SIZE));
             if (resources.profile() != null) {
                 inferred = inferred.withResources(resources.profile());
                 profileId = resources.profile().id();
@@ -140,32 +138,28 @@ public final class TeacherInferJob {
     }
 
     /**
-     * Loads every teacher once, on the driver, to refuse a corrupt file, a shape mismatch or an unknown hint layer
+     * Loads every teacher once, on the driver, to refuse a corrupt file, a shape mismatch or an unknown hint output
      * before Spark runs, and returns each teacher's hint columns with their widths, found by running it on one row.
      */
-    private static List<List<CacheManifest.HintColumn>> probe(TeacherSpecs specs, int featureCount,
-            int classes, List<String> layers) {
+    private static List<List<CacheManifest.HintColumn>> probe(TeacherSpecs specs, int[] shape, int classes) {
         List<List<CacheManifest.HintColumn>> columns = new ArrayList<>();
-        try (TeacherEnsemble ensemble = specs.load()) {
+        int featureCount = java.util.Arrays.stream(shape).reduce(1, Math::multiplyExact);
+        try (TeacherEnsemble ensemble = specs.load(shape)) {
             ensemble.requireCompatible(featureCount, classes);
             List<Teacher> teachers = ensemble.teachers();
             for (int k = 0; k < teachers.size(); k++) {
-                List<INDArray> activations;
-                try {
-                    teachers.get(k).requireLayers(layers);
-                    activations = teachers.get(k).activations(Nd4j.zeros(DataType.FLOAT, 1, featureCount), layers);
-                } catch (InvalidInputException e) {
-                    throw new InvalidInputException("cache.hintLayers = " + layers + ": " + e.getMessage(), e);
-                }
+                List<String> hints = specs.descriptions().get(k).hints();
+                List<INDArray> activations = teachers.get(k).activations(Nd4j.zeros(DataType.FLOAT, 1, featureCount),
+                        hints);
                 List<CacheManifest.HintColumn> list = new ArrayList<>();
                 Set<String> names = new HashSet<>();
-                for (int i = 0; i < layers.size(); i++) {
-                    String column = CacheColumns.hint(k, layers.get(i));
+                for (int i = 0; i < hints.size(); i++) {
+                    String column = CacheColumns.hint(k, hints.get(i));
                     if (!names.add(column)) {
-                        throw new InvalidInputException("cache.hintLayers = " + layers + ": two of them would be"
-                                + " stored in the same column " + column + "; list each layer once");
+                        throw new InvalidInputException("teachers[" + k + "].hints = " + hints + ": two of them would"
+                                + " be stored in the same column " + column + "; list each output once");
                     }
-                    list.add(new CacheManifest.HintColumn(layers.get(i), column, (int) activations.get(i).size(1)));
+                    list.add(new CacheManifest.HintColumn(hints.get(i), column, (int) activations.get(i).size(1)));
                 }
                 columns.add(list);
             }

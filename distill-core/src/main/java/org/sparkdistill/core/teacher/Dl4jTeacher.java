@@ -21,42 +21,61 @@ import org.sparkdistill.core.NetworkMemory;
 import org.sparkdistill.core.io.ModelZip;
 
 /**
- * A teacher backed by a DL4J {@link MultiLayerNetwork} or single-output {@link ComputationGraph}.
+ * A teacher backed by a DL4J {@link MultiLayerNetwork} or {@link ComputationGraph}: a DL4J model zip, or a Keras model
+ * imported by DL4J.
  *
  * <p>A softmax output is turned back into logits as log-probabilities (equal to the raw logits up to a per-row
- * constant); an identity output is taken as logits already. A MultiLayerNetwork's layers are named by index ("0") or by
- * name (DL4J names an unnamed layer "layer0", "layer1", …); a ComputationGraph's by vertex name. Not thread-safe, like
- * the network it wraps.
+ * constant); an identity output is taken as logits already; any other output activation must be declared by an
+ * {@link OutputKind}. A ComputationGraph with several outputs needs the one to use named. Rows reach the network
+ * through an {@link InputTransform}: flat, as they are, unless the description asks otherwise. A MultiLayerNetwork's
+ * layers are named by index ("0") or by name (DL4J names an unnamed layer "layer0", "layer1", …); a ComputationGraph's
+ * by vertex name. Not thread-safe, like the network it wraps.
  */
 public final class Dl4jTeacher implements Teacher {
     private static final double MIN_PROBABILITY = 1e-30;
 
     private final String name;
     private final Model model;
+    private final InputTransform input;
+    private final int output;
     private final boolean outputsProbabilities;
 
-    private Dl4jTeacher(String name, Model model, IActivation outputActivation) {
-        if (!(outputActivation instanceof ActivationSoftmax) && !(outputActivation instanceof ActivationIdentity)) {
-            throw new InvalidInputException("teacher '" + name + "' has output activation " + outputActivation
-                    + "; a teacher's output layer must be softmax or identity");
-        }
+    private Dl4jTeacher(String name, Model model, InputTransform input, int output, OutputKind kind) {
         this.name = name;
         this.model = model;
-        this.outputsProbabilities = outputActivation instanceof ActivationSoftmax;
+        this.input = input;
+        this.output = output;
+        this.outputsProbabilities = kind == OutputKind.PROBABILITIES;
     }
 
-    /** Wraps a network already in memory. */
+    /** Wraps a network already in memory; it takes flat rows and its output activation tells what it gives. */
     public static Dl4jTeacher of(String name, MultiLayerNetwork network) {
-        return new Dl4jTeacher(name, network, activationOf(name, network.getOutputLayer()));
+        return of(name, network, null, TeacherDescription.DETECTED, null);
     }
 
-    /** Wraps a graph already in memory; it must have exactly one output. */
+    /** Wraps a graph already in memory; it must have exactly one output, and takes flat rows. */
     public static Dl4jTeacher of(String name, ComputationGraph graph) {
-        if (graph.getNumOutputArrays() != 1) {
-            throw new InvalidInputException("teacher '" + name + "' has " + graph.getNumOutputArrays()
-                    + " outputs; a teacher graph must have exactly 1");
-        }
-        return new Dl4jTeacher(name, graph, activationOf(name, graph.getOutputLayer(0)));
+        return of(name, graph, null, TeacherDescription.DETECTED, null);
+    }
+
+    /**
+     * Wraps a network or graph as {@code description} says.
+     *
+     * @param dataShape the data's example shape, channels first; or null for flat rows taken as they are
+     * @param declared the input shape the model declares, batch axis included (-1 where free), or null for none
+     * @throws InvalidInputException naming the teacher when its output cannot be chosen or its kind told, or its
+     *     input does not fit the data
+     */
+    public static Dl4jTeacher of(String name, Model model, long[] dataShape, TeacherDescription description,
+            long[] declared) {
+        int output = outputIndex(name, model, description.output());
+        Layer outputLayer = model instanceof MultiLayerNetwork network ? network.getOutputLayer()
+                : ((ComputationGraph) model).getOutputLayer(output);
+        OutputKind kind = description.outputKind() != null ? description.outputKind() : kindOf(name, outputLayer);
+        InputTransform input = dataShape == null ? null : description.input().bind(name, dataShape, declared);
+        Dl4jTeacher teacher = new Dl4jTeacher(name, model, input, output, kind);
+        teacher.requireLayers(description.hints());
+        return teacher;
     }
 
     /**
@@ -73,12 +92,47 @@ public final class Dl4jTeacher implements Teacher {
         return zip.isComputationGraph() ? of(name, zip.computationGraph()) : of(name, zip.multiLayerNetwork(false));
     }
 
-    private static IActivation activationOf(String name, Layer outputLayer) {
+    /** The index of the output that gives the predictions: the one named, or the only one. */
+    private static int outputIndex(String name, Model model, String chosen) {
+        if (!(model instanceof ComputationGraph graph)) {
+            if (chosen != null) {
+                throw new InvalidInputException("teacher '" + name + "' is a MultiLayerNetwork, whose one output is"
+                        + " its last layer; it has no output '" + chosen + "' to choose");
+            }
+            return 0;
+        }
+        List<String> outputs = graph.getConfiguration().getNetworkOutputs();
+        if (chosen == null) {
+            if (outputs.size() != 1) {
+                throw new InvalidInputException("teacher '" + name + "' has " + outputs.size() + " outputs ("
+                        + String.join(", ", outputs) + "); choose the one that gives the predictions with"
+                        + " teachers[].output");
+            }
+            return 0;
+        }
+        int index = outputs.indexOf(chosen);
+        if (index < 0) {
+            throw new InvalidInputException("teacher '" + name + "' has no output '" + chosen + "'; its outputs: "
+                    + String.join(", ", outputs));
+        }
+        return index;
+    }
+
+    private static OutputKind kindOf(String name, Layer outputLayer) {
         if (!(outputLayer instanceof BaseOutputLayer<?> output)) {
             throw new InvalidInputException("teacher '" + name + "' ends in " + outputLayer.getClass().getSimpleName()
                     + "; a teacher must end in an output layer");
         }
-        return output.layerConf().getActivationFn();
+        IActivation activation = output.layerConf().getActivationFn();
+        if (activation instanceof ActivationSoftmax) {
+            return OutputKind.PROBABILITIES;
+        }
+        if (activation instanceof ActivationIdentity) {
+            return OutputKind.LOGITS;
+        }
+        throw new InvalidInputException("teacher '" + name + "' has output activation " + activation
+                + "; a teacher's output layer must be softmax or identity, unless teachers[].outputs says whether it"
+                + " gives logits or probabilities");
     }
 
     @Override
@@ -88,9 +142,10 @@ public final class Dl4jTeacher implements Teacher {
 
     @Override
     public INDArray logits(INDArray features) {
+        INDArray in = modelInput(features);
         INDArray output = model instanceof MultiLayerNetwork network
-                ? network.output(features, false)
-                : ((ComputationGraph) model).outputSingle(false, features);
+                ? network.output(in, false)
+                : ((ComputationGraph) model).output(false, in)[this.output];
         return outputsProbabilities ? Transforms.log(Transforms.max(output, MIN_PROBABILITY, false), false) : output;
     }
 
@@ -122,18 +177,23 @@ public final class Dl4jTeacher implements Teacher {
         if (model instanceof MultiLayerNetwork network) {
             int[] indices = layers.stream().mapToInt(layer -> (Integer) resolve(layer)).toArray();
             // Element 0 is the input, element i + 1 the activations of layer i.
-            List<INDArray> all = network.feedForwardToLayer(Arrays.stream(indices).max().getAsInt(), features, false);
+            List<INDArray> all = network.feedForwardToLayer(Arrays.stream(indices).max().getAsInt(),
+                    modelInput(features), false);
             for (int index : indices) {
                 flat.add(flatten(all.get(index + 1)));
             }
         } else {
             layers.forEach(this::resolve);
-            Map<String, INDArray> all = ((ComputationGraph) model).feedForward(features, false);
+            Map<String, INDArray> all = ((ComputationGraph) model).feedForward(modelInput(features), false);
             for (String layer : layers) {
                 flat.add(flatten(all.get(layer)));
             }
         }
         return flat;
+    }
+
+    private INDArray modelInput(INDArray features) {
+        return input == null ? features : input.apply(features);
     }
 
     /** The layer's index in a MultiLayerNetwork, or the vertex name in a ComputationGraph. */

@@ -29,6 +29,11 @@ public record TeacherDescription(TeacherFormat format, TeacherInput input, Strin
         hints = hints == null ? List.of() : List.copyOf(hints);
     }
 
+    /** This description with its format set to {@code format}. */
+    public TeacherDescription withFormat(TeacherFormat format) {
+        return new TeacherDescription(format, input, output, outputKind, hints);
+    }
+
     /** This description with {@code hints} as its hint outputs. */
     public TeacherDescription withHints(List<String> hints) {
         return new TeacherDescription(format, input, output, outputKind, hints);

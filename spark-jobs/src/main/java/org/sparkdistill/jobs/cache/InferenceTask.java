@@ -33,23 +33,22 @@ public final class InferenceTask implements FlatMapFunction<Iterator<InternalRow
     private static final long serialVersionUID = 1L;
 
     private final TeacherSpecs teachers;
+    private final int[] shape;
     private final int featureCount;
     private final int topK;
-    private final List<String> hintLayers;
     private final int batchSize;
 
     /**
-     * @param featureCount the values per input row
+     * @param teachers the teachers, whose hint outputs are written too
+     * @param shape the shape of an input row's example, channels first
      * @param topK the largest logits kept per row and teacher
-     * @param hintLayers the layers of every teacher whose activations are written too
      * @param batchSize rows per teacher forward pass
      */
-    public InferenceTask(TeacherSpecs teachers, int featureCount, int topK,
-            List<String> hintLayers, int batchSize) {
+    public InferenceTask(TeacherSpecs teachers, int[] shape, int topK, int batchSize) {
         this.teachers = teachers;
-        this.featureCount = featureCount;
+        this.shape = shape.clone();
+        this.featureCount = Arrays.stream(shape).reduce(1, Math::multiplyExact);
         this.topK = topK;
-        this.hintLayers = List.copyOf(hintLayers);
         this.batchSize = batchSize;
     }
 
@@ -58,7 +57,7 @@ public final class InferenceTask implements FlatMapFunction<Iterator<InternalRow
         if (!rows.hasNext()) {
             return Collections.emptyIterator();
         }
-        Output output = new Output(rows, teachers.load());
+        Output output = new Output(rows, teachers.load(shape));
         TaskContext task = TaskContext.get();
         if (task != null) {
             task.addTaskCompletionListener((TaskCompletionListener) context -> output.release());
@@ -125,13 +124,15 @@ public final class InferenceTask implements FlatMapFunction<Iterator<InternalRow
                     DataType.FLOAT);
             Object[][] cells = new Object[n][];
             List<Teacher> models = ensemble.teachers();
-            int width = 1 + models.size() * (3 + hintLayers.size());
+            int width = 1 + 3 * models.size()
+                    + teachers.descriptions().stream().mapToInt(d -> d.hints().size()).sum();
             for (int i = 0; i < n; i++) {
                 cells[i] = new Object[width];
                 cells[i][0] = ids[i];
             }
             int column = 1;
-            for (Teacher teacher : models) {
+            for (int k = 0; k < models.size(); k++) {
+                Teacher teacher = models.get(k);
                 float[] logits = rowMajor(teacher.logits(batch));
                 int classes = logits.length / n;
                 for (int i = 0; i < n; i++) {
@@ -141,7 +142,7 @@ public final class InferenceTask implements FlatMapFunction<Iterator<InternalRow
                     cells[i][column + 2] = kept.full() ? null : kept.tail();
                 }
                 column += 3;
-                for (INDArray activations : teacher.activations(batch, hintLayers)) {
+                for (INDArray activations : teacher.activations(batch, teachers.descriptions().get(k).hints())) {
                     float[] flat = rowMajor(activations);
                     int layerWidth = flat.length / n;
                     for (int i = 0; i < n; i++) {

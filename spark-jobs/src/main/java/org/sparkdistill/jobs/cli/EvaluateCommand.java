@@ -13,7 +13,6 @@ import org.sparkdistill.core.data.FashionMnist;
 import org.sparkdistill.core.io.ModelZip;
 import org.sparkdistill.core.metrics.EpochMetrics;
 import org.sparkdistill.core.metrics.Evaluator;
-import org.sparkdistill.core.teacher.EnsembleWeighting;
 import org.sparkdistill.core.teacher.TeacherEnsemble;
 import org.sparkdistill.core.train.Networks;
 import org.sparkdistill.jobs.TeacherSpecs;
@@ -84,8 +83,7 @@ public final class EvaluateCommand implements Callable<Integer> {
                 m = evaluator.evaluate(network, 0, 0, Double.NaN, 0);
                 perClass = evaluator.accuracyPerClass(network);
             } else {
-                try (TeacherEnsemble ensemble = TeacherSpecs.check(teachers, new double[teachers.size()],
-                        EnsembleWeighting.UNIFORM, conf).load()) {
+                try (TeacherEnsemble ensemble = TeacherSpecs.check(teachers, conf).load(test.shape())) {
                     ensemble.requireCompatible(test.featureCount(), test.numClasses());
                     Evaluator evaluator = Evaluator.withTeacher(test, ensemble);
                     m = evaluator.evaluate(network, 0, 0, Double.NaN, 0);

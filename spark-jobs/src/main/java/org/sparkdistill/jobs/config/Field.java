@@ -194,6 +194,30 @@ final class Field<T> {
                 list -> list.stream().map(String::valueOf).collect(Collectors.joining(", ", "[", "]")));
     }
 
+    /** A non-empty list of {@code double}s, each in {@code range}; as text, {@code [0.5, 0.25]} or {@code 0.5,0.25}. */
+    static Field<List<Double>> numbers(String key, List<Double> fallback, Range range) {
+        Function<Object, List<Double>> rule = raw -> {
+            if (!(raw instanceof List<?> list) || list.isEmpty()) {
+                throw new Problem("must be a non-empty list of numbers, e.g. [0.5]");
+            }
+            List<Double> values = new ArrayList<>(list.size());
+            for (int i = 0; i < list.size(); i++) {
+                if (!(list.get(i) instanceof Number n)) {
+                    throw new Problem("element [" + i + "] = " + show(list.get(i)) + " is not a number");
+                }
+                if (!range.contains(n.doubleValue())) {
+                    throw new Problem("element [" + i + "] = " + n + " is not in " + range);
+                }
+                values.add(n.doubleValue());
+            }
+            return List.copyOf(values);
+        };
+        Function<String, Object> fromText = text -> text.strip().startsWith("[") ? scalar(text)
+                : Stream.of(text.split(",", -1)).map(item -> scalar(item.strip())).toList();
+        return new Field<>(key, fallback, false, rule, fromText,
+                list -> list.stream().map(String::valueOf).collect(Collectors.joining(", ", "[", "]")));
+    }
+
     /**
      * A list of names, possibly empty; a YAML integer is taken as its decimal text (a layer index). As text,
      * {@code [a, b]} or {@code a,b}.

@@ -25,6 +25,11 @@ record Range(double min, boolean minClosed, double max, boolean maxClosed) {
         return new Range(min, false, Double.POSITIVE_INFINITY, false);
     }
 
+    /** Every finite value. */
+    static Range finite() {
+        return new Range(Double.NEGATIVE_INFINITY, false, Double.POSITIVE_INFINITY, false);
+    }
+
     boolean contains(double value) {
         return (minClosed ? value >= min : value > min) && (maxClosed ? value <= max : value < max);
     }

@@ -21,7 +21,7 @@ import org.sparkdistill.core.InvalidInputException;
  * Every problem is added to a list, so one pass finds them all.
  */
 final class Schema {
-    /** The top-level key holding the list of teachers, each a map with the keys of {@link #TEACHER_FIELDS}. */
+    /** The top-level key holding the list of teachers, each a map with the keys of {@link TeacherConfig#FIELDS}. */
     static final String TEACHERS = "teachers";
 
     private static final List<Binding<?>> BEFORE_TEACHERS = List.of(
@@ -65,13 +65,13 @@ final class Schema {
             new Binding<>(TrainingConfig.IO_TIMEOUT, c -> c.training().ioTimeout()),
             new Binding<>(CacheConfig.PATH, c -> c.cache().path()),
             new Binding<>(CacheConfig.TOP_K, c -> c.cache().topK()),
-            new Binding<>(CacheConfig.HINT_LAYERS, c -> c.cache().hintLayers()),
             new Binding<>(CacheConfig.TASK_CPUS, c -> c.cache().taskCpus()),
             new Binding<>(CacheConfig.TASK_GPUS, c -> c.cache().taskGpus()),
             new Binding<>(DistillConfig.OUTPUT, DistillConfig::output),
             new Binding<>(DistillConfig.OVERWRITE, DistillConfig::overwrite),
             new Binding<>(DistillConfig.MASTER, DistillConfig::master));
-    private static final List<Field<?>> TEACHER_FIELDS = List.of(TeacherConfig.PATH, TeacherConfig.WEIGHT);
+    /** The key of a teacher's map that holds its input settings. */
+    private static final String INPUT = "input";
 
     private static final Map<String, Field<?>> FIELDS = new LinkedHashMap<>();
     /** For each section, and for "" (the top level), the names it may hold, sorted. */
@@ -160,7 +160,7 @@ final class Schema {
                         TrainingConfig.GRADIENT_BUCKETS.in(v), TrainingConfig.REPLAN_EVERY.in(v),
                         TrainingConfig.PIPELINE_DEPTH.in(v), TrainingConfig.HANDSHAKE_TIMEOUT.in(v),
                         TrainingConfig.IO_TIMEOUT.in(v)),
-                new CacheConfig(CacheConfig.PATH.in(v), CacheConfig.TOP_K.in(v), CacheConfig.HINT_LAYERS.in(v),
+                new CacheConfig(CacheConfig.PATH.in(v), CacheConfig.TOP_K.in(v),
                         CacheConfig.TASK_CPUS.in(v), CacheConfig.TASK_GPUS.in(v)),
                 DistillConfig.OUTPUT.in(v),
                 DistillConfig.OVERWRITE.in(v),
@@ -199,12 +199,37 @@ final class Schema {
         BEFORE_TEACHERS.forEach(b -> b.write(config, yaml));
         List<List<Map.Entry<String, String>>> items = new ArrayList<>();
         for (TeacherConfig t : config.teachers()) {
-            items.add(List.of(Map.entry(TeacherConfig.PATH.leaf(), TeacherConfig.PATH.toYaml(t.path())),
-                    Map.entry(TeacherConfig.WEIGHT.leaf(), TeacherConfig.WEIGHT.toYaml(t.weight()))));
+            List<Map.Entry<String, String>> item = new ArrayList<>();
+            item.add(entry(TeacherConfig.PATH, t.path()));
+            item.add(entry(TeacherConfig.WEIGHT, t.weight()));
+            if (t.format() != null) {
+                item.add(entry(TeacherConfig.FORMAT, t.format()));
+            }
+            List<String> input = new ArrayList<>();
+            for (Map.Entry<String, String> e : List.of(entry(TeacherConfig.LAYOUT, t.layout()),
+                    entry(TeacherConfig.SHAPE, t.shape()), entry(TeacherConfig.SCALE, t.scale()),
+                    entry(TeacherConfig.MEAN, t.mean()), entry(TeacherConfig.STD, t.std()))) {
+                if (e.getValue() != null) {
+                    input.add(e.getKey() + ": " + e.getValue());
+                }
+            }
+            item.add(Map.entry(INPUT, "{" + String.join(", ", input) + "}"));
+            for (Map.Entry<String, String> e : List.of(entry(TeacherConfig.OUTPUT, t.output()), entry(TeacherConfig.OUTPUT_KIND, t.outputKind()),
+                    entry(TeacherConfig.HINTS, t.hints()))) {
+                if (e.getValue() != null) {
+                    item.add(e);
+                }
+            }
+            items.add(item);
         }
         yaml.list(TEACHERS, items);
         AFTER_TEACHERS.forEach(b -> b.write(config, yaml));
         return yaml.toString();
+    }
+
+    /** The leaf of {@code field} and its value as YAML, or a null value when there is none. */
+    private static <T> Map.Entry<String, String> entry(Field<T> field, T value) {
+        return new java.util.AbstractMap.SimpleEntry<>(field.leaf(), value == null ? null : field.toYaml(value));
     }
 
     private static List<TeacherConfig> teachers(Object node, List<String> violations) {
@@ -212,7 +237,8 @@ final class Schema {
         if (node == null) {
             return teachers;
         }
-        Set<String> names = new TreeSet<>(TEACHER_FIELDS.stream().map(Field::leaf).toList());
+        Set<String> names = new TreeSet<>(TeacherConfig.FIELDS.stream().map(Field::leaf).toList());
+        names.add(INPUT);
         if (!(node instanceof List<?> list)) {
             violations.add(TEACHERS + " = " + Field.show(node) + ": must be a list of maps with the keys "
                     + String.join(", ", names));
@@ -227,15 +253,45 @@ final class Schema {
             }
             item.keySet().stream().map(String::valueOf).filter(k -> !names.contains(k))
                     .forEach(k -> violations.add(unknown(name + "." + k, names)));
-            String path = TeacherConfig.PATH.read(name + "." + TeacherConfig.PATH.leaf(),
-                    item.get(TeacherConfig.PATH.leaf()), violations);
-            double weight = TeacherConfig.WEIGHT.read(name + "." + TeacherConfig.WEIGHT.leaf(),
-                    item.get(TeacherConfig.WEIGHT.leaf()), violations);
-            if (path != null) {
-                teachers.add(new TeacherConfig(path, weight));
+            Map<?, ?> input = inputOf(item.get(INPUT), name + "." + INPUT, violations);
+            int before = violations.size();
+            String path = read(TeacherConfig.PATH, name, item, violations);
+            double weight = read(TeacherConfig.WEIGHT, name, item, violations);
+            TeacherConfig teacher = new TeacherConfig(path == null ? "?" : path, weight,
+                    read(TeacherConfig.FORMAT, name, item, violations),
+                    read(TeacherConfig.LAYOUT, name + "." + INPUT, input, violations),
+                    read(TeacherConfig.SHAPE, name + "." + INPUT, input, violations),
+                    read(TeacherConfig.SCALE, name + "." + INPUT, input, violations),
+                    read(TeacherConfig.MEAN, name + "." + INPUT, input, violations),
+                    read(TeacherConfig.STD, name + "." + INPUT, input, violations),
+                    read(TeacherConfig.OUTPUT, name, item, violations),
+                    read(TeacherConfig.OUTPUT_KIND, name, item, violations),
+                    read(TeacherConfig.HINTS, name, item, violations));
+            if (path != null && violations.size() == before) {
+                teachers.add(teacher);
             }
         }
         return teachers;
+    }
+
+    /** A teacher's {@code input} map, empty when absent; anything else is a violation. */
+    private static Map<?, ?> inputOf(Object node, String name, List<String> violations) {
+        Set<String> known = new TreeSet<>(TeacherConfig.INPUT_FIELDS.stream().map(Field::leaf).toList());
+        if (node == null) {
+            return Map.of();
+        }
+        if (!(node instanceof Map<?, ?> input)) {
+            violations.add(name + " = " + Field.show(node) + ": must be a map with the keys " + String.join(", ", known));
+            return Map.of();
+        }
+        input.keySet().stream().map(String::valueOf).filter(k -> !known.contains(k))
+                .forEach(k -> violations.add(unknown(name + "." + k, known)));
+        return input;
+    }
+
+    /** The value of {@code field} in the map {@code item} found at {@code name}. */
+    private static <T> T read(Field<T> field, String name, Map<?, ?> item, List<String> violations) {
+        return field.read(name + "." + field.leaf(), item.get(field.leaf()), violations);
     }
 
     static String unknown(String key, Set<String> known) {

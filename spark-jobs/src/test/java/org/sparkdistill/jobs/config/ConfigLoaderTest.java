@@ -103,8 +103,8 @@ class ConfigLoaderTest {
                 student: {hidden: [64, 0], updater: rmsprop}
                 """);
         assertEquals(List.of("data.train: required but missing; set it to a path, or data.table to a catalog table",
-                "teachers[0] = \"just-a-string\": must be a map with the keys path, weight",
-                "teachers[1].colour: unknown key; known keys: path, weight",
+                "teachers[0] = \"just-a-string\": must be a map with the keys format, hints, input, output, outputKind, path, weight",
+                "teachers[1].colour: unknown key; known keys: format, hints, input, output, outputKind, path, weight",
                 "teachers[1].path: required but missing",
                 "ensemble.weighting = \"majority\": must be one of uniform, fixed, confidence",
                 "student.hidden = [64, 0]: element [1] = 0 is not in [1, 65536]",
@@ -188,7 +188,7 @@ class ConfigLoaderTest {
         assertEquals(List.of("spark = \"local\": must be a map with the keys master",
                 "data.train = 5: must be text; put it in quotes",
                 "data.test = \"  \": must not be blank",
-                "teachers = \"models/t.zip\": must be a list of maps with the keys path, weight",
+                "teachers = \"models/t.zip\": must be a list of maps with the keys format, hints, input, output, outputKind, path, weight",
                 "student.hidden = 128: must be a non-empty list of integers, e.g. [128]",
                 "student.learningRate = \"fast\": must be a number",
                 "training.batchSize = 32.0: must be an integer"), e.violations());

@@ -9,6 +9,9 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import org.sparkdistill.core.teacher.ChannelLayout;
+import org.sparkdistill.core.teacher.OutputKind;
+import org.sparkdistill.core.teacher.TeacherFormat;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.sparkdistill.core.InvalidInputException;
@@ -35,7 +38,10 @@ class DistillConfigTest {
         DistillConfig expected = new DistillConfig(
                 new DataConfig("/data/fashion/train.parquet", "/data/fashion/test.parquet", 20000)
                         .withShards(512L << 20, 128, 4096),
-                List.of(new TeacherConfig("models/cnn.zip", 2.0), new TeacherConfig("models/resnet.zip", 1.0)),
+                List.of(new TeacherConfig("models/cnn.zip", 2.0, TeacherFormat.DL4J, ChannelLayout.NHWC,
+                        List.of(28, 28, 1), 255, List.of(0.5), List.of(0.25), "probabilities",
+                        OutputKind.PROBABILITIES, List.of("layer4", "2")),
+                        new TeacherConfig("models/resnet.zip", 1.0)),
                 EnsembleWeighting.FIXED,
                 new StudentConfig(List.of(256, 64), UpdaterKind.NESTEROVS, 0.05, LearningRateSchedule.CONSTANT),
                 new DistillationConfig(6.0, 2.0, 1.0, 0.0),

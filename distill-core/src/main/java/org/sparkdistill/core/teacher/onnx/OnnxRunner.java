@@ -59,7 +59,7 @@ final class OnnxRunner implements AutoCloseable {
                 }
             }
             INDArray zeros = Nd4j.zeros(DataType.FLOAT, probeShape);
-            try (OnnxTensor x = OffHeapTensors.wrap(OrtEnvironment.getEnvironment(), zeros, probeShape);
+            try (OnnxTensor x = OnnxArrays.wrap(OrtEnvironment.getEnvironment(), zeros, probeShape);
                     OrtSession.Result result = session.run(Map.of(input, x), floats)) {
                 for (Map.Entry<String, OnnxValue> output : result) {
                     long[] shape = ((TensorInfo) output.getValue().getInfo()).getShape();
@@ -97,7 +97,7 @@ final class OnnxRunner implements AutoCloseable {
     /**
      * The named outputs for a batch, each as a new {@code [N, width]} float array in C order.
      *
-     * @param batch the model's input, {@link OffHeapTensors#dense dense}, shaped {@code shape}
+     * @param batch the model's input, {@link OnnxArrays#dense dense}, shaped {@code shape}
      * @param outputs outputs this runner {@link #has}
      */
     Map<String, INDArray> run(INDArray batch, long[] shape, Collection<String> outputs) throws OrtException {
@@ -105,19 +105,19 @@ final class OnnxRunner implements AutoCloseable {
         long n = shape[0];
         Map<String, INDArray> arrays = new LinkedHashMap<>();
         Map<String, OnnxTensor> pinned = new LinkedHashMap<>();
-        try (OnnxTensor x = OffHeapTensors.wrap(env, batch, shape)) {
+        try (OnnxTensor x = OnnxArrays.wrap(env, batch, shape)) {
             for (String output : new LinkedHashSet<>(outputs)) {
                 long[] example = exampleShapes.get(output);
                 long[] full = new long[example.length + 1];
                 full[0] = n;
                 System.arraycopy(example, 0, full, 1, example.length);
-                INDArray array = OffHeapTensors.allocate(n, Arrays.stream(example).reduce(1, Math::multiplyExact));
+                INDArray array = OnnxArrays.allocate(n, Arrays.stream(example).reduce(1, Math::multiplyExact));
                 arrays.put(output, array);
-                pinned.put(output, OffHeapTensors.wrap(env, array, full));
+                pinned.put(output, OnnxArrays.wrap(env, array, full));
             }
             // The outputs are pinned: ORT writes them into the arrays' memory, and the result does not own them.
-            try (OrtSession.Result ignored = lease.session().run(Map.of(input, x), pinned.keySet(), pinned)) {
-                arrays.values().forEach(OffHeapTensors::written);
+            try (OrtSession.Result ignored = lease.session().run(Map.of(input, x), pinned)) {
+                arrays.values().forEach(OnnxArrays::written);
             }
         } finally {
             pinned.values().forEach(OnnxTensor::close);

@@ -252,7 +252,7 @@ public final class OnnxTeacher implements Teacher {
             asked.add(output);
         }
         asked.addAll(layers);
-        INDArray batch = OffHeapTensors.dense(transform.apply(requireRows(features)));
+        INDArray batch = OnnxArrays.dense(transform.apply(requireRows(features)));
         long n = batch.size(0);
         Map<String, INDArray> values;
         try {

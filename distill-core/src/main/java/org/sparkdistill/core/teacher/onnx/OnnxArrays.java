@@ -18,8 +18,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * direct, so ORT reads an input from, and writes a pinned output into, the array's memory. The array must stay
  * reachable until the tensor is closed.
  */
-final class OffHeapTensors {
-    private OffHeapTensors() {}
+final class OnnxArrays {
+    private OnnxArrays() {}
 
     /** {@code array} itself when it is float, C order and owns its whole buffer from offset 0; else such a copy. */
     static INDArray dense(INDArray array) {

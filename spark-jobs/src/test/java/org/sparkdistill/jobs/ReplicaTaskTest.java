@@ -48,7 +48,7 @@ class ReplicaTaskTest {
     private final DistillSetup setup = new DistillSetup(new DatasetInfo(new int[] {1, 28, 28}, 10, 100),
             TrainingPlan.supervised(2, 16, SEED),
             new StudentSpec(List.of(8), UpdaterKind.ADAM, 0.01, UpdaterKind.LearningRateSchedule.CONSTANT),
-            new TeacherSpecs(List.of(), List.of(), new double[0], EnsembleWeighting.UNIFORM,
+            new TeacherSpecs(List.of(), List.of(), List.of(), new double[0], EnsembleWeighting.UNIFORM,
                     HadoopSettings.of(new Configuration(false))), false,
             new ExchangeSpec("fixed:25", 40, 10, 60), null,
             new CachedRows.Layout("/cache/fashion", 2, 10), new ShardStorage(1L << 20, new ShuffleOrder(64, 512)));

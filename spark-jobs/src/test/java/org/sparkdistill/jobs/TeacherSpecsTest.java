@@ -17,7 +17,6 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.Sgd;
 import org.sparkdistill.core.InvalidInputException;
 import org.sparkdistill.core.io.Sha256;
-import org.sparkdistill.core.teacher.EnsembleWeighting;
 import org.sparkdistill.core.teacher.TeacherEnsemble;
 import org.sparkdistill.core.train.Networks;
 
@@ -33,8 +32,7 @@ class TeacherSpecsTest {
     }
 
     private static TeacherSpecs check(Path... files) {
-        return TeacherSpecs.check(java.util.Arrays.stream(files).map(Path::toString).toList(),
-                new double[files.length], EnsembleWeighting.UNIFORM, new Configuration());
+        return TeacherSpecs.check(java.util.Arrays.stream(files).map(Path::toString).toList(), new Configuration());
     }
 
     @Test
@@ -44,7 +42,7 @@ class TeacherSpecsTest {
         TeacherSpecs specs = check(a, b);
         assertEquals(List.of(Sha256.hex(Files.readAllBytes(a)), Sha256.hex(Files.readAllBytes(b))), specs.sha256s());
         assertEquals(List.of("a.zip", "b.zip"), specs.names());
-        try (TeacherEnsemble ensemble = specs.load()) {
+        try (TeacherEnsemble ensemble = specs.load(new int[] {4})) {
             assertEquals(2, ensemble.teachers().size());
             assertEquals(2, ensemble.teachers().get(0).logits(Nd4j.ones(1, 4)).size(1));
         }
@@ -56,7 +54,7 @@ class TeacherSpecsTest {
         TeacherSpecs specs = check(a);
         String before = specs.sha256s().get(0);
         Files.copy(teacher("other.zip", 9), a, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-        InvalidInputException e = assertThrows(InvalidInputException.class, specs::load);
+        InvalidInputException e = assertThrows(InvalidInputException.class, () -> specs.load(new int[] {4}));
         assertTrue(e.getMessage().startsWith("teacher model file " + a + " changed while the job ran: its SHA-256 is"
                 + " now " + Sha256.hex(Files.readAllBytes(a)) + ", but was " + before), e.getMessage());
     }
@@ -69,8 +67,9 @@ class TeacherSpecsTest {
         assertEquals("teacher model file " + dir + " is a directory",
                 assertThrows(InvalidInputException.class, () -> check(dir)).getMessage());
         Path text = Files.writeString(dir.resolve("notes.zip"), "not a zip");
-        assertTrue(assertThrows(InvalidInputException.class, () -> check(text)).getMessage()
-                .startsWith("teacher model file " + text + " is not a readable DL4J model zip"));
+        assertEquals("teacher model file " + text + " is not a DL4J model zip, an ONNX model or a Keras HDF5 file (its"
+                + " first bytes are 6e6f742061207a69)", assertThrows(InvalidInputException.class, () -> check(text))
+                .getMessage());
         try (var files = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
             assertTrue(files.noneMatch(f -> f.getFileName().toString().endsWith("-notes.zip")),
                     "no local copy is left behind");

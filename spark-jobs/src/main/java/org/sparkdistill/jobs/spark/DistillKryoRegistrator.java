@@ -16,7 +16,12 @@ import org.sparkdistill.core.metrics.CommunicationMetrics;
 import org.sparkdistill.core.metrics.EpochMetrics;
 import org.sparkdistill.core.metrics.PipelineMetrics;
 import org.sparkdistill.core.metrics.StageTimes;
+import org.sparkdistill.core.teacher.ChannelLayout;
 import org.sparkdistill.core.teacher.EnsembleWeighting;
+import org.sparkdistill.core.teacher.OutputKind;
+import org.sparkdistill.core.teacher.TeacherDescription;
+import org.sparkdistill.core.teacher.TeacherFormat;
+import org.sparkdistill.core.teacher.TeacherInput;
 import org.sparkdistill.core.train.Checkpoints;
 import org.sparkdistill.core.train.Schedule;
 import org.sparkdistill.core.train.TrainingPlan;
@@ -96,6 +101,11 @@ public final class DistillKryoRegistrator implements KryoRegistrator {
                 UpdaterKind.class,
                 UpdaterKind.LearningRateSchedule.class,
                 EnsembleWeighting.class,
+                TeacherDescription.class,
+                TeacherInput.class,
+                TeacherFormat.class,
+                ChannelLayout.class,
+                OutputKind.class,
                 TrainedStudent.class,
                 StudentSpec.class,
                 TeacherSpecs.class,

@@ -16,7 +16,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sparkdistill.core.InvalidInputException;
 import org.sparkdistill.core.data.ShuffleOrder;
+import org.sparkdistill.core.teacher.ChannelLayout;
 import org.sparkdistill.core.teacher.EnsembleWeighting;
+import org.sparkdistill.core.teacher.OutputKind;
+import org.sparkdistill.core.teacher.TeacherDescription;
+import org.sparkdistill.core.teacher.TeacherFormat;
+import org.sparkdistill.core.teacher.TeacherInput;
 import org.sparkdistill.core.train.UpdaterKind.LearningRateSchedule;
 import org.sparkdistill.core.train.UpdaterKind;
 import org.sparkdistill.gradients.partition.PartitionPolicies;
@@ -49,7 +54,7 @@ class ConfigLoaderTest {
                 config.student());
         assertEquals(new DistillationConfig(4.0, null, 0.9, null), config.distillation());
         assertEquals(new TrainingConfig(10, 64, 42L, 1, 0, null, 3, "adaptive", 20, 2, 10, 60), config.training());
-        assertEquals(new CacheConfig(null, 5, List.of(), 1, 0.0), config.cache());
+        assertEquals(new CacheConfig(null, 5, 1, 0.0), config.cache());
         assertEquals(CacheConfig.DEFAULT, config.cache());
         assertEquals("out", config.output());
         assertEquals("local[*]", config.master());
@@ -116,18 +121,18 @@ class ConfigLoaderTest {
     void cacheSettingsAndThePipelineDepthAreCheckedWithTheOthers() {
         ConfigException e = invalid(MINIMAL + """
                 training: {pipelineDepth: -1}
-                cache: {path: "  ", topK: 0, hintLayers: [fc1, 2.5, ""], taskCpus: 0, taskGpus: 0.75}
+                cache: {path: "  ", topK: 0, taskCpus: 0, taskGpus: 0.75}
                 """);
         assertEquals(List.of("training.pipelineDepth = -1: must be in [0, 2147483647]",
                 "cache.path = \"  \": must not be blank",
                 "cache.topK = 0: must be in [1, 2147483647]",
-                "cache.hintLayers = [fc1, 2.5, ]: element [1] = 2.5 is not a name or an index",
                 "cache.taskCpus = 0: must be in [1, 1024]",
                 "cache.taskGpus = 0.75: must be at most 0.5 or a whole number (Spark shares one GPU among the tasks"
                         + " that each take a fraction of it)"), e.violations());
-        assertEquals(List.of("cache.hintLayers = \"fc1\": must be a list of names, e.g. [fc1, 2]",
+        assertEquals(List.of("cache.hintLayers: unknown key; known keys: path, taskCpus, taskGpus, topK",
                 "cache.taskGpus = -1: must be in [0, 1024]"),
-                invalid(MINIMAL + "cache: {taskGpus: -1, hintLayers: fc1}\n").violations());
+                invalid(MINIMAL + "cache: {taskGpus: -1, hintLayers: [fc1]}\n").violations(),
+                "hints are each teacher's, teachers[].hints");
     }
 
     @Test
@@ -160,19 +165,59 @@ class ConfigLoaderTest {
     void cacheSettingsAreReadFromTheFileAndFromFlags() {
         DistillConfig config = parse(MINIMAL + """
                 training: {pipelineDepth: 0}
-                cache: {path: /cache/fashion, topK: 3, hintLayers: [layer1, 2], taskCpus: 4, taskGpus: 0.25}
+                cache: {path: /cache/fashion, topK: 3, taskCpus: 4, taskGpus: 0.25}
                 """, Map.of());
-        assertEquals(new CacheConfig("/cache/fashion", 3, List.of("layer1", "2"), 4, 0.25), config.cache());
+        assertEquals(new CacheConfig("/cache/fashion", 3, 4, 0.25), config.cache());
         assertEquals(0, config.training().pipelineDepth());
-        DistillConfig overridden = parse(MINIMAL, Map.of("cache.path", "c", "cache.hintLayers", "fc 1, 3",
-                "cache.taskGpus", "2", "training.pipelineDepth", "5"));
-        assertEquals(new CacheConfig("c", 5, List.of("fc 1", "3"), 1, 2.0), overridden.cache());
+        DistillConfig overridden = parse(MINIMAL, Map.of("cache.path", "c", "cache.taskGpus", "2",
+                "training.pipelineDepth", "5"));
+        assertEquals(new CacheConfig("c", 5, 1, 2.0), overridden.cache());
         assertEquals(5, overridden.training().pipelineDepth());
-        assertEquals(List.of("x"), parse(MINIMAL, Map.of("cache.hintLayers", "[x]")).cache().hintLayers());
-        assertEquals(List.of(), parse(MINIMAL + "cache: {hintLayers: []}\n", Map.of("cache.hintLayers", ""))
-                .cache().hintLayers(), "an empty override unsets the key");
-        assertEquals(List.of("cache.hintLayers = [a, ]: element [1] = \"\" is not a name or an index"),
-                invalid(MINIMAL, Map.of("cache.hintLayers", "a,")).violations());
+    }
+
+    @Test
+    void teacherSettingsAreRead() {
+        DistillConfig config = parse(MINIMAL + """
+                teachers:
+                  - path: a.onnx
+                    format: ONNX
+                    input: {layout: nhwc, shape: [28, 28, 1], scale: 255, mean: [0.5, 0.25], std: [2]}
+                    output: logits
+                    outputKind: probabilities
+                    hints: [/fc1/Relu_output_0, 2]
+                  - {path: b.zip}
+                """, Map.of());
+        assertEquals(List.of(new TeacherConfig("a.onnx", 1.0, TeacherFormat.ONNX, ChannelLayout.NHWC,
+                List.of(28, 28, 1), 255, List.of(0.5, 0.25), List.of(2.0), "logits", OutputKind.PROBABILITIES,
+                List.of("/fc1/Relu_output_0", "2")), new TeacherConfig("b.zip", 1.0)), config.teachers());
+        assertEquals(new TeacherInput(ChannelLayout.NHWC, new long[] {28, 28, 1}, 255, new double[] {0.5, 0.25},
+                new double[] {2}), config.teachers().get(0).description().input());
+        assertEquals(TeacherDescription.DETECTED, config.teachers().get(1).description());
+    }
+
+    @Test
+    void badTeacherSettingsAreEachNamed() {
+        ConfigException e = invalid(MINIMAL + """
+                teachers:
+                  - path: a.onnx
+                    format: tflite
+                    input: {layout: chw, shape: [0], scale: 0, mean: [x], std: [-1], colour: red}
+                    output: ""
+                    outputKind: scores
+                    hints: [fc1, 2.5]
+                  - {path: b.onnx, input: 5}
+                """);
+        assertEquals(List.of("teachers[0].input.colour: unknown key; known keys: layout, mean, scale, shape, std",
+                "teachers[0].format = \"tflite\": must be one of dl4j, onnx, keras",
+                "teachers[0].input.layout = \"chw\": must be one of nchw, nhwc",
+                "teachers[0].input.shape = [0]: element [0] = 0 is not in [1, 2147483647]",
+                "teachers[0].input.scale = 0: must be in (0, infinity)",
+                "teachers[0].input.mean = [x]: element [0] = \"x\" is not a number",
+                "teachers[0].input.std = [-1]: element [0] = -1 is not in (0, infinity)",
+                "teachers[0].output = \"\": must not be blank",
+                "teachers[0].outputKind = \"scores\": must be one of logits, probabilities",
+                "teachers[0].hints = [fc1, 2.5]: element [1] = 2.5 is not a name or an index",
+                "teachers[1].input = 5: must be a map with the keys layout, mean, scale, shape, std"), e.violations());
     }
 
     @Test
@@ -254,7 +299,7 @@ class ConfigLoaderTest {
     void overridesAreValidatedAndUnknownOverrideKeysNamed() {
         ConfigException e = invalid(MINIMAL, Map.of("training.epoch", "7"));
         assertEquals(1, e.violations().size(), e.getMessage());
-        assertTrue(e.violations().get(0).startsWith("override training.epoch: unknown key; known keys: cache.hintLayers, "),
+        assertTrue(e.violations().get(0).startsWith("override training.epoch: unknown key; known keys: cache.path, "),
                 e.getMessage());
         assertTrue(e.violations().get(0).contains("training.epochs"), e.getMessage());
 
@@ -391,7 +436,7 @@ class ConfigLoaderTest {
 
     @Test
     void keysListEveryOverridableSetting() {
-        assertEquals(46, ConfigLoader.KEYS.size(), ConfigLoader.KEYS.toString());
+        assertEquals(45, ConfigLoader.KEYS.size(), ConfigLoader.KEYS.toString());
         assertTrue(ConfigLoader.KEYS.contains("teachers") && ConfigLoader.KEYS.contains("spark.master"));
         for (String key : ConfigLoader.KEYS) {
             assertTrue(key.equals("teachers") || key.equals("output") || key.equals("overwrite") || key.contains("."),

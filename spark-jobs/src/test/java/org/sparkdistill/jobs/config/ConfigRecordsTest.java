@@ -64,23 +64,17 @@ class ConfigRecordsTest {
     }
 
     @Test
-    void cacheChecksItsRangesAndCopiesTheLayerList() {
-        refused("cache.path = \"\": must not be blank", () -> new CacheConfig("", 5, List.of(), 1, 0));
-        refused("cache.topK = 0: must be in [1, 2147483647]", () -> new CacheConfig(null, 0, List.of(), 1, 0));
-        refused("cache.hintLayers: required but missing", () -> new CacheConfig(null, 5, null, 1, 0));
-        refused("cache.taskCpus = 1025: must be in [1, 1024]", () -> new CacheConfig(null, 5, List.of(), 1025, 0));
-        refused("cache.taskGpus = NaN: must be in [0, 1024]", () -> new CacheConfig(null, 5, List.of(), 1, Double.NaN));
+    void cacheChecksItsRanges() {
+        refused("cache.path = \"\": must not be blank", () -> new CacheConfig("", 5, 1, 0));
+        refused("cache.topK = 0: must be in [1, 2147483647]", () -> new CacheConfig(null, 0, 1, 0));
+        refused("cache.taskCpus = 1025: must be in [1, 1024]", () -> new CacheConfig(null, 5, 1025, 0));
+        refused("cache.taskGpus = NaN: must be in [0, 1024]", () -> new CacheConfig(null, 5, 1, Double.NaN));
         refused("cache.taskGpus = 1.5: must be at most 0.5 or a whole number (Spark shares one GPU among the tasks"
-                + " that each take a fraction of it)", () -> new CacheConfig(null, 5, List.of(), 1, 1.5));
+                + " that each take a fraction of it)", () -> new CacheConfig(null, 5, 1, 1.5));
         for (double gpus : new double[] {0, 0.125, 0.5, 1, 2, 1024}) {
-            assertEquals(gpus, new CacheConfig(null, 5, List.of(), 1, gpus).taskGpus());
+            assertEquals(gpus, new CacheConfig(null, 5, 1, gpus).taskGpus());
         }
-        List<String> layers = new ArrayList<>(List.of("fc1"));
-        CacheConfig cache = new CacheConfig("c", 5, layers, 1, 0);
-        layers.add("fc2");
-        assertEquals(List.of("fc1"), cache.hintLayers());
-        assertThrows(UnsupportedOperationException.class, () -> cache.hintLayers().add("x"));
-        assertEquals(new CacheConfig(null, 5, List.of(), 1, 0.0), CacheConfig.DEFAULT);
+        assertEquals(new CacheConfig(null, 5, 1, 0.0), CacheConfig.DEFAULT);
     }
 
     @Test
@@ -121,6 +115,15 @@ class ConfigRecordsTest {
         refused("teachers[].weight = Infinity: must be in (0, infinity)",
                 () -> new TeacherConfig("t", Double.POSITIVE_INFINITY));
         assertEquals(Double.MAX_VALUE, new TeacherConfig("t", Double.MAX_VALUE).weight());
+        refused("teachers[].input.scale = -1.0: must be in (0, infinity)", () -> new TeacherConfig("t", 1, null, null,
+                null, -1, null, null, null, null, List.of()));
+        refused("teachers[].input.std = [0.0]: element [0] = 0.0 is not in (0, infinity)", () -> new TeacherConfig("t",
+                1, null, null, null, 1, null, List.of(0.0), null, null, List.of()));
+        List<String> hints = new ArrayList<>(List.of("fc1"));
+        TeacherConfig teacher = new TeacherConfig("t", 1, null, null, null, 1, null, null, null, null, hints);
+        hints.add("fc2");
+        assertEquals(List.of("fc1"), teacher.hints());
+        assertThrows(UnsupportedOperationException.class, () -> teacher.hints().add("x"));
     }
 
     @Test

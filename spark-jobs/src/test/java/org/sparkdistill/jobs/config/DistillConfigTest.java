@@ -46,7 +46,7 @@ class DistillConfigTest {
                 new StudentConfig(List.of(256, 64), UpdaterKind.NESTEROVS, 0.05, LearningRateSchedule.CONSTANT),
                 new DistillationConfig(6.0, 2.0, 1.0, 0.0),
                 new TrainingConfig(30, 128, 7L, 3, 500, "hdfs://namenode/ckpt", 5, "fixed:25", 40, 4, 15, 120),
-                new CacheConfig("/cache/fashion-cnn", 3, List.of("layer4", "fc-1"), 2, 0.5),
+                new CacheConfig("/cache/fashion-cnn", 3, 2, 0.5),
                 "runs/student", true, "spark://head:7077");
         assertEquals(expected, ConfigLoader.parse(resource("golden-distill.yaml"), "golden-distill.yaml", Map.of()));
     }
@@ -83,13 +83,16 @@ class DistillConfigTest {
         DistillConfig config = new DistillConfig(
                 new DataConfig("dir with \"quotes\" and \\ and: colon #1", "tab\there, line\nbreak, \u0001, é, 日本",
                         Integer.MAX_VALUE),
-                List.of(new TeacherConfig("- dash", Double.MAX_VALUE), new TeacherConfig("yes", 1e-300)),
+                List.of(new TeacherConfig("- dash", Double.MAX_VALUE, TeacherFormat.KERAS, ChannelLayout.NCHW,
+                        List.of(1, Integer.MAX_VALUE), Double.MIN_VALUE, List.of(-1e300, 0.0), List.of(1e-300),
+                        "a: b", OutputKind.LOGITS, List.of("0", "a: b", "- c", "[d]", "null")),
+                        new TeacherConfig("yes", 1e-300)),
                 EnsembleWeighting.CONFIDENCE,
                 new StudentConfig(List.of(1, 65536), UpdaterKind.SGD, 1e-4, LearningRateSchedule.LINEAR),
                 new DistillationConfig(100, 1e-9, -0.0, 1.0),
                 new TrainingConfig(100_000, 1, Long.MIN_VALUE, 4_096, Integer.MAX_VALUE, null, 100, "fixed:0.5", 1_000_000,
                         Integer.MAX_VALUE, 3_600, 86_400),
-                new CacheConfig("yes", Integer.MAX_VALUE, List.of("0", "a: b", "- c", "[d]", "null"), 1024, 1e-9),
+                new CacheConfig("yes", Integer.MAX_VALUE, 1024, 1e-9),
                 "null", true, "~");
         assertEquals(config, roundTrip(config), config.toYaml());
         DistillConfig seeded = new DistillConfig(config.data(), List.of(), config.weighting(), config.student(),

@@ -22,7 +22,12 @@ import org.sparkdistill.core.metrics.CommunicationMetrics;
 import org.sparkdistill.core.metrics.EpochMetrics;
 import org.sparkdistill.core.metrics.PipelineMetrics;
 import org.sparkdistill.core.metrics.StageTimes;
+import org.sparkdistill.core.teacher.ChannelLayout;
 import org.sparkdistill.core.teacher.EnsembleWeighting;
+import org.sparkdistill.core.teacher.OutputKind;
+import org.sparkdistill.core.teacher.TeacherDescription;
+import org.sparkdistill.core.teacher.TeacherFormat;
+import org.sparkdistill.core.teacher.TeacherInput;
 import org.sparkdistill.core.train.Schedule;
 import org.sparkdistill.core.train.TrainingPlan;
 import org.sparkdistill.core.train.Checkpoints;
@@ -88,6 +93,9 @@ final class KryoSamples {
         for (int i = 0; i < features.length; i++) {
             features[i] = random.nextFloat();
         }
+        TeacherDescription onnx = new TeacherDescription(TeacherFormat.ONNX, new TeacherInput(ChannelLayout.NHWC,
+                new long[] {28, 28, 1}, 255, new double[] {0.5}, new double[] {0.25}), "logits",
+                OutputKind.PROBABILITIES, List.of("/fc1/Relu_output_0"));
         return List.of(
                 new Examples("train", features, new int[] {0, 2, 1, 2}, new int[] {3}, 3),
                 new TrainingPlan(3, 32, 42L, Schedule.linear(4.0, 1.0), Schedule.constant(0.9), 100),
@@ -103,8 +111,14 @@ final class KryoSamples {
                 new TrainedStudent(zip, List.of(first, second)),
                 new StudentSpec(List.of(256, 128), UpdaterKind.ADAM, 0.001, UpdaterKind.LearningRateSchedule.CONSTANT),
                 new HadoopSettings(Map.of("fs.defaultFS", "hdfs://nn:8020", "dfs.replication", "2")),
-                new TeacherSpecs(List.of("/models/a.zip", "/models/b.zip"), List.of("0a", "0b"), new double[] {1.0, 3.0},
-                        EnsembleWeighting.FIXED, HadoopSettings.of(new Configuration(false))),
+                new TeacherSpecs(List.of("/models/a.zip", "/models/b.onnx"), List.of("0a", "0b"),
+                        List.of(TeacherDescription.DETECTED.withFormat(TeacherFormat.DL4J), onnx),
+                        new double[] {1.0, 3.0}, EnsembleWeighting.FIXED, HadoopSettings.of(new Configuration(false))),
+                onnx,
+                onnx.input(),
+                TeacherFormat.KERAS,
+                ChannelLayout.NCHW,
+                OutputKind.LOGITS,
                 new DatasetInfo(new int[] {1, 28, 28}, 10, 60000),
                 new Checkpoints.Checkpoint("step-000000000020",
                         new TrainingProgress(new TrainingState(20, 1, 4), 1.75, List.of(first)), 7L),

@@ -336,8 +336,10 @@ public final class OnnxTeacher implements Teacher {
     }
 
     private InvalidInputException unfetchable(String tensor, OnnxRunner runner) {
+        String why = runner.whyUnfetchable(tensor);
         return new InvalidInputException("teacher '" + name + "' tensor '" + tensor + "' "
-                + runner.whyUnfetchable(tensor) + "; a hint must be float, with the batch as its first axis");
+                + (why == null ? "is not an output of its session" : why)
+                + "; a hint must be float, with the batch as its first axis");
     }
 
     /** Gives up this teacher's sessions; closing twice is harmless. */

@@ -90,6 +90,16 @@ final class OnnxModelChecks {
         }
     }
 
+    /** Refuses a hint whose values the probe run found not to be float with the batch as their first axis. */
+    static void requireHints(String name, String origin, List<String> hints, OnnxRunner runner) {
+        for (String hint : hints) {
+            if (!runner.has(hint)) {
+                throw new InvalidInputException("teacher '" + name + "' (" + origin + ") hint '" + hint + "' "
+                        + runner.whyUnfetchable(hint) + "; a hint must be float, with the batch as its first axis");
+            }
+        }
+    }
+
     private static String join(long[] shape) {
         return String.join(", ", LongStream.of(shape).mapToObj(Long::toString).toList());
     }

@@ -101,6 +101,7 @@ public final class OnnxTeacher implements Teacher {
                     : graph.producer(output).equals("Softmax") ? OutputKind.PROBABILITIES : OutputKind.LOGITS;
             OnnxRunner runner = OnnxRunner.probe(lease, transform.batchShape(1));
             OnnxModelChecks.requirePredictions(name, origin, output, runner);
+            OnnxModelChecks.requireHints(name, origin, description.hints(), runner);
             return new OnnxTeacher(name, origin, file, sha256, threads, graph, transform,
                     LongStream.of(dataShape).reduce(1, Math::multiplyExact), output, kind, runner);
         } catch (OrtException e) {

@@ -241,6 +241,26 @@ class OnnxTeacherTest implements TeacherContract {
     }
 
     @Test
+    void aTensorThatIsNotFloatWithTheBatchFirstIsRefusedAsAHint() {
+        Path file = REFUSED.resolve("shape-constant.onnx");
+        InvalidInputException atLoad = assertThrows(InvalidInputException.class, () -> OnnxTeacher.load(file, "t",
+                "shape-constant.onnx", TeacherDescription.DETECTED.withHints(List.of("/Constant_output_0")),
+                new long[] {8}, 1));
+        assertTrue(atLoad.getMessage().startsWith("teacher 't' (shape-constant.onnx) hint '/Constant_output_0' holds ")
+                && atLoad.getMessage().endsWith(", not float tensors; a hint must be float, with the batch as its"
+                + " first axis"), atLoad.getMessage());
+        try (OnnxTeacher teacher = OnnxTeacher.load(file, "t", "shape-constant.onnx", TeacherDescription.DETECTED,
+                new long[] {8}, 1)) {
+            InvalidInputException atUse = assertThrows(InvalidInputException.class,
+                    () -> teacher.activations(rows(2, 1), List.of("/Reshape_output_0", "/Constant_1_output_0")));
+            assertTrue(atUse.getMessage().startsWith("teacher 't' tensor '/Constant_1_output_0' holds "),
+                    atUse.getMessage());
+            INDArray reshaped = teacher.activations(rows(2, 1), List.of("/Reshape_output_0")).get(0);
+            assertEquals(List.of(2L, 6L), List.of(reshaped.shape()[0], reshaped.shape()[1]));
+        }
+    }
+
+    @Test
     void rowsOfTheWrongWidthAreRefused() {
         try (OnnxTeacher teacher = mlp(TeacherDescription.DETECTED)) {
             InvalidInputException e = assertThrows(InvalidInputException.class, () -> teacher.logits(rows(2, 1)

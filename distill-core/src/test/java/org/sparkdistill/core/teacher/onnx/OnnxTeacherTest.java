@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -79,6 +80,14 @@ class OnnxTeacherTest implements TeacherContract {
             assertEquals(probabilities ? OutputKind.PROBABILITIES : OutputKind.LOGITS, teacher.outputKind(), model);
             assertClose(reference.expected(output), probabilities ? Transforms.exp(logits, true) : logits,
                     model + " " + output);
+            if (reference.json().has("torch_float32_argmax")) {
+                int[] argmax = new int[(int) logits.size(0)];
+                for (int i = 0; i < argmax.length; i++) {
+                    argmax[i] = logits.getRow(i).argMax().getInt(0);
+                }
+                assertEquals(reference.json().get("torch_float32_argmax").toString(),
+                        Arrays.toString(argmax).replace(" ", ""), model + " predicted classes");
+            }
             List<INDArray> activations = teacher.activations(reference.rows(), hints);
             for (int k = 0; k < hints.size(); k++) {
                 assertClose(Reference.matrix(reference.intermediate().get(k).get("expected")), activations.get(k),

@@ -8,6 +8,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.sparkdistill.core.InvalidInputException;
 
 /**
@@ -17,13 +19,16 @@ import org.sparkdistill.core.InvalidInputException;
  * <p>Spark runs several tasks in one executor JVM; each builds its own teacher, and a session per task would hold the
  * model's weights and ORT's thread pool once per task. {@code OrtSession.run} is thread-safe, so the tasks share one.
  * A session's intra-op threads are the count its first user asks for; inter-op threads are 1 and graph optimisation
- * is {@code ALL}. Where ONNX Runtime offers the CUDA execution provider (the {@code onnxruntime_gpu} build), sessions
- * use it. Thread-safe.
+ * is {@code ALL}. Where ONNX Runtime offers the CUDA execution provider (the {@code onnxruntime_gpu} build) and can
+ * load it, sessions use it. Thread-safe.
  */
 final class OnnxSessions {
+    private static final Logger LOG = LoggerFactory.getLogger(OnnxSessions.class);
     private static final OnnxSessions SHARED = new OnnxSessions();
 
     private final Map<Key, Entry> sessions = new HashMap<>();
+    /** Whether sessions use CUDA; null until the first session is made. */
+    private Boolean cuda;
 
     private OnnxSessions() {}
 
@@ -98,20 +103,46 @@ final class OnnxSessions {
         return new Lease(key, entry.session);
     }
 
-    private static Entry create(byte[] model, int threads, String origin) {
-        OrtSession.SessionOptions options = new OrtSession.SessionOptions();
+    private Entry create(byte[] model, int threads, String origin) {
+        OrtSession.SessionOptions options = options(threads);
         try {
-            options.setIntraOpNumThreads(threads);
-            options.setInterOpNumThreads(1);
-            options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
-            if (OrtEnvironment.getAvailableProviders().contains(OrtProvider.CUDA)) {
-                options.addCUDA();
-            }
             return new Entry(OrtEnvironment.getEnvironment().createSession(model, options), options);
         } catch (OrtException e) {
             options.close();
             throw new InvalidInputException("teacher model file " + origin + " is not a model ONNX Runtime can load: "
                     + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Options with CUDA when ONNX Runtime offers it and can load it. The GPU build offers CUDA everywhere, but loads
+     * it only where the CUDA and cuDNN libraries it was built for are installed; elsewhere its teachers run on the CPU,
+     * as ONNX Runtime's Python API does.
+     */
+    private OrtSession.SessionOptions options(int threads) {
+        OrtSession.SessionOptions options = new OrtSession.SessionOptions();
+        try {
+            options.setIntraOpNumThreads(threads);
+            options.setInterOpNumThreads(1);
+            options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+            if (cuda == null) {
+                cuda = OrtEnvironment.getAvailableProviders().contains(OrtProvider.CUDA);
+            }
+            if (cuda) {
+                try {
+                    options.addCUDA();
+                } catch (OrtException e) {
+                    cuda = false;
+                    LOG.warn("ONNX Runtime offers CUDA but cannot load it, so ONNX teachers run on the CPU: {}",
+                            e.getMessage());
+                    options.close();
+                    return options(threads);
+                }
+            }
+            return options;
+        } catch (OrtException e) {
+            options.close();
+            throw new IllegalStateException("ONNX Runtime refused session options (" + threads + " threads)", e);
         }
     }
 

@@ -1,10 +1,7 @@
 package org.sparkdistill.core.teacher.onnx;
 
-import ai.onnxruntime.NodeInfo;
-import ai.onnxruntime.OnnxJavaType;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
-import ai.onnxruntime.TensorInfo;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -42,7 +39,6 @@ import org.sparkdistill.core.teacher.TeacherDescription;
  */
 public final class OnnxTeacher implements Teacher {
     private static final double MIN_PROBABILITY = 1e-30;
-    private static final int NAMES_SHOWN = 12;
 
     private final String name;
     private final String origin;
@@ -91,20 +87,21 @@ public final class OnnxTeacher implements Teacher {
         byte[] model = read(file, origin);
         OnnxGraph graph = OnnxGraph.parse(model, origin);
         List<String> tensors = graph.tensorNames();
-        description.hints().forEach(hint -> requireTensor(name, tensors, hint));
+        description.hints().forEach(hint -> OnnxModelChecks.requireTensor(name, tensors, hint));
         List<String> appended = appended(graph, Set.copyOf(description.hints()));
         String sha256 = Sha256.hex(model);
         OnnxSessions.Lease lease = OnnxSessions.shared().open(sha256, appended,
                 () -> OnnxGraph.withOutputs(model, appended), threads, origin);
         try {
             OrtSession session = lease.session();
-            InputTransform transform = bind(name, origin, description, dataShape, session);
+            InputTransform transform = OnnxModelChecks.bind(name, origin, description, dataShape, session);
             List<String> outputs = graph.outputs();
-            String output = chooseOutput(name, origin, description.output(), outputs);
+            String output = OnnxModelChecks.chooseOutput(name, origin, description.output(), outputs);
             OutputKind kind = description.outputKind() != null ? description.outputKind()
                     : graph.producer(output).equals("Softmax") ? OutputKind.PROBABILITIES : OutputKind.LOGITS;
             OnnxRunner runner = OnnxRunner.probe(lease, transform.batchShape(1));
-            requirePredictions(name, origin, output, runner);
+            OnnxModelChecks.requirePredictions(name, origin, output, runner);
+            OnnxModelChecks.requireHints(name, origin, description.hints(), runner);
             return new OnnxTeacher(name, origin, file, sha256, threads, graph, transform,
                     LongStream.of(dataShape).reduce(1, Math::multiplyExact), output, kind, runner);
         } catch (OrtException e) {
@@ -127,76 +124,9 @@ public final class OnnxTeacher implements Teacher {
         }
     }
 
-    private static void requireTensor(String name, List<String> tensors, String hint) {
-        if (!tensors.contains(hint)) {
-            throw new InvalidInputException("teacher '" + name + "' has no tensor '" + hint + "'; its tensors: "
-                    + shown(tensors));
-        }
-    }
-
-    private static String shown(List<String> names) {
-        return names.size() <= NAMES_SHOWN ? String.join(", ", names)
-                : String.join(", ", names.subList(0, NAMES_SHOWN)) + ", … (" + names.size() + " in all)";
-    }
-
     /** The hints that are not graph outputs, in graph order, so that one set of hints always gives one model. */
     private static List<String> appended(OnnxGraph graph, Set<String> hints) {
         return graph.tensorNames().stream().filter(hints::contains).filter(t -> !graph.outputs().contains(t)).toList();
-    }
-
-    private static InputTransform bind(String name, String origin, TeacherDescription description, long[] dataShape,
-            OrtSession session) throws OrtException {
-        Map<String, NodeInfo> inputs = session.getInputInfo();
-        if (inputs.size() != 1) {
-            throw new InvalidInputException("teacher model file " + origin + " has " + inputs.size() + " inputs ("
-                    + String.join(", ", inputs.keySet()) + "); a teacher model must have exactly 1");
-        }
-        NodeInfo input = inputs.values().iterator().next();
-        if (!(input.getInfo() instanceof TensorInfo tensor) || tensor.type != OnnxJavaType.FLOAT) {
-            throw new InvalidInputException("teacher model file " + origin + " has input '" + input.getName()
-                    + "' of " + input.getInfo() + "; a teacher model must take a float tensor");
-        }
-        long[] declared = tensor.getShape();
-        if (declared.length < 2 || declared[0] > 0) {
-            throw new InvalidInputException("teacher model file " + origin + " declares input '" + input.getName()
-                    + "' of shape " + Arrays.toString(declared) + "; a teacher model must take [batch, …] with a free"
-                    + " batch size (export it with a dynamic batch axis)");
-        }
-        try {
-            return description.input().bind(name, dataShape, declared);
-        } catch (InvalidInputException e) {
-            throw name.equals(origin) ? e
-                    : new InvalidInputException(e.getMessage() + " (teacher model file " + origin + ")", e);
-        }
-    }
-
-    private static String chooseOutput(String name, String origin, String chosen, List<String> outputs) {
-        if (chosen != null) {
-            if (!outputs.contains(chosen)) {
-                throw new InvalidInputException("teacher '" + name + "' (" + origin + ") has no output '" + chosen
-                        + "'; its outputs: " + String.join(", ", outputs));
-            }
-            return chosen;
-        }
-        if (outputs.size() != 1) {
-            throw new InvalidInputException("teacher model file " + origin + " has " + outputs.size() + " outputs ("
-                    + String.join(", ", outputs) + "); choose one with teachers[].output");
-        }
-        return outputs.get(0);
-    }
-
-    private static void requirePredictions(String name, String origin, String output, OnnxRunner runner) {
-        long[] example = runner.exampleShape(output);
-        if (example == null || example.length != 1) {
-            throw new InvalidInputException("teacher '" + name + "' (" + origin + ") output '" + output + "' "
-                    + (example == null ? runner.whyUnfetchable(output)
-                            : "has shape [1, " + join(example) + "] for one example")
-                    + "; a teacher's predictions must have shape [N, classes]");
-        }
-    }
-
-    private static String join(long[] shape) {
-        return String.join(", ", LongStream.of(shape).mapToObj(Long::toString).toList());
     }
 
     @Override
@@ -223,7 +153,7 @@ public final class OnnxTeacher implements Teacher {
     @Override
     public void requireLayers(List<String> layers) {
         List<String> tensors = graph.tensorNames();
-        layers.forEach(layer -> requireTensor(name, tensors, layer));
+        layers.forEach(layer -> OnnxModelChecks.requireTensor(name, tensors, layer));
     }
 
     @Override
@@ -336,8 +266,10 @@ public final class OnnxTeacher implements Teacher {
     }
 
     private InvalidInputException unfetchable(String tensor, OnnxRunner runner) {
+        String why = runner.whyUnfetchable(tensor);
         return new InvalidInputException("teacher '" + name + "' tensor '" + tensor + "' "
-                + runner.whyUnfetchable(tensor) + "; a hint must be float, with the batch as its first axis");
+                + (why == null ? "is not an output of its session" : why)
+                + "; a hint must be float, with the batch as its first axis");
     }
 
     /** Gives up this teacher's sessions; closing twice is harmless. */

@@ -19,8 +19,16 @@ class OnnxSessionsTest {
     @Test
     void teachersOfTheSameFileShareOneSessionThatClosesWithTheLastOfThem() throws IOException {
         int before = SESSIONS.openSessions();
-        OnnxTeacher a = OnnxTeacherTest.mlp(TeacherDescription.DETECTED);
-        OnnxTeacher b = OnnxTeacherTest.mlp(TeacherDescription.DETECTED);
+        try (OnnxTeacher a = OnnxTeacherTest.mlp(TeacherDescription.DETECTED);
+                OnnxTeacher b = OnnxTeacherTest.mlp(TeacherDescription.DETECTED)) {
+            assertShared(before, a, b);
+        }
+        assertEquals(before, SESSIONS.openSessions());
+        assertEquals(0, SESSIONS.users(mlpHash(), List.of()));
+    }
+
+    /** Both teachers use one session, which outlives the first to close and closes with the second. */
+    private static void assertShared(int before, OnnxTeacher a, OnnxTeacher b) throws IOException {
         assertEquals(before + 1, SESSIONS.openSessions());
         assertEquals(2, SESSIONS.users(mlpHash(), List.of()));
         a.close();
@@ -50,11 +58,12 @@ class OnnxSessionsTest {
     @Test
     void aWidenedTeacherHoldsBothItsSessionsUntilItCloses() throws IOException {
         int before = SESSIONS.openSessions();
-        OnnxTeacher teacher = OnnxTeacherTest.mlp(TeacherDescription.DETECTED);
-        teacher.activations(new OnnxTeacherTest().rows(2, 1), List.of(OnnxTeacherTest.RELU));
-        assertEquals(before + 2, SESSIONS.openSessions());
-        assertEquals(1, SESSIONS.users(mlpHash(), List.of(OnnxTeacherTest.RELU)));
-        teacher.close();
+        try (OnnxTeacher teacher = OnnxTeacherTest.mlp(TeacherDescription.DETECTED)) {
+            teacher.activations(new OnnxTeacherTest().rows(2, 1), List.of(OnnxTeacherTest.RELU));
+            assertEquals(before + 2, SESSIONS.openSessions());
+            assertEquals(1, SESSIONS.users(mlpHash(), List.of()));
+            assertEquals(1, SESSIONS.users(mlpHash(), List.of(OnnxTeacherTest.RELU)));
+        }
         assertEquals(before, SESSIONS.openSessions());
     }
 }

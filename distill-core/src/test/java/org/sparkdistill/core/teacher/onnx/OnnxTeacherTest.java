@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -79,6 +80,14 @@ class OnnxTeacherTest implements TeacherContract {
             assertEquals(probabilities ? OutputKind.PROBABILITIES : OutputKind.LOGITS, teacher.outputKind(), model);
             assertClose(reference.expected(output), probabilities ? Transforms.exp(logits, true) : logits,
                     model + " " + output);
+            if (reference.json().has("torch_float32_argmax")) {
+                int[] argmax = new int[(int) logits.size(0)];
+                for (int i = 0; i < argmax.length; i++) {
+                    argmax[i] = logits.getRow(i).argMax().getInt(0);
+                }
+                assertEquals(reference.json().get("torch_float32_argmax").toString(),
+                        Arrays.toString(argmax).replace(" ", ""), model + " predicted classes");
+            }
             List<INDArray> activations = teacher.activations(reference.rows(), hints);
             for (int k = 0; k < hints.size(); k++) {
                 assertClose(Reference.matrix(reference.intermediate().get(k).get("expected")), activations.get(k),
@@ -238,6 +247,26 @@ class OnnxTeacherTest implements TeacherContract {
                 new long[] {8}, 1));
         assertEquals("teacher 't' (rank3-output.onnx) output 'output' has shape [1, 2, 3] for one example;"
                 + " a teacher's predictions must have shape [N, classes]", e.getMessage());
+    }
+
+    @Test
+    void aTensorThatIsNotFloatWithTheBatchFirstIsRefusedAsAHint() {
+        Path file = REFUSED.resolve("shape-constant.onnx");
+        InvalidInputException atLoad = assertThrows(InvalidInputException.class, () -> OnnxTeacher.load(file, "t",
+                "shape-constant.onnx", TeacherDescription.DETECTED.withHints(List.of("/Constant_output_0")),
+                new long[] {8}, 1));
+        assertTrue(atLoad.getMessage().startsWith("teacher 't' (shape-constant.onnx) hint '/Constant_output_0' holds ")
+                && atLoad.getMessage().endsWith(", not float tensors; a hint must be float, with the batch as its"
+                + " first axis"), atLoad.getMessage());
+        try (OnnxTeacher teacher = OnnxTeacher.load(file, "t", "shape-constant.onnx", TeacherDescription.DETECTED,
+                new long[] {8}, 1)) {
+            InvalidInputException atUse = assertThrows(InvalidInputException.class,
+                    () -> teacher.activations(rows(2, 1), List.of("/Reshape_output_0", "/Constant_1_output_0")));
+            assertTrue(atUse.getMessage().startsWith("teacher 't' tensor '/Constant_1_output_0' holds "),
+                    atUse.getMessage());
+            INDArray reshaped = teacher.activations(rows(2, 1), List.of("/Reshape_output_0")).get(0);
+            assertEquals(List.of(2L, 6L), List.of(reshaped.shape()[0], reshaped.shape()[1]));
+        }
     }
 
     @Test

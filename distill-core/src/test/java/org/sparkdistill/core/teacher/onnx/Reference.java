@@ -1,17 +1,24 @@
 package org.sparkdistill.core.teacher.onnx;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.shade.jackson.databind.JsonNode;
 import org.nd4j.shade.jackson.databind.ObjectMapper;
+import org.sparkdistill.core.data.FashionMnist;
+import org.sparkdistill.core.data.IdxReader;
+import org.sparkdistill.core.io.Sha256;
 import org.sparkdistill.core.teacher.TeacherDescription;
 import org.sparkdistill.core.teacher.TeacherInput;
 
@@ -20,21 +27,24 @@ record Reference(Path model, JsonNode json) {
     static final Path TEACHERS = Path.of("../fixtures/teachers");
 
     static Reference of(String model) {
-        Path file = TEACHERS.resolve(model);
         try {
-            return new Reference(file, new ObjectMapper().readTree(
-                    TEACHERS.resolve(model.replaceFirst("\\.onnx$", ".reference.json")).toFile()));
+            return new Reference(TEACHERS.resolve(model), new ObjectMapper().readTree(referenceOf(model).toFile()));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** {@code <model>.reference.json}, or {@code <model without .onnx>.reference.json}. */
+    private static Path referenceOf(String model) {
+        Path full = TEACHERS.resolve(model + ".reference.json");
+        return Files.exists(full) ? full : TEACHERS.resolve(model.replaceFirst("\\.onnx$", ".reference.json"));
     }
 
     /** Every ONNX fixture that has reference outputs. */
     static Stream<String> onnxModels() throws IOException {
         try (Stream<Path> files = Files.list(TEACHERS)) {
             return files.map(f -> f.getFileName().toString()).filter(f -> f.endsWith(".onnx"))
-                    .filter(f -> Files.exists(TEACHERS.resolve(f.replaceFirst("\\.onnx$", ".reference.json"))))
-                    .sorted().toList().stream();
+                    .filter(f -> Files.exists(referenceOf(f))).sorted().toList().stream();
         }
     }
 
@@ -44,8 +54,24 @@ record Reference(Path model, JsonNode json) {
         return shape.stream().mapToLong(Long::longValue).toArray();
     }
 
+    /**
+     * The rows fed to the model: listed in the reference, or the first images of Fashion-MNIST's test set, each pixel
+     * divided by 255, checked against the hash of their bytes that the reference gives.
+     */
     INDArray rows() {
-        return matrix(json.get("inputs"));
+        if (json.has("inputs")) {
+            return matrix(json.get("inputs"));
+        }
+        Path images = FashionMnist.DEFAULT_DIR.resolve("t10k-images-idx3-ubyte.gz");
+        Assumptions.assumeTrue(Files.exists(images), images + " is missing: apt-get install dataset-fashion-mnist");
+        int count = json.get("inputs_count").asInt();
+        byte[] pixels = Arrays.copyOf(IdxReader.read(images).data(), count * 28 * 28);
+        assertEquals(json.get("inputs_sha256").asText(), Sha256.hex(pixels), "the reference's images");
+        float[][] rows = new float[count][28 * 28];
+        for (int i = 0; i < pixels.length; i++) {
+            rows[i / (28 * 28)][i % (28 * 28)] = (pixels[i] & 0xff) / 255f;
+        }
+        return Nd4j.createFromArray(rows);
     }
 
     /** The first output that holds logits or probabilities. */

@@ -7,8 +7,9 @@ import java.util.List;
 import java.util.Map;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.api.Model;
+import org.deeplearning4j.nn.conf.layers.ActivationLayer;
+import org.deeplearning4j.nn.conf.layers.BaseLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.deeplearning4j.nn.layers.BaseOutputLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.activations.impl.ActivationIdentity;
@@ -119,20 +120,19 @@ public final class Dl4jTeacher implements Teacher {
     }
 
     private static OutputKind kindOf(String name, Layer outputLayer) {
-        if (!(outputLayer instanceof BaseOutputLayer<?> output)) {
-            throw new InvalidInputException("teacher '" + name + "' ends in " + outputLayer.getClass().getSimpleName()
-                    + "; a teacher must end in an output layer");
-        }
-        IActivation activation = output.layerConf().getActivationFn();
+        org.deeplearning4j.nn.conf.layers.Layer conf = outputLayer.conf().getLayer();
+        IActivation activation = conf instanceof BaseLayer layer ? layer.getActivationFn()
+                : conf instanceof ActivationLayer layer ? layer.getActivationFn() : null;
         if (activation instanceof ActivationSoftmax) {
             return OutputKind.PROBABILITIES;
         }
         if (activation instanceof ActivationIdentity) {
             return OutputKind.LOGITS;
         }
-        throw new InvalidInputException("teacher '" + name + "' has output activation " + activation
-                + "; a teacher's output layer must be softmax or identity, unless teachers[].outputs says whether it"
-                + " gives logits or probabilities");
+        throw new InvalidInputException("teacher '" + name + "' ends in " + conf.getClass().getSimpleName()
+                + (activation == null ? "" : " with activation " + activation) + "; unless teachers[].outputKind says"
+                + " whether it gives logits or probabilities, a teacher's last layer must have a softmax or identity"
+                + " activation");
     }
 
     @Override

@@ -11,6 +11,7 @@ import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.sparkdistill.core.InvalidInputException;
+import org.sparkdistill.core.teacher.Reference;
 
 class OnnxGraphTest {
     static byte[] mlp() throws IOException {

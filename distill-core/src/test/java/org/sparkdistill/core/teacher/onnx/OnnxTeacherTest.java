@@ -27,6 +27,7 @@ import org.nd4j.shade.jackson.databind.JsonNode;
 import org.sparkdistill.core.InvalidInputException;
 import org.sparkdistill.core.teacher.ChannelLayout;
 import org.sparkdistill.core.teacher.OutputKind;
+import org.sparkdistill.core.teacher.Reference;
 import org.sparkdistill.core.teacher.Teacher;
 import org.sparkdistill.core.teacher.TeacherContract;
 import org.sparkdistill.core.teacher.TeacherDescription;

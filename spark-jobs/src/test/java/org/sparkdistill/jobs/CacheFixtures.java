@@ -63,9 +63,14 @@ final class CacheFixtures {
 
     /** Rows whose label is the arg-max of a fixed linear map of their features, so a student can learn them. */
     static Examples examples(String name, int rows, long seed) {
+        return examples(name, rows, seed, CLASSES);
+    }
+
+    /** Rows of {@code classes} classes whose label is the arg-max of a fixed linear map of their features. */
+    static Examples examples(String name, int rows, long seed, int classes) {
         Random random = new Random(seed);
         Random map = new Random(99);
-        float[][] weights = new float[CLASSES][FEATURES];
+        float[][] weights = new float[classes][FEATURES];
         for (float[] row : weights) {
             for (int j = 0; j < FEATURES; j++) {
                 row[j] = (float) map.nextGaussian();
@@ -78,7 +83,7 @@ final class CacheFixtures {
             for (int j = 0; j < FEATURES; j++) {
                 features[i * FEATURES + j] = (float) random.nextGaussian();
             }
-            for (int c = 0; c < CLASSES; c++) {
+            for (int c = 0; c < classes; c++) {
                 double score = 0;
                 for (int j = 0; j < FEATURES; j++) {
                     score += weights[c][j] * features[i * FEATURES + j];
@@ -89,7 +94,7 @@ final class CacheFixtures {
                 }
             }
         }
-        return new Examples(name, features, labels, new int[] {FEATURES}, CLASSES);
+        return new Examples(name, features, labels, new int[] {FEATURES}, classes);
     }
 
     /** {@code examples} with the first feature of row {@code row} set to {@link #POISON}. */
@@ -101,10 +106,10 @@ final class CacheFixtures {
 
     /** An MLP teacher 8-16-4, initialised from {@code seed}, trained briefly on {@code train}. */
     static Path teacher(Path dir, String file, long seed, Examples train) throws IOException {
-        MultiLayerNetwork network = Networks.mlp(FEATURES, List.of(16), CLASSES, new Sgd(0.2), seed);
+        MultiLayerNetwork network = Networks.mlp(FEATURES, List.of(16), train.numClasses(), new Sgd(0.2), seed);
         INDArray x = org.nd4j.linalg.factory.Nd4j.create(train.features(), new long[] {train.size(), FEATURES},
                 DataType.FLOAT);
-        INDArray y = org.nd4j.linalg.factory.Nd4j.zeros(DataType.FLOAT, train.size(), CLASSES);
+        INDArray y = org.nd4j.linalg.factory.Nd4j.zeros(DataType.FLOAT, train.size(), train.numClasses());
         for (int i = 0; i < train.size(); i++) {
             y.putScalar(i, train.labels()[i], 1f);
         }

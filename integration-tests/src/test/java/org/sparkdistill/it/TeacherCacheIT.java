@@ -139,9 +139,11 @@ class TeacherCacheIT {
                 noManifest.toString()), out, "soft-label cache " + noManifest + " has no manifest.json");
 
         Path unwritten = dir.resolve("cache-unwritten");
-        assertRefused(Fixtures.cli("teacher-infer", "--config", job.toString(), "--cache", unwritten.toString(),
-                "--set", "cache.hintLayers=fc9"), unwritten, "cache.hintLayers = [fc9]: teacher 'teacher.zip' has no"
-                + " layer 'fc9'; its layers (by index or name): 0 'layer0', 1 'layer1'");
+        Path hinted = Files.writeString(dir.resolve("hinted.yaml"), Files.readString(job).replace(
+                "teachers: [{path: " + teacher + "}]", "teachers: [{path: " + teacher + ", hints: [fc9]}]"));
+        assertRefused(Fixtures.cli("teacher-infer", "--config", hinted.toString(), "--cache", unwritten.toString()),
+                unwritten, "teacher 'teacher.zip' has no layer 'fc9'; its layers (by index or name): 0 'layer0', 1"
+                        + " 'layer1'");
         assertRefused(Fixtures.cli("teacher-infer", "--cache", unwritten.toString()), unwritten,
                 "teacher-infer reads the distill configuration: give it with --config FILE");
         assertTrue(Fixtures.listing(dir).stream().noneMatch(n -> n.startsWith(".cache-unwritten")));

@@ -86,7 +86,7 @@ public final class DistillJob {
         DatasetFingerprint fingerprint = cache == null && checkpointDirectory == null ? null
                 : DatasetFingerprint.of(train.rows());
         if (cache != null) {
-            cache.requireTeachers(teachers.paths(), teachers.sha256s());
+            cache.requireTeachers(teachers.paths(), teachers.sha256s(), teachers.settings());
             cache.requireDataset(train.info(), fingerprint, describe(config.data()));
             trainRows = cache.joinTo(spark, train.rows());
         }
@@ -96,7 +96,7 @@ public final class DistillJob {
         int workers = config.training().workers();
         requireSlots(spark, workers);
         RunCheckpoints checkpoints = checkpointDirectory == null ? null : RunCheckpoints.open(checkpointDirectory,
-                DistillRunKey.of(config, teachers.sha256s(), fingerprint, cache == null ? null : cache.manifest().topK()),
+                DistillRunKey.of(config, teachers.sha256s(), teachers.settings(), fingerprint, cache == null ? null : cache.manifest().topK()),
                 spark.sparkContext().hadoopConfiguration(), LOG::warn);
 
         JavaSparkContext context = JavaSparkContext.fromSparkContext(spark.sparkContext());

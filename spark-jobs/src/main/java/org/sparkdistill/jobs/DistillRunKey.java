@@ -14,7 +14,8 @@ import org.sparkdistill.jobs.config.TrainingConfig;
  * resumed only by a run that would have taken the same steps.
  *
  * <p>In canonical order: the student ({@code student.hidden}, {@code updater}, {@code learningRate},
- * {@code learningRateSchedule}); each teacher's model SHA-256 and weight and {@code ensemble.weighting}; the training
+ * {@code learningRateSchedule}); each teacher's model SHA-256, settings (format, input, output) and weight, and
+ * {@code ensemble.weighting} (a teacher's hints do not change its predictions); the training
  * rows' {@link DatasetFingerprint}, {@code data.limit}, {@code shuffleBlock} and {@code shuffleBuffer}; whether soft
  * labels come from the cache and the cache's top-k; {@code distillation.temperature}, {@code temperatureEnd},
  * {@code alpha}, {@code alphaEnd}; and {@code training.epochs}, {@code batchSize}, {@code workers}, {@code seed},
@@ -34,10 +35,12 @@ final class DistillRunKey {
      * The key of {@code config}'s run.
      *
      * @param teacherSha256s the SHA-256 of the teachers' model files, in configuration order
+     * @param teacherSettings how each teacher is run, in configuration order
      * @param rows the fingerprint of the training rows after {@code data.limit}
      * @param cacheTopK the top-k of the soft-label cache the run reads, or null when the teachers run live
      */
-    static RunKey of(DistillConfig config, List<String> teacherSha256s, DatasetFingerprint rows, Integer cacheTopK) {
+    static RunKey of(DistillConfig config, List<String> teacherSha256s, List<String> teacherSettings,
+            DatasetFingerprint rows, Integer cacheTopK) {
         StudentConfig student = config.student();
         DistillationConfig distillation = config.distillation();
         TrainingConfig training = config.training();
@@ -48,6 +51,7 @@ final class DistillRunKey {
                 .add("student.learningRateSchedule", name(student.learningRateSchedule()));
         for (int k = 0; k < config.teachers().size(); k++) {
             key.add("teachers[" + k + "].sha256", teacherSha256s.get(k))
+                    .add("teachers[" + k + "].settings", teacherSettings.get(k))
                     .add("teachers[" + k + "].weight", config.teachers().get(k).weight());
         }
         return key.add("ensemble.weighting", name(config.weighting()))

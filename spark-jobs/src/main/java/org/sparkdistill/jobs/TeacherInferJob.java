@@ -173,7 +173,7 @@ public final class TeacherInferJob {
         List<String> names = teachers.names();
         for (int k = 0; k < names.size(); k++) {
             entries.add(new CacheManifest.TeacherEntry(CacheColumns.teacher(k), names.get(k),
-                    teachers.sha256s().get(k), hints.get(k)));
+                    teachers.sha256s().get(k), teachers.descriptions().get(k).settings(), hints.get(k)));
         }
         return new CacheManifest(topK, topK >= classes, classes, fingerprint.rows(), fingerprint, entries,
                 Instant.now().toString());

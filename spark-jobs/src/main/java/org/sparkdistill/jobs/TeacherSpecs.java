@@ -71,6 +71,11 @@ public record TeacherSpecs(List<String> paths, List<String> sha256s, List<Teache
                 new double[paths.size()], EnsembleWeighting.UNIFORM, conf);
     }
 
+    /** How each teacher is run ({@link TeacherDescription#settings}), in configuration order. */
+    public List<String> settings() {
+        return descriptions.stream().map(TeacherDescription::settings).toList();
+    }
+
     /** The teachers' names: their model files' names. */
     public List<String> names() {
         return paths.stream().map(path -> new org.apache.hadoop.fs.Path(path).getName()).toList();

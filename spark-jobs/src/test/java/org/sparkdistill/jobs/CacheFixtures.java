@@ -164,8 +164,15 @@ final class CacheFixtures {
      * {@code settings} (dotted keys) over it.
      */
     static DistillConfig config(Path train, Path test, List<Path> teachers, Path output, Map<String, String> settings) {
+        StringBuilder items = new StringBuilder();
+        teachers.forEach(t -> items.append("  - path: ").append(t).append('\n'));
+        return config(train, test, items.toString(), output, settings);
+    }
+
+    /** The same configuration with the teachers given as the YAML items of the {@code teachers} list. */
+    static DistillConfig config(Path train, Path test, String teachers, Path output, Map<String, String> settings) {
         StringBuilder text = new StringBuilder("data:\n  train: " + train + "\n  test: " + test + "\nteachers:\n");
-        teachers.forEach(t -> text.append("  - path: ").append(t).append('\n'));
+        text.append(teachers);
         text.append("""
                 student: {hidden: [8]}
                 distillation: {temperature: 2.0, alpha: 0.7}

@@ -1,6 +1,5 @@
 package org.sparkdistill.jobs;
 
-import org.sparkdistill.core.io.Sha256;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
@@ -8,6 +7,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.sparkdistill.core.io.Sha256;
+import org.sparkdistill.core.teacher.TeacherDescription;
+import org.sparkdistill.core.teacher.TeacherFormat;
 import org.sparkdistill.core.train.RunKey;
 import org.sparkdistill.jobs.cache.DatasetFingerprint;
 import org.sparkdistill.jobs.config.ConfigLoader;
@@ -16,6 +18,7 @@ import org.sparkdistill.jobs.config.DistillConfig;
 class DistillRunKeyTest {
     static final DatasetFingerprint ROWS = new DatasetFingerprint(300, "00000000000000ff", "-12345");
     static final List<String> TEACHER = List.of(Sha256.hex(new byte[] {1, 2, 3}));
+    static final List<String> SETTINGS = List.of(TeacherDescription.DETECTED.withFormat(TeacherFormat.DL4J).settings());
 
     static DistillConfig config(Map<String, String> overrides) {
         return config(1.0, overrides);
@@ -29,18 +32,19 @@ class DistillRunKeyTest {
     }
 
     static String id(Map<String, String> overrides) {
-        return DistillRunKey.of(config(overrides), TEACHER, ROWS, null).id();
+        return DistillRunKey.of(config(overrides), TEACHER, SETTINGS, ROWS, null).id();
     }
 
     @Test
     void theKeyListsEverySettingThatShapesTheTrajectoryInCanonicalOrder() {
-        RunKey key = DistillRunKey.of(config(Map.of()), TEACHER, ROWS, null);
+        RunKey key = DistillRunKey.of(config(Map.of()), TEACHER, SETTINGS, ROWS, null);
         assertEquals("""
                 student.hidden=[128]
                 student.updater=adam
                 student.learningRate=0.001
                 student.learningRateSchedule=linear
                 teachers[0].sha256=039058c6f2c0cb492c533b0a4d14ef77cc0f78abccced5287d84a1a2011cfb81
+                teachers[0].settings=format=dl4j layout=auto shape=auto scale=1.0 mean=[] std=[] output=auto outputKind=auto
                 teachers[0].weight=1.0
                 ensemble.weighting=uniform
                 data.rows=300
@@ -90,12 +94,18 @@ class DistillRunKeyTest {
                 Map.of("training.checkpointEvery", "6"))) {
             assertNotEquals(base, id(change), change.toString());
         }
-        assertNotEquals(base, DistillRunKey.of(config(2.0, Map.of()), TEACHER, ROWS, null).id());
-        assertNotEquals(base, DistillRunKey.of(config(Map.of()), List.of("09"), ROWS, null).id());
-        assertNotEquals(base, DistillRunKey.of(config(Map.of()), TEACHER,
+        assertNotEquals(base, DistillRunKey.of(config(2.0, Map.of()), TEACHER, SETTINGS, ROWS, null).id());
+        assertNotEquals(base, DistillRunKey.of(config(Map.of()), List.of("09"), SETTINGS, ROWS, null).id());
+        assertNotEquals(base, DistillRunKey.of(config(Map.of()), TEACHER, List.of(TeacherDescription.DETECTED
+                .withFormat(TeacherFormat.DL4J).withHints(List.of("0")).settings().replace("scale=1.0", "scale=255.0")),
+                ROWS, null).id());
+        assertEquals(base, DistillRunKey.of(config(Map.of()), TEACHER, List.of(TeacherDescription.DETECTED
+                .withFormat(TeacherFormat.DL4J).withHints(List.of("0")).settings()), ROWS, null).id(),
+                "a teacher's hints do not change its predictions");
+        assertNotEquals(base, DistillRunKey.of(config(Map.of()), TEACHER, SETTINGS,
                 new DatasetFingerprint(300, "00000000000000fe", "-12345"), null).id());
-        assertNotEquals(base, DistillRunKey.of(config(Map.of()), TEACHER, ROWS, 5).id());
-        assertNotEquals(DistillRunKey.of(config(Map.of()), TEACHER, ROWS, 5).id(),
-                DistillRunKey.of(config(Map.of()), TEACHER, ROWS, 3).id());
+        assertNotEquals(base, DistillRunKey.of(config(Map.of()), TEACHER, SETTINGS, ROWS, 5).id());
+        assertNotEquals(DistillRunKey.of(config(Map.of()), TEACHER, SETTINGS, ROWS, 5).id(),
+                DistillRunKey.of(config(Map.of()), TEACHER, SETTINGS, ROWS, 3).id());
     }
 }

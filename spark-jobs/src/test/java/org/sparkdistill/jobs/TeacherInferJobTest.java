@@ -68,8 +68,9 @@ class TeacherInferJobTest {
     @Test
     void writesEachTeachersTopKLogitsAndHintsWithAManifest() throws IOException {
         Path cache = dir.resolve("top2");
-        TeacherInferJob.Outcome outcome = TeacherInferJob.run(in.spark(), config(List.of(in.teacherA(), in.teacherB()),
-                cache, Map.of("cache.topK", "2", "cache.hintLayers", "layer0")));
+        TeacherInferJob.Outcome outcome = TeacherInferJob.run(in.spark(), CacheFixtures.config(in.train(), in.test(),
+                "  - {path: " + in.teacherA() + ", hints: [layer0]}\n  - {path: " + in.teacherB() + ", hints: [layer0]}\n",
+                dir.resolve("unused-output"), Map.of("cache.path", cache.toString(), "cache.topK", "2")));
 
         CacheManifest manifest = CacheManifest.readFrom(StoragePath.local(cache));
         assertEquals(outcome.manifest(), manifest);
@@ -78,10 +79,11 @@ class TeacherInferJobTest {
         assertEquals(CLASSES, manifest.numClasses());
         assertEquals(900, manifest.rows());
         assertEquals(DatasetFingerprint.of(in.spark().read().parquet(in.train().toString())), manifest.dataset());
+        String settings = "format=dl4j layout=auto shape=auto scale=1.0 mean=[] std=[] output=auto outputKind=auto";
         assertEquals(List.of(new CacheManifest.TeacherEntry("t0", "a.zip",
-                        Sha256.hex(Files.readAllBytes(in.teacherA())),
+                        Sha256.hex(Files.readAllBytes(in.teacherA())), settings,
                         List.of(new CacheManifest.HintColumn("layer0", "t0_hint_layer0", 16))),
-                new CacheManifest.TeacherEntry("t1", "b.zip", Sha256.hex(Files.readAllBytes(in.teacherB())),
+                new CacheManifest.TeacherEntry("t1", "b.zip", Sha256.hex(Files.readAllBytes(in.teacherB())), settings,
                         List.of(new CacheManifest.HintColumn("layer0", "t1_hint_layer0", 16)))), manifest.teachers());
 
         Dataset<Row> table = in.spark().read().parquet(cache.resolve(CacheManifest.TABLE).toString());
@@ -197,9 +199,10 @@ class TeacherInferJobTest {
                 InvalidInputException.class, () -> TeacherInferJob.run(in.spark(), config(List.of(), cache, Map.of())))
                 .getMessage());
         InvalidInputException layer = assertThrows(InvalidInputException.class, () -> TeacherInferJob.run(in.spark(),
-                config(List.of(in.teacherA()), cache, Map.of("cache.hintLayers", "layer0,fc9"))));
-        assertEquals("cache.hintLayers = [layer0, fc9]: teacher 'a.zip' has no layer 'fc9'; its layers (by index or"
-                + " name): 0 'layer0', 1 'layer1'", layer.getMessage());
+                CacheFixtures.config(in.train(), in.test(), "  - {path: " + in.teacherA() + ", hints: [layer0, fc9]}\n",
+                        dir.resolve("unused-output"), Map.of("cache.path", cache.toString()))));
+        assertEquals("teacher 'a.zip' has no layer 'fc9'; its layers (by index or name): 0 'layer0', 1 'layer1'",
+                layer.getMessage());
         Path missing = dir.resolve("missing.zip");
         assertEquals("teacher model file " + missing + " does not exist", assertThrows(InvalidInputException.class,
                 () -> TeacherInferJob.run(in.spark(), config(List.of(missing), cache, Map.of()))).getMessage());

@@ -1,7 +1,9 @@
 package org.sparkdistill.core.teacher;
 
 import java.io.Serializable;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * Everything about a teacher model besides its file: its format, how it wants its input, which of its outputs gives
@@ -27,6 +29,21 @@ public record TeacherDescription(TeacherFormat format, TeacherInput input, Strin
     public TeacherDescription {
         input = input == null ? TeacherInput.AS_DATA : input;
         hints = hints == null ? List.of() : List.copyOf(hints);
+    }
+
+    /**
+     * How the model is run, as one line of text: equal lines run the same model file the same way. The hints are left
+     * out; what is not set reads {@code auto}.
+     */
+    public String settings() {
+        return "format=" + (format == null ? "auto" : format.key())
+                + " layout=" + (input.layout() == null ? "auto" : input.layout().name())
+                + " shape=" + (input.shape() == null ? "auto" : Arrays.toString(input.shape()))
+                + " scale=" + input.scale()
+                + " mean=" + Arrays.toString(input.mean())
+                + " std=" + Arrays.toString(input.std())
+                + " output=" + (output == null ? "auto" : output)
+                + " outputKind=" + (outputKind == null ? "auto" : outputKind.name().toLowerCase(Locale.ROOT));
     }
 
     /** This description with its format set to {@code format}. */

@@ -35,7 +35,7 @@ public record CacheManifest(int topK, boolean full, int numClasses, long rows, D
     /** The directory of the Parquet table within the cache, apart so that Spark reads no other file as data. */
     public static final String TABLE = "logits";
     /** The version of the layout; a reader refuses any other. */
-    public static final String FORMAT = "spark-distill-soft-labels/1";
+    public static final String FORMAT = "spark-distill-soft-labels/2";
     /** What the stored logits are: the teachers' logits at T = 1, before any softening. */
     public static final String LOGITS = "temperature-free";
 
@@ -45,9 +45,10 @@ public record CacheManifest(int topK, boolean full, int numClasses, long rows, D
      * @param column the prefix of its columns, {@code t<k>}
      * @param file the model file's name
      * @param sha256 the SHA-256 of the model file, lower-case hex
-     * @param hintLayers the layers whose activations are cached, in the order configured
+     * @param settings how the model was run ({@link org.sparkdistill.core.teacher.TeacherDescription#settings})
+     * @param hintLayers the hint outputs whose values are cached, in the order configured
      */
-    public record TeacherEntry(String column, String file, String sha256, List<HintColumn> hintLayers) {
+    public record TeacherEntry(String column, String file, String sha256, String settings, List<HintColumn> hintLayers) {
         public TeacherEntry {
             hintLayers = List.copyOf(hintLayers);
         }
@@ -85,6 +86,7 @@ public record CacheManifest(int topK, boolean full, int numClasses, long rows, D
             teacher.put("column", t.column());
             teacher.put("file", t.file());
             teacher.put("sha256", t.sha256());
+            teacher.put("settings", t.settings());
             List<Object> hints = new ArrayList<>();
             for (HintColumn h : t.hintLayers()) {
                 Map<String, Object> hint = new LinkedHashMap<>();
@@ -172,7 +174,7 @@ public record CacheManifest(int topK, boolean full, int numClasses, long rows, D
             for (Fields h : t.list("hintLayers")) {
                 hints.add(new HintColumn(h.text("layer"), h.text("column"), (int) h.whole("width", 1, Integer.MAX_VALUE)));
             }
-            teachers.add(new TeacherEntry(column, t.text("file"), t.text("sha256"), hints));
+            teachers.add(new TeacherEntry(column, t.text("file"), t.text("sha256"), t.text("settings"), hints));
         }
         return new CacheManifest(topK, full, numClasses, rows, dataset, teachers, root.text("created"));
     }

@@ -61,7 +61,7 @@ public final class SoftLabelCache {
      * @param sha256s the SHA-256 of each
      * @throws InvalidInputException naming the field that differs and both values
      */
-    public void requireTeachers(List<String> paths, List<String> sha256s) {
+    public void requireTeachers(List<String> paths, List<String> sha256s, List<String> settings) {
         List<CacheManifest.TeacherEntry> cached = manifest.teachers();
         if (cached.size() != paths.size()) {
             throw mismatch("the number of teachers", cached.size() + " ("
@@ -73,6 +73,9 @@ public final class SoftLabelCache {
             if (!sha256.equals(cached.get(k).sha256())) {
                 throw mismatch("teachers[" + k + "].sha256", cached.get(k).sha256() + " (" + cached.get(k).file() + ")",
                         sha256 + " (" + paths.get(k) + ")");
+            }
+            if (!settings.get(k).equals(cached.get(k).settings())) {
+                throw mismatch("teachers[" + k + "].settings", cached.get(k).settings(), settings.get(k));
             }
         }
     }

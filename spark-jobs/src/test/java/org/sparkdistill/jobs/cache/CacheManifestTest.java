@@ -20,9 +20,12 @@ class CacheManifestTest {
             new DatasetFingerprint(60000, "8c1f0a3b5d7e9f21", "-123456789012345678901"),
             List.of(new CacheManifest.TeacherEntry("t0", "cnn.zip",
                             "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
+                            "format=dl4j layout=auto shape=auto scale=1.0 mean=[] std=[] output=auto outputKind=auto",
                             List.of(new CacheManifest.HintColumn("4", "t0_hint_4", 128))),
-                    new CacheManifest.TeacherEntry("t1", "mlp.zip",
-                            "60303ae22b998861bce3b28f33eec1be758a213c86c93c076dbe9f558c11c752", List.of())),
+                    new CacheManifest.TeacherEntry("t1", "mlp.onnx",
+                            "60303ae22b998861bce3b28f33eec1be758a213c86c93c076dbe9f558c11c752",
+                            "format=onnx layout=NHWC shape=[28, 28, 1] scale=255.0 mean=[0.5] std=[0.25] output=logits"
+                                    + " outputKind=probabilities", List.of())),
             "2025-01-02T03:04:05Z");
 
     @TempDir
@@ -54,9 +57,9 @@ class CacheManifestTest {
     void aManifestOfAnotherFormatOrWithBadFieldsIsRefusedNamingTheField() throws IOException {
         String file = dir.resolve(CacheManifest.FILE_NAME).toString();
         String golden = golden();
-        assertEquals(file + ": format = \"spark-distill-soft-labels/2\", but this version reads"
-                + " \"spark-distill-soft-labels/1\"; write the cache again with this version's teacher-infer",
-                refused(golden.replace("soft-labels/1", "soft-labels/2")).getMessage());
+        assertEquals(file + ": format = \"spark-distill-soft-labels/1\", but this version reads"
+                + " \"spark-distill-soft-labels/2\"; write the cache again with this version's teacher-infer",
+                refused(golden.replace("soft-labels/2", "soft-labels/1")).getMessage());
         assertEquals(file + ": field 'topK' = 0: must be an integer in [1, 2147483647]",
                 refused(golden.replace("\"topK\": 5", "\"topK\": 0")).getMessage());
         assertEquals(file + ": field 'topK' = five: must be an integer in [1, 2147483647]",

@@ -42,6 +42,9 @@ final class Fixtures {
     private Fixtures() {}
 
     /** {@code settings} with {@code more} over them. */
+    /** The teacher models made by {@code fixtures/teachers/make_teachers.py}, with their reference outputs. */
+    static final Path TEACHERS = Path.of("../fixtures/teachers").toAbsolutePath().normalize();
+
     static Map<String, String> with(Map<String, String> settings, Map<String, String> more) {
         Map<String, String> all = new HashMap<>(settings);
         all.putAll(more);

@@ -28,11 +28,15 @@ class ShadedJarIT {
     Path dir;
 
     @Test
-    void aTwoWorkerDistillSubmittedToLocalSparkWritesAStudentMadeWithTheBuildsSparkVersion() throws IOException {
+    void aTwoWorkerDistillFromTeachersOfEveryFormatSubmittedToLocalSparkWritesAStudentMadeWithTheBuildsSparkVersion()
+            throws IOException {
         Path teacher = Fixtures.cnnTeacher(dir, 1000);
         Path out = dir.resolve("student");
+        // One teacher of each format: the jar carries ONNX Runtime's and HDF5's natives to the executors.
+        String teachers = String.join(",", teacher.toString(), Fixtures.TEACHERS.resolve("fashion-mnist-cnn.onnx")
+                .toString(), Fixtures.TEACHERS.resolve("fashion-mnist-cnn.h5").toString());
         Submission run = LocalSubmit.run(2, List.of("distill", "--data", Fixtures.fashionMnist().toString(),
-                "--limit", "2000", "--teacher", teacher.toString(), "--epochs", "2", "--seed", "5",
+                "--limit", "2000", "--teacher", teachers, "--epochs", "2", "--seed", "5",
                 "--output", out.toString(), "--set", "student.hidden=32", "--set", "training.workers=2",
                 "--set", "training.batchSize=32", "--set", "training.checkpointEvery=20"),
                 Fixtures.STRICT_KRYO, Duration.ofMinutes(10));

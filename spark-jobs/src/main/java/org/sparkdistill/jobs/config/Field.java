@@ -171,44 +171,43 @@ final class Field<T> {
 
     /** A non-empty list of {@code int}s, each in {@code range}; as text, {@code [64, 32]} or {@code 64,32}. */
     static Field<List<Integer>> integers(String key, List<Integer> fallback, Range range) {
-        Function<Object, List<Integer>> rule = raw -> {
-            if (!(raw instanceof List<?> list) || list.isEmpty()) {
-                throw new Problem("must be a non-empty list of integers, e.g. [128]");
-            }
-            List<Integer> values = new ArrayList<>(list.size());
-            for (int i = 0; i < list.size(); i++) {
-                Object item = list.get(i);
-                if (!(item instanceof Integer || item instanceof Long || item instanceof BigInteger)) {
-                    throw new Problem("must be a non-empty list of integers, e.g. [128]");
-                }
-                if (!range.contains(((Number) item).doubleValue())) {
-                    throw new Problem("element [" + i + "] = " + item + " is not in " + range);
-                }
-                values.add(((Number) item).intValue());
-            }
-            return List.copyOf(values);
-        };
-        Function<String, Object> fromText = text -> text.strip().startsWith("[") ? scalar(text)
-                : Stream.of(text.split(",", -1)).map(item -> scalar(item.strip())).toList();
-        return new Field<>(key, fallback, false, rule, fromText,
-                list -> list.stream().map(String::valueOf).collect(Collectors.joining(", ", "[", "]")));
+        String shape = "must be a non-empty list of integers, e.g. [128]";
+        return numbers(key, fallback, range, shape,
+                item -> item instanceof Integer || item instanceof Long || item instanceof BigInteger ? null : shape,
+                Number::intValue);
     }
 
     /** A non-empty list of {@code double}s, each in {@code range}; as text, {@code [0.5, 0.25]} or {@code 0.5,0.25}. */
     static Field<List<Double>> numbers(String key, List<Double> fallback, Range range) {
-        Function<Object, List<Double>> rule = raw -> {
+        return numbers(key, fallback, range, "must be a non-empty list of numbers, e.g. [0.5]",
+                item -> item instanceof Number ? null : "is not a number", Number::doubleValue);
+    }
+
+    /**
+     * A non-empty list of numbers, each in {@code range}.
+     *
+     * @param shape the problem when the value is not a non-empty list
+     * @param refusal the problem with an element that is not a number of the kind, or null when it is one; a problem
+     *     starting with "must" replaces the whole message, any other follows the element's index and value
+     */
+    private static <N extends Number> Field<List<N>> numbers(String key, List<N> fallback, Range range, String shape,
+            Function<Object, String> refusal, Function<Number, N> value) {
+        Function<Object, List<N>> rule = raw -> {
             if (!(raw instanceof List<?> list) || list.isEmpty()) {
-                throw new Problem("must be a non-empty list of numbers, e.g. [0.5]");
+                throw new Problem(shape);
             }
-            List<Double> values = new ArrayList<>(list.size());
+            List<N> values = new ArrayList<>(list.size());
             for (int i = 0; i < list.size(); i++) {
-                if (!(list.get(i) instanceof Number n)) {
-                    throw new Problem("element [" + i + "] = " + show(list.get(i)) + " is not a number");
+                Object item = list.get(i);
+                String problem = refusal.apply(item);
+                if (problem != null) {
+                    throw new Problem(problem.startsWith("must") ? problem
+                            : "element [" + i + "] = " + show(item) + " " + problem);
                 }
-                if (!range.contains(n.doubleValue())) {
-                    throw new Problem("element [" + i + "] = " + n + " is not in " + range);
+                if (!range.contains(((Number) item).doubleValue())) {
+                    throw new Problem("element [" + i + "] = " + item + " is not in " + range);
                 }
-                values.add(n.doubleValue());
+                values.add(value.apply((Number) item));
             }
             return List.copyOf(values);
         };

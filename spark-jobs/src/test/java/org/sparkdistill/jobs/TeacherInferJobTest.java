@@ -39,6 +39,7 @@ import org.sparkdistill.core.teacher.TopKLogits;
 import org.sparkdistill.jobs.cache.CacheColumns;
 import org.sparkdistill.jobs.cache.CacheManifest;
 import org.sparkdistill.jobs.cache.DatasetFingerprint;
+import org.sparkdistill.jobs.config.ConfigLoader;
 import org.sparkdistill.jobs.config.DistillConfig;
 import org.sparkdistill.jobs.spark.ExampleFrames;
 
@@ -65,11 +66,24 @@ class TeacherInferJobTest {
         return CacheFixtures.config(in.train(), in.test(), teachers, dir.resolve("unused-output"), all);
     }
 
+    /** {@link #config} with {@code hints} as every teacher's {@code teachers[].hints}. */
+    static DistillConfig config(List<Path> teachers, List<String> hints, Path cache, Map<String, String> settings) {
+        StringBuilder text = new StringBuilder("data:\n  train: " + in.train() + "\n  test: " + in.test()
+                + "\nteachers:\n");
+        teachers.forEach(t -> text.append("  - {path: ").append(t).append(", hints: ").append(hints).append("}\n"));
+        text.append("student: {hidden: [8]}\ndistillation: {temperature: 2.0, alpha: 0.7}\n")
+                .append("training: {epochs: 2, batchSize: 32, seed: 3}\n")
+                .append("output: ").append(dir.resolve("unused-output")).append('\n');
+        Map<String, String> all = new java.util.HashMap<>(settings);
+        all.put("cache.path", cache.toString());
+        return ConfigLoader.parse(text.toString(), "cache-test.yaml", all);
+    }
+
     @Test
     void writesEachTeachersTopKLogitsAndHintsWithAManifest() throws IOException {
         Path cache = dir.resolve("top2");
         TeacherInferJob.Outcome outcome = TeacherInferJob.run(in.spark(), config(List.of(in.teacherA(), in.teacherB()),
-                cache, Map.of("cache.topK", "2", "cache.hintLayers", "layer0")));
+                List.of("layer0"), cache, Map.of("cache.topK", "2")));
 
         CacheManifest manifest = CacheManifest.readFrom(StoragePath.local(cache));
         assertEquals(outcome.manifest(), manifest);
@@ -218,9 +232,9 @@ class TeacherInferJobTest {
                 InvalidInputException.class, () -> TeacherInferJob.run(in.spark(), config(List.of(), cache, Map.of())))
                 .getMessage());
         InvalidInputException layer = assertThrows(InvalidInputException.class, () -> TeacherInferJob.run(in.spark(),
-                config(List.of(in.teacherA()), cache, Map.of("cache.hintLayers", "layer0,fc9"))));
-        assertEquals("cache.hintLayers = [layer0, fc9]: teacher 'a.zip' has no layer 'fc9'; its layers (by index or"
-                + " name): 0 'layer0', 1 'layer1'", layer.getMessage());
+                config(List.of(in.teacherA()), List.of("layer0", "fc9"), cache, Map.of())));
+        assertTrue(layer.getMessage().contains("teacher 'a.zip' has no layer 'fc9'; its layers (by index or name):"
+                + " 0 'layer0', 1 'layer1'"), layer.getMessage());
         Path missing = dir.resolve("missing.zip");
         assertEquals("teacher model file " + missing + " does not exist", assertThrows(InvalidInputException.class,
                 () -> TeacherInferJob.run(in.spark(), config(List.of(missing), cache, Map.of()))).getMessage());

@@ -96,7 +96,7 @@ public final class SparkDistillDataParallel implements Contender {
         DistillSetup setup = new DistillSetup(new DatasetInfo(train.shape(), train.numClasses(), train.size()), plan,
                 new StudentSpec(workload.hidden(), workload.updater(), workload.learningRate(),
                         UpdaterKind.LearningRateSchedule.CONSTANT),
-                new TeacherSpecs(List.of(), List.of(), new double[0], EnsembleWeighting.UNIFORM,
+                new TeacherSpecs(List.of(), List.of(), List.of(), new double[0], EnsembleWeighting.UNIFORM,
                         HadoopSettings.of(context.hadoopConfiguration())), false, ExchangeSpec.DEFAULT, heldOut, null,
                 new ShardStorage(null, ShuffleOrder.DEFAULT));
         context.setJobDescription("bench " + NAME + ": epoch " + epochs);

@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -12,6 +13,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.util.LongAccumulator;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -61,8 +63,18 @@ public final class TeacherInferJob {
      *
      * @param resources the resource profile the inference stage ran with, or why it had none
      * @param resourceProfileId the id of that profile, or -1 when the stage kept the default one
+     * @param inferenceNanos the wall time of the teachers' forward passes, summed over the inference tasks (each task
+     *     runs on its own cores, so rows ÷ this time is a rate per task); reading, converting and writing rows are
+     *     not in it
+     * @param rowsInferred the rows the tasks ran through the teachers: the table's rows
      */
-    public record Outcome(StoragePath cache, CacheManifest manifest, String resources, int resourceProfileId) {}
+    public record Outcome(StoragePath cache, CacheManifest manifest, String resources, int resourceProfileId,
+                          long inferenceNanos, long rowsInferred) {
+        /** Rows per second of the teachers' forward passes in one task, on the task's cores. */
+        public double rowsPerTaskSecond() {
+            return rowsInferred / (inferenceNanos / 1e9);
+        }
+    }
 
     public static Outcome run(SparkSession spark, DistillConfig config) {
         CacheConfig settings = config.cache();
@@ -89,6 +101,9 @@ public final class TeacherInferJob {
         JavaSparkContext context = JavaSparkContext.fromSparkContext(spark.sparkContext());
         int profileId = -1;
         CacheManifest manifest;
+        LongAccumulator inferenceNanos = spark.sparkContext().longAccumulator("teacher-infer forward-pass nanos");
+        LongAccumulator rowsInferred = spark.sparkContext().longAccumulator("teacher-infer rows inferred");
+        long started = System.nanoTime();
         try {
             context.setJobDescription("spark-distill teacher-infer: " + teachers.paths().size() + " teacher(s) over "
                     + data.info().rows() + " rows");
@@ -97,7 +112,8 @@ public final class TeacherInferJob {
                 throw new InvalidInputException(DistillJob.describe(config.data()) + " has no rows");
             }
             JavaRDD<Row> inferred = input(data.rows(), context.defaultParallelism())
-                    .mapPartitions(new InferenceTask(teachers, data.info().shape(), settings.topK(), BATCH_SIZE));
+                    .mapPartitions(new InferenceTask(teachers, data.info().shape(), settings.topK(), BATCH_SIZE,
+                            inferenceNanos, rowsInferred));
             if (resources.profile() != null) {
                 inferred = inferred.withResources(resources.profile());
                 profileId = resources.profile().id();
@@ -122,7 +138,14 @@ public final class TeacherInferJob {
         } finally {
             context.setJobDescription(null);
         }
-        return new Outcome(target, manifest, resources.description(), profileId);
+        Outcome outcome = new Outcome(target, manifest, resources.description(), profileId, inferenceNanos.value(),
+                rowsInferred.value());
+        LOG.info("teacher-infer wrote {} rows to {} in {} s; the teachers' forward passes took {} s summed over the"
+                + " tasks, {} rows/s per task", manifest.rows(), target.describe(),
+                String.format(Locale.ROOT, "%.1f", (System.nanoTime() - started) / 1e9),
+                String.format(Locale.ROOT, "%.2f", outcome.inferenceNanos() / 1e9),
+                String.format(Locale.ROOT, "%.0f", outcome.rowsPerTaskSecond()));
+        return outcome;
     }
 
     /**

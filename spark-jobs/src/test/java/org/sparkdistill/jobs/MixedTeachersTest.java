@@ -109,8 +109,8 @@ class MixedTeachersTest {
         Path twoOutputs = TEACHERS.resolve("two-outputs.onnx");
         Path nhwc = TEACHERS.resolve("cnn-nhwc.onnx");
         Map<String, String> refusals = Map.of(
-                "  - {path: " + twoOutputs + "}\n", twoOutputs + " has 2 outputs (logits, hidden); choose one with"
-                        + " teachers[].output",
+                "  - {path: " + twoOutputs + "}\n", "teacher model file " + twoOutputs + " has 2 outputs (logits,"
+                        + " hidden); choose one with teachers[].output",
                 "  - {path: " + twoOutputs + ", output: hidden}\n", "outputs shape [1, 6] but the student outputs shape"
                         + " [1, 3]",
                 "  - {path: " + MLP + ", hints: [fc9]}\n", "fc9",

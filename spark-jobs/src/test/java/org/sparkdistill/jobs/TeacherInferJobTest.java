@@ -78,6 +78,7 @@ class TeacherInferJobTest {
         assertFalse(manifest.full());
         assertEquals(CLASSES, manifest.numClasses());
         assertEquals(900, manifest.rows());
+        assertEquals(900, outcome.rowsInferred(), "each row is counted once, though two teachers ran on it");
         assertEquals(DatasetFingerprint.of(in.spark().read().parquet(in.train().toString())), manifest.dataset());
         String settings = "format=dl4j layout=auto shape=auto scale=1.0 mean=[] std=[] output=auto outputKind=auto";
         assertEquals(List.of(new CacheManifest.TeacherEntry("t0", "a.zip",
@@ -132,6 +133,26 @@ class TeacherInferJobTest {
      * are computed in and the row's place in it (with this 8-16-4 teacher, 37 of the 900 rows differ between batches of
      * 256 and one batch of all rows, with one thread as with two), while equal batches give equal logits.
      */
+    /**
+     * The tasks' forward-pass times and row counts reach the outcome, from fresh accumulators in every run: the rows
+     * exactly, and a time above zero that the tasks, at most one per core, cannot have spent beyond the run's wall time.
+     */
+    @Test
+    void countsTheRowsAndTheTimeOfTheTeachersForwardPasses() {
+        int slots = in.spark().sparkContext().defaultParallelism();
+        for (String run : List.of("counted-1", "counted-2")) {
+            long started = System.nanoTime();
+            TeacherInferJob.Outcome outcome = TeacherInferJob.run(in.spark(), config(List.of(in.teacherA()),
+                    dir.resolve(run), Map.of()));
+            long wall = System.nanoTime() - started;
+            assertEquals(900, outcome.rowsInferred(), run);
+            assertTrue(outcome.inferenceNanos() > 0, run + ": " + outcome.inferenceNanos() + " ns");
+            assertTrue(outcome.inferenceNanos() <= slots * wall, run + ": " + outcome.inferenceNanos()
+                    + " ns of inference in a run of " + wall + " ns on " + slots + " cores");
+            assertEquals(900 / (outcome.inferenceNanos() / 1e9), outcome.rowsPerTaskSecond(), 1e-6);
+        }
+    }
+
     @Test
     void keepsWholeLogitsWhenKCoversEveryClass() throws IOException {
         Path cache = dir.resolve("whole");

@@ -12,6 +12,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.util.ArrayData;
+import org.apache.spark.util.LongAccumulator;
 import org.apache.spark.util.TaskCompletionListener;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -28,6 +29,11 @@ import org.sparkdistill.jobs.TeacherSpecs;
  *
  * <p>Rows come out as each batch is inferred, so a partition is never held whole. The teachers are released when the
  * task ends, whether it finishes or fails.
+ *
+ * <p>Each task adds to two accumulators: the wall time of the teachers' forward passes (their {@code logits} and
+ * {@code activations} calls, and nothing else: not reading or converting rows, compressing logits or writing), and
+ * the rows those passes covered, each row counted once however many teachers it went through. Spark applies a task's
+ * updates once, when the task succeeds, since the write is an action.
  */
 public final class InferenceTask implements FlatMapFunction<Iterator<InternalRow>, Row> {
     private static final long serialVersionUID = 1L;
@@ -37,19 +43,26 @@ public final class InferenceTask implements FlatMapFunction<Iterator<InternalRow
     private final int featureCount;
     private final int topK;
     private final int batchSize;
+    private final LongAccumulator inferenceNanos;
+    private final LongAccumulator rowsInferred;
 
     /**
      * @param teachers the teachers, whose hint outputs are written too
      * @param shape the shape of an input row's example, channels first
      * @param topK the largest logits kept per row and teacher
      * @param batchSize rows per teacher forward pass
+     * @param inferenceNanos receives the wall time of the teachers' forward passes, in nanoseconds
+     * @param rowsInferred receives the rows those forward passes covered
      */
-    public InferenceTask(TeacherSpecs teachers, int[] shape, int topK, int batchSize) {
+    public InferenceTask(TeacherSpecs teachers, int[] shape, int topK, int batchSize, LongAccumulator inferenceNanos,
+            LongAccumulator rowsInferred) {
         this.teachers = teachers;
         this.shape = shape.clone();
         this.featureCount = Arrays.stream(shape).reduce(1, Math::multiplyExact);
         this.topK = topK;
         this.batchSize = batchSize;
+        this.inferenceNanos = inferenceNanos;
+        this.rowsInferred = rowsInferred;
     }
 
     @Override
@@ -131,9 +144,13 @@ public final class InferenceTask implements FlatMapFunction<Iterator<InternalRow
                 cells[i][0] = ids[i];
             }
             int column = 1;
+            long inferring = 0;
             for (int k = 0; k < models.size(); k++) {
                 Teacher teacher = models.get(k);
-                float[] logits = rowMajor(teacher.logits(batch));
+                long started = System.nanoTime();
+                INDArray predicted = teacher.logits(batch);
+                inferring += System.nanoTime() - started;
+                float[] logits = rowMajor(predicted);
                 int classes = logits.length / n;
                 for (int i = 0; i < n; i++) {
                     TopKLogits kept = compress(teacher, ids[i], Arrays.copyOfRange(logits, i * classes, (i + 1) * classes));
@@ -142,7 +159,10 @@ public final class InferenceTask implements FlatMapFunction<Iterator<InternalRow
                     cells[i][column + 2] = kept.full() ? null : kept.tail();
                 }
                 column += 3;
-                for (INDArray activations : teacher.activations(batch, teachers.descriptions().get(k).hints())) {
+                started = System.nanoTime();
+                List<INDArray> hints = teacher.activations(batch, teachers.descriptions().get(k).hints());
+                inferring += System.nanoTime() - started;
+                for (INDArray activations : hints) {
                     float[] flat = rowMajor(activations);
                     int layerWidth = flat.length / n;
                     for (int i = 0; i < n; i++) {
@@ -151,6 +171,8 @@ public final class InferenceTask implements FlatMapFunction<Iterator<InternalRow
                     column++;
                 }
             }
+            inferenceNanos.add(inferring);
+            rowsInferred.add(n);
             for (Object[] row : cells) {
                 ready.add(RowFactory.create(row));
             }

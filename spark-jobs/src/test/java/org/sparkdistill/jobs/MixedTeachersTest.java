@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.sparkdistill.gradients.testing.ArrayAssertions.assertCloseRelativeToMove;
 
 import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -22,6 +24,7 @@ import org.sparkdistill.core.InvalidInputException;
 import org.sparkdistill.core.NetworkMemory;
 import org.sparkdistill.core.data.Examples;
 import org.sparkdistill.jobs.cache.CacheManifest;
+import org.sparkdistill.jobs.cli.SparkDistill;
 import org.sparkdistill.jobs.config.ConfigLoader;
 import org.sparkdistill.jobs.config.DistillConfig;
 import org.sparkdistill.jobs.storage.OutputMarker;
@@ -125,5 +128,19 @@ class MixedTeachersTest {
             assertTrue(e.getMessage().contains(refusal.getValue()), e.getMessage());
             assertFalse(Files.exists(dir.resolve(output)), "nothing is written for " + refusal.getKey());
         }
+    }
+
+    @Test
+    void theCommandLineExitsWithStatus2AndTheMessage() throws IOException {
+        Path output = dir.resolve("cli-refused");
+        Path job = Files.writeString(dir.resolve("two-outputs.yaml"), "data:\n  train: " + train + "\n  test: " + test
+                + "\nteachers:\n  - {path: " + TEACHERS.resolve("two-outputs.onnx") + "}\nspark: {master: \"local[2]\"}\n"
+                + "output: " + output + "\n");
+        StringWriter err = new StringWriter();
+        int status = SparkDistill.execute(new PrintWriter(err, true), "distill", "--config", job.toString());
+        assertEquals(2, status, err.toString());
+        assertTrue(err.toString().contains("two-outputs.onnx has 2 outputs (logits, hidden); choose one with"
+                + " teachers[].output"), err.toString());
+        assertFalse(Files.exists(output));
     }
 }

@@ -47,25 +47,28 @@ class MixedTeachersTest {
     @TempDir
     static Path dir;
 
-    static SparkSession spark;
     static Path train;
     static Path test;
     static Path dl4j;
 
     @BeforeAll
     static void prepare() throws IOException {
-        spark = CacheFixtures.localSpark("mixed-teachers-test");
         Examples rows = CacheFixtures.examples("train", 600, 1L, CLASSES);
         train = dir.resolve("train.parquet");
         test = dir.resolve("test.parquet");
-        PrepareJob.run(spark, rows, train);
-        PrepareJob.run(spark, CacheFixtures.examples("test", 100, 2L, CLASSES), test);
+        PrepareJob.run(spark(), rows, train);
+        PrepareJob.run(spark(), CacheFixtures.examples("test", 100, 2L, CLASSES), test);
         dl4j = CacheFixtures.teacher(dir, "a.zip", 11L, rows);
+    }
+
+    /** The test's session, made again after the command line has stopped it. */
+    static SparkSession spark() {
+        return CacheFixtures.localSpark("mixed-teachers-test");
     }
 
     @AfterAll
     static void stop() {
-        spark.stop();
+        spark().stop();
     }
 
     /** 2 epochs of batch 32 for a 8-8-3 student at T = 2 and α = 0.7, with the teachers given as YAML list items. */
@@ -84,15 +87,15 @@ class MixedTeachersTest {
     @Test
     void aDl4jAndAnOnnxTeacherTrainTheSameStudentLiveAndFromTheirCache() throws IOException {
         Path cache = dir.resolve("cache");
-        TeacherInferJob.Outcome inferred = TeacherInferJob.run(spark, config(mixed(), "unused",
+        TeacherInferJob.Outcome inferred = TeacherInferJob.run(spark(), config(mixed(), "unused",
                 Map.of("cache.path", cache.toString(), "cache.topK", "3")));
         List<CacheManifest.TeacherEntry> entries = inferred.manifest().teachers();
         assertEquals(List.of("a.zip", "mlp.onnx"), entries.stream().map(CacheManifest.TeacherEntry::file).toList());
         assertEquals(List.of(16, 6), entries.stream().map(e -> e.hintLayers().get(0).width()).toList(),
                 "the DL4J teacher's first layer and the ONNX teacher's ReLU");
 
-        DistillJob.Outcome live = DistillJob.run(spark, config(mixed(), "live", Map.of()), "live");
-        DistillJob.Outcome cached = DistillJob.run(spark, config(mixed(), "cached",
+        DistillJob.Outcome live = DistillJob.run(spark(), config(mixed(), "live", Map.of()), "live");
+        DistillJob.Outcome cached = DistillJob.run(spark(), config(mixed(), "cached",
                 Map.of("cache.path", cache.toString())), "cached");
         for (DistillJob.Outcome outcome : List.of(live, cached)) {
             assertTrue(Files.exists(Path.of(java.net.URI.create(outcome.output().uri())).resolve(OutputMarker.FILE_NAME)));
@@ -124,7 +127,8 @@ class MixedTeachersTest {
         for (Map.Entry<String, String> refusal : refusals.entrySet()) {
             String output = "refused-" + k++;
             InvalidInputException e = assertThrows(InvalidInputException.class,
-                    () -> DistillJob.run(spark, config(refusal.getKey(), output, Map.of()), "refused"), refusal.getKey());
+                    () -> DistillJob.run(spark(), config(refusal.getKey(), output, Map.of()), "refused"),
+                    refusal.getKey());
             assertTrue(e.getMessage().contains(refusal.getValue()), e.getMessage());
             assertFalse(Files.exists(dir.resolve(output)), "nothing is written for " + refusal.getKey());
         }

@@ -114,22 +114,25 @@ class MixedTeachersTest {
     void teacherSettingsThatCannotWorkAreRefusedBeforeTrainingNamingTheFileAndTheValue() {
         Path twoOutputs = TEACHERS.resolve("two-outputs.onnx");
         Path nhwc = TEACHERS.resolve("cnn-nhwc.onnx");
-        Map<String, String> refusals = Map.of(
-                "  - {path: " + twoOutputs + "}\n", "teacher model file " + twoOutputs + " has 2 outputs (logits,"
-                        + " hidden); choose one with teachers[].output",
-                "  - {path: " + twoOutputs + ", output: hidden}\n", "outputs shape [1, 6] but the student outputs shape"
-                        + " [1, 3]",
-                "  - {path: " + MLP + ", hints: [fc9]}\n", "fc9",
-                "  - {path: " + MLP + ", format: keras}\n", "teacher model file " + MLP + " is not a Keras HDF5 file"
-                        + " as its format keras says: it is an ONNX model",
-                "  - {path: " + nhwc + "}\n", "[4, 4, 3]");
+        Map<String, List<String>> refusals = Map.of(
+                "  - {path: " + twoOutputs + "}\n", List.of("teacher model file " + twoOutputs + " has 2 outputs (logits,"
+                        + " hidden); choose one with teachers[].output"),
+                "  - {path: " + twoOutputs + ", output: hidden}\n", List.of("two-outputs.onnx", "outputs shape [1, 6]"
+                        + " but the student outputs shape [1, 3]"),
+                "  - {path: " + MLP + ", hints: [fc9]}\n", List.of("mlp.onnx", "'fc9'"),
+                "  - {path: " + MLP + ", format: keras}\n", List.of("teacher model file " + MLP + " is not a Keras"
+                        + " HDF5 file as its format keras says: it is an ONNX model"),
+                "  - {path: " + nhwc + "}\n", List.of("teacher 'cnn-nhwc.onnx' takes examples of shape [4, 4, 3] (48"
+                        + " values), but the data's have shape [8] (8 values)"));
         int k = 0;
-        for (Map.Entry<String, String> refusal : refusals.entrySet()) {
+        for (Map.Entry<String, List<String>> refusal : refusals.entrySet()) {
             String output = "refused-" + k++;
             InvalidInputException e = assertThrows(InvalidInputException.class,
                     () -> DistillJob.run(spark(), config(refusal.getKey(), output, Map.of()), "refused"),
                     refusal.getKey());
-            assertTrue(e.getMessage().contains(refusal.getValue()), e.getMessage());
+            for (String part : refusal.getValue()) {
+                assertTrue(e.getMessage().contains(part), e.getMessage());
+            }
             assertFalse(Files.exists(dir.resolve(output)), "nothing is written for " + refusal.getKey());
         }
     }

@@ -1,5 +1,6 @@
 package org.sparkdistill.core.teacher;
 
+import java.util.ArrayList;
 import java.util.List;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.sparkdistill.core.InvalidInputException;
@@ -52,6 +53,19 @@ public interface Teacher extends AutoCloseable {
                     + " in layerNames() but does not override activations()");
         }
         return List.of();
+    }
+
+    /**
+     * The logits for {@code features} followed by the activations of {@code layers}, as {@link #logits} and
+     * {@link #activations} give them. By default two calls; a teacher that can compute them in one pass overrides it.
+     *
+     * @throws InvalidInputException when a layer is unknown, as {@link #requireLayers} says
+     */
+    default List<INDArray> logitsAndActivations(INDArray features, List<String> layers) {
+        List<INDArray> all = new ArrayList<>(1 + layers.size());
+        all.add(logits(features));
+        all.addAll(activations(features, layers));
+        return all;
     }
 
     /** Releases native memory held by the model; the default holds none. */

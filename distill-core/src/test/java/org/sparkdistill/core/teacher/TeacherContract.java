@@ -107,6 +107,23 @@ public interface TeacherContract {
     }
 
     @Test
+    default void logitsAndActivationsTogetherAreTheSeparateCallsResults() {
+        try (Teacher teacher = newTeacher()) {
+            INDArray x = rows(7, 8);
+            List<String> layers = teacher.layerNames();
+            List<INDArray> together = teacher.logitsAndActivations(x, layers);
+            assertEquals(1 + layers.size(), together.size());
+            assertEquals(teacher.logits(x), together.get(0), "the logits");
+            List<INDArray> separate = teacher.activations(x, layers);
+            for (int k = 0; k < layers.size(); k++) {
+                assertEquals(separate.get(k), together.get(k + 1), layers.get(k));
+            }
+            assertEquals(List.of(teacher.logits(x)), teacher.logitsAndActivations(x, List.of()));
+            assertThrows(InvalidInputException.class, () -> teacher.logitsAndActivations(x, List.of("no such layer")));
+        }
+    }
+
+    @Test
     default void closingTwiceIsHarmless() {
         Teacher teacher = newTeacher();
         teacher.logits(rows(2, 6));

@@ -30,8 +30,9 @@ import org.sparkdistill.jobs.TeacherSpecs;
  * <p>Rows come out as each batch is inferred, so a partition is never held whole. The teachers are released when the
  * task ends, whether it finishes or fails.
  *
- * <p>Each task adds to two accumulators: the wall time of the teachers' forward passes (their {@code logits} and
- * {@code activations} calls, and nothing else: not reading or converting rows, compressing logits or writing), and
+ * <p>Each teacher gives a batch's logits and hint outputs from one call ({@code logitsAndActivations}: one run of an
+ * ONNX model). Each task adds to two accumulators: the wall time of the teachers' forward passes (those calls, and
+ * nothing else: not reading or converting rows, compressing logits or writing), and
  * the rows those passes covered, each row counted once however many teachers it went through. Spark applies a task's
  * updates once, when the task succeeds, since the write is an action.
  */
@@ -147,10 +148,11 @@ public final class InferenceTask implements FlatMapFunction<Iterator<InternalRow
             long inferring = 0;
             for (int k = 0; k < models.size(); k++) {
                 Teacher teacher = models.get(k);
+                List<String> hintNames = teachers.descriptions().get(k).hints();
                 long started = System.nanoTime();
-                INDArray predicted = teacher.logits(batch);
+                List<INDArray> predicted = teacher.logitsAndActivations(batch, hintNames);
                 inferring += System.nanoTime() - started;
-                float[] logits = rowMajor(predicted);
+                float[] logits = rowMajor(predicted.get(0));
                 int classes = logits.length / n;
                 for (int i = 0; i < n; i++) {
                     TopKLogits kept = compress(teacher, ids[i], Arrays.copyOfRange(logits, i * classes, (i + 1) * classes));
@@ -159,10 +161,7 @@ public final class InferenceTask implements FlatMapFunction<Iterator<InternalRow
                     cells[i][column + 2] = kept.full() ? null : kept.tail();
                 }
                 column += 3;
-                started = System.nanoTime();
-                List<INDArray> hints = teacher.activations(batch, teachers.descriptions().get(k).hints());
-                inferring += System.nanoTime() - started;
-                for (INDArray activations : hints) {
+                for (INDArray activations : predicted.subList(1, predicted.size())) {
                     float[] flat = rowMajor(activations);
                     int layerWidth = flat.length / n;
                     for (int i = 0; i < n; i++) {

@@ -167,6 +167,7 @@ public final class OnnxTeacher implements Teacher {
      *
      * @throws InvalidInputException when a tensor is unknown, as {@link #requireLayers} says
      */
+    @Override
     public List<INDArray> logitsAndActivations(INDArray features, List<String> layers) {
         requireLayers(layers);
         return run(features, layers, true);

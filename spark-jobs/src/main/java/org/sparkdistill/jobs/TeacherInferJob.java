@@ -2,6 +2,7 @@ package org.sparkdistill.jobs;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -166,7 +167,7 @@ public final class TeacherInferJob {
      */
     private static List<List<CacheManifest.HintColumn>> probe(TeacherSpecs specs, int[] shape, int classes) {
         List<List<CacheManifest.HintColumn>> columns = new ArrayList<>();
-        int featureCount = java.util.Arrays.stream(shape).reduce(1, Math::multiplyExact);
+        int featureCount = Arrays.stream(shape).reduce(1, Math::multiplyExact);
         try (TeacherEnsemble ensemble = specs.load(shape)) {
             ensemble.requireCompatible(featureCount, classes);
             List<Teacher> teachers = ensemble.teachers();

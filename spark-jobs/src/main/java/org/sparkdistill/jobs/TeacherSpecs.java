@@ -2,6 +2,8 @@ package org.sparkdistill.jobs;
 
 import java.io.Serializable;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.TaskContext;
@@ -67,7 +69,7 @@ public record TeacherSpecs(List<String> paths, List<String> sha256s, List<Teache
 
     /** Teachers whose format, input and output are all taken from their files and the data, weighted uniformly. */
     public static TeacherSpecs check(List<String> paths, Configuration conf) {
-        return check(paths, java.util.Collections.nCopies(paths.size(), TeacherDescription.DETECTED),
+        return check(paths, Collections.nCopies(paths.size(), TeacherDescription.DETECTED),
                 new double[paths.size()], EnsembleWeighting.UNIFORM, conf);
     }
 
@@ -100,7 +102,7 @@ public record TeacherSpecs(List<String> paths, List<String> sha256s, List<Teache
         List<String> names = names();
         List<Teacher> loaded = new ArrayList<>();
         Configuration conf = hadoop.toConfiguration();
-        long[] shape = java.util.Arrays.stream(dataShape).asLongStream().toArray();
+        long[] shape = Arrays.stream(dataShape).asLongStream().toArray();
         TaskContext task = TaskContext.get();
         int threads = task == null ? Runtime.getRuntime().availableProcessors() : task.cpus();
         try {
@@ -133,7 +135,7 @@ public record TeacherSpecs(List<String> paths, List<String> sha256s, List<Teache
             return;
         }
         try (TeacherEnsemble ensemble = load(dataShape)) {
-            ensemble.requireCompatible(java.util.Arrays.stream(dataShape).reduce(1, Math::multiplyExact), classes);
+            ensemble.requireCompatible(Arrays.stream(dataShape).reduce(1, Math::multiplyExact), classes);
         }
     }
 }

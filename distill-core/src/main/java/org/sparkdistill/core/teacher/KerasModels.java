@@ -65,9 +65,11 @@ final class KerasModels {
         int inputs = 0;
         for (JsonNode layer : config.path("config").path("layers")) {
             JsonNode declared = layer.path("config").path("batch_input_shape");
-            if (declared.isArray()) {
-                inputs += "InputLayer".equals(layer.path("class_name").asText()) || shape == null ? 1 : 0;
-                shape = shape == null ? declared : shape;
+            if (shape == null && declared.isArray()) {
+                shape = declared;
+            }
+            if ("InputLayer".equals(layer.path("class_name").asText())) {
+                inputs++;
             }
         }
         if (shape == null) {

@@ -2,6 +2,7 @@ package org.sparkdistill.core.teacher;
 
 import java.io.Serializable;
 import java.util.Arrays;
+import java.util.Objects;
 import java.util.stream.Collectors;
 import java.util.stream.LongStream;
 import org.sparkdistill.core.InvalidInputException;
@@ -182,7 +183,7 @@ public record TeacherInput(ChannelLayout layout, long[] shape, double scale, dou
 
     @Override
     public int hashCode() {
-        return 31 * (31 * (31 * (31 * java.util.Objects.hashCode(layout) + Arrays.hashCode(shape))
+        return 31 * (31 * (31 * (31 * Objects.hashCode(layout) + Arrays.hashCode(shape))
                 + Double.hashCode(scale)) + Arrays.hashCode(mean)) + Arrays.hashCode(std);
     }
 

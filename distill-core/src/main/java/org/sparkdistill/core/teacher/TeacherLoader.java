@@ -4,7 +4,9 @@ import java.nio.file.Path;
 import java.util.stream.LongStream;
 import org.deeplearning4j.nn.api.Model;
 import org.sparkdistill.core.InvalidInputException;
+import org.sparkdistill.core.NetworkMemory;
 import org.sparkdistill.core.io.ModelZip;
+import org.sparkdistill.core.teacher.onnx.OnnxTeacher;
 
 /** Builds a {@link Teacher} from a local model file in any {@link TeacherFormat}, as its description says. */
 public final class TeacherLoader {
@@ -40,8 +42,7 @@ public final class TeacherLoader {
         return switch (formatOf(file, origin, description)) {
             case DL4J -> dl4j(ModelZip.read(file, WHAT, origin), name, description, dataShape);
             case KERAS -> KerasModels.teacher(file, name, origin, description, dataShape);
-            case ONNX -> org.sparkdistill.core.teacher.onnx.OnnxTeacher.load(file, name, origin, description, dataShape,
-                    threads);
+            case ONNX -> OnnxTeacher.load(file, name, origin, description, dataShape, threads);
         };
     }
 
@@ -56,7 +57,7 @@ public final class TeacherLoader {
         try {
             return Dl4jTeacher.of(name, model, dataShape, description, flat);
         } catch (RuntimeException e) {
-            org.sparkdistill.core.NetworkMemory.release(model);
+            NetworkMemory.release(model);
             throw e;
         }
     }

@@ -11,8 +11,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * Off-heap arrays for minibatches, reused from batch to batch: a set holds a batch's features {@code [n, D]}, one-hot
- * labels {@code [n, C]} and targets {@code [n, 2C]} (labels, then soft targets). Sets are made when no free set of the
+ * Off-heap arrays for minibatches, reused from batch to batch: a set holds a batch's features {@code [n, D]} and one-hot
+ * labels {@code [n, C]}. Sets are made when no free set of the
  * size asked for is left, so there are as many as the pipeline holds at once, and given back after the student step.
  *
  * <p>{@link #close()} frees every set's memory, whether or not it was given back; a set given back afterwards is
@@ -49,7 +49,7 @@ public final class BatchBuffers implements AutoCloseable {
         Set set;
         try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
             set = new Set(rows, Nd4j.create(DataType.FLOAT, rows, featureCount),
-                    Nd4j.create(DataType.FLOAT, rows, numClasses), Nd4j.create(DataType.FLOAT, rows, 2L * numClasses));
+                    Nd4j.create(DataType.FLOAT, rows, numClasses));
         }
         all.add(set);
         return set;
@@ -75,7 +75,6 @@ public final class BatchBuffers implements AutoCloseable {
         for (Set set : all) {
             set.features.close();
             set.labels.close();
-            set.targets.close();
         }
         all.clear();
         free.clear();
@@ -86,13 +85,11 @@ public final class BatchBuffers implements AutoCloseable {
         private final int rows;
         private final INDArray features;
         private final INDArray labels;
-        private final INDArray targets;
 
-        private Set(int rows, INDArray features, INDArray labels, INDArray targets) {
+        private Set(int rows, INDArray features, INDArray labels) {
             this.rows = rows;
             this.features = features;
             this.labels = labels;
-            this.targets = targets;
         }
 
         public INDArray features() {
@@ -101,11 +98,6 @@ public final class BatchBuffers implements AutoCloseable {
 
         public INDArray labels() {
             return labels;
-        }
-
-        /** {@code [n, 2C]}: the labels in the first C columns, the soft targets in the last C. */
-        public INDArray targets() {
-            return targets;
         }
 
         /** Gives the set back for a later batch. */

@@ -1,24 +1,22 @@
 package org.sparkdistill.core.data;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.sparkdistill.core.objective.BatchSignals;
 
 /**
- * One student step's input in off-heap buffers: features, one-hot labels and, once the teacher stage has run, the
- * labels the student trains on with the step's temperature and distillation weight.
+ * One student step's input: features and one-hot labels in off-heap buffers and, once the teacher stage has run, the
+ * signals the student's heads learn from at this step.
  *
  * @param request the rows and step this batch is for
  * @param buffers where the arrays live; {@link #release()} gives them back
- * @param targets the student's labels: the one-hot labels when α = 0, else labels and soft targets side by side;
- *     null until the teacher stage
- * @param temperature the step's softening temperature
- * @param alpha the step's distillation weight
+ * @param signals the labels, soft targets, teacher outputs, temperature and distillation weight of the step; null
+ *     until the teacher stage
  */
-public record MiniBatch(BatchRequest request, BatchBuffers.Set buffers, INDArray targets, double temperature,
-                        double alpha) {
+public record MiniBatch(BatchRequest request, BatchBuffers.Set buffers, BatchSignals signals) {
 
-    /** A batch of features and labels with no targets yet. */
+    /** A batch of features and labels with no signals yet. */
     public static MiniBatch of(BatchRequest request, BatchBuffers.Set buffers) {
-        return new MiniBatch(request, buffers, null, Double.NaN, Double.NaN);
+        return new MiniBatch(request, buffers, null);
     }
 
     public INDArray features() {
@@ -29,9 +27,9 @@ public record MiniBatch(BatchRequest request, BatchBuffers.Set buffers, INDArray
         return buffers.labels();
     }
 
-    /** This batch with the student's targets for the given temperature and weight. */
-    public MiniBatch withTargets(INDArray studentTargets, double temperature, double alpha) {
-        return new MiniBatch(request, buffers, studentTargets, temperature, alpha);
+    /** This batch with the signals of its step. */
+    public MiniBatch withSignals(BatchSignals stepSignals) {
+        return new MiniBatch(request, buffers, stepSignals);
     }
 
     /** Gives the buffers back; the batch must not be used afterwards. */

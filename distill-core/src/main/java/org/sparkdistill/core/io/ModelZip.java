@@ -166,12 +166,22 @@ public final class ModelZip {
      * @throws InvalidInputException naming the source when it holds a MultiLayerNetwork or DL4J cannot read it
      */
     public ComputationGraph computationGraph() {
+        return computationGraph(false);
+    }
+
+    /**
+     * Builds the ComputationGraph the zip holds.
+     *
+     * @param withUpdater whether to restore the updater state too
+     * @throws InvalidInputException naming the source when it holds a MultiLayerNetwork or DL4J cannot read it
+     */
+    public ComputationGraph computationGraph(boolean withUpdater) {
         if (!computationGraph) {
             throw new InvalidInputException(source + " holds a MultiLayerNetwork; a ComputationGraph is needed here");
         }
         try {
             try (InputStream in = open()) {
-                return ModelSerializer.restoreComputationGraph(in, false);
+                return ModelSerializer.restoreComputationGraph(in, withUpdater);
             }
         } catch (IOException | RuntimeException e) {
             throw unreadable(e);

@@ -1,5 +1,7 @@
 package org.sparkdistill.core.metrics;
 
+import org.deeplearning4j.nn.api.Model;
+import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -36,8 +38,8 @@ public final class Evaluator {
     }
 
     /** Measures a student whose output layer is softmax; {@code trainLoss}, {@code epoch}, {@code step} and {@code seconds} are passed through. */
-    public EpochMetrics evaluate(MultiLayerNetwork student, int epoch, long step, double trainLoss, double seconds) {
-        float[] studentProbabilities = predict(heldOut, (x, y) -> student.output(x, false));
+    public EpochMetrics evaluate(Model student, int epoch, long step, double trainLoss, double seconds) {
+        float[] studentProbabilities = predict(heldOut, (x, y) -> output(student, x));
         int classes = heldOut.numClasses();
         double accuracy = ClassificationMetrics.accuracy(studentProbabilities, classes, heldOut.labels());
         double ece = ClassificationMetrics.expectedCalibrationError(studentProbabilities, classes, heldOut.labels());
@@ -51,9 +53,21 @@ public final class Evaluator {
     }
 
     /** The student's accuracy on the held-out rows of each class, by class index; NaN for a class with no rows. */
-    public double[] accuracyPerClass(MultiLayerNetwork student) {
-        return ClassificationMetrics.accuracyPerClass(predict(heldOut, (x, y) -> student.output(x, false)),
+    public double[] accuracyPerClass(Model student) {
+        return ClassificationMetrics.accuracyPerClass(predict(heldOut, (x, y) -> output(student, x)),
                 heldOut.numClasses(), heldOut.labels());
+    }
+
+    /** The output of {@code student}, a MultiLayerNetwork or a single-output ComputationGraph, at inference. */
+    private static INDArray output(Model student, INDArray features) {
+        if (student instanceof MultiLayerNetwork network) {
+            return network.output(features, false);
+        }
+        if (student instanceof ComputationGraph graph) {
+            return graph.outputSingle(false, features);
+        }
+        throw new IllegalArgumentException("a student must be a MultiLayerNetwork or a ComputationGraph, not "
+                + student.getClass().getName());
     }
 
     private interface BatchPredictor {

@@ -1,6 +1,9 @@
 package org.sparkdistill.core.teacher;
 
+import java.util.List;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.sparkdistill.core.InvalidInputException;
+import org.sparkdistill.core.objective.TeacherOutput;
 
 /**
  * Produces the soft targets a student is trained towards for one batch.
@@ -39,5 +42,21 @@ public interface SoftTargetSource {
      */
     default INDArray softTargets(INDArray features, INDArray hardLabels, int[] rows, double temperature) {
         return softTargets(features, hardLabels, temperature);
+    }
+
+    /**
+     * The values of {@code outputs}, named teacher outputs, for each row of a batch, each {@code [N, width]} in the
+     * order asked; a source without named outputs gives none and refuses a request for any.
+     *
+     * @param features the batch's flat features, {@code [N, D]}
+     * @param rows for each batch row, its position in the shard being trained on
+     * @throws InvalidInputException naming the output when the source cannot give it
+     */
+    default List<INDArray> outputs(INDArray features, int[] rows, List<TeacherOutput> outputs) {
+        if (!outputs.isEmpty()) {
+            throw new InvalidInputException("the student's objectives read teacher outputs " + outputs
+                    + ", which " + this + " does not give; hints need teachers that run during training");
+        }
+        return List.of();
     }
 }

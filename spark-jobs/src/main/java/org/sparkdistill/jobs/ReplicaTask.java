@@ -7,6 +7,7 @@ import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.util.LongAccumulator;
 import org.deeplearning4j.nn.api.Model;
+import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.optimize.api.BaseTrainingListener;
 import org.sparkdistill.core.NetworkMemory;
@@ -78,14 +79,18 @@ final class ReplicaTask implements FlatMapFunction<Iterator<InternalRow>, Traine
             SoftTargetSource targets = !setup.distils() ? SoftTargetSource.HARD_LABELS
                     : cached != null ? cached.softLabels(ensemble.mixture(), shard) : ensemble;
             Checkpoints checkpoints = checkpointStore == null ? null : new Checkpoints(checkpointStore);
-            MultiLayerNetwork network = startingStudent(replica.leads(), replica.largestShard());
+            MultiLayerNetwork network = startingStudent(replica.largestShard());
             Throwable failure = null;
             try {
                 if (replica.leads()) {
                     network.addListeners(new StepCounter(steps));
                 }
-                List<EpochMetrics> history = new DistillationTrainer(setup.plan(), targets, evaluator)
-                        .train(network, shard, startingProgress(), checkpoints, replica);
+                DistillationTrainer trainer = new DistillationTrainer(setup.plan(), targets, evaluator);
+                // Rank 0 of a resumed run continues the checkpoint's training graph; the others take its values from
+                // rank 0 when training starts.
+                List<EpochMetrics> history = resume != null && replica.leads()
+                        ? trainer.resume(restoredGraph(), network, shard, resume.progress(), checkpoints, replica)
+                        : trainer.train(network, shard, startingProgress(), checkpoints, replica);
                 return (replica.leads() ? List.of(TrainedStudent.of(network, history)) : List.<TrainedStudent>of())
                         .iterator();
             } catch (RuntimeException | Error e) {
@@ -98,19 +103,20 @@ final class ReplicaTask implements FlatMapFunction<Iterator<InternalRow>, Traine
     }
 
     /**
-     * The student a replica starts from: the resume checkpoint's network, with its updater state, on rank 0 of a
-     * resumed run; otherwise a new one from the plan's seed (the trainer then gives every rank rank 0's parameters).
+     * A new student from the plan's seed, which the trainer gives rank 0's parameters (those of the resume checkpoint
+     * on a resumed run).
      *
-     * @param leads whether the replica is rank 0
      * @param largestShard the rows of the largest shard, which fix the steps of the learning-rate schedule
      */
-    MultiLayerNetwork startingStudent(boolean leads, int largestShard) {
-        if (resume != null && leads) {
-            return new Checkpoints(checkpointStore).restore(resume);
-        }
+    MultiLayerNetwork startingStudent(int largestShard) {
         TrainingPlan plan = setup.plan();
         return setup.student().build(setup.info().featureCount(), setup.info().numClasses(), plan.seed(),
                 plan.stepsPerEpoch(largestShard) * plan.epochs());
+    }
+
+    /** The training graph of the resume checkpoint, with its updater state, which rank 0 of a resumed run continues. */
+    ComputationGraph restoredGraph() {
+        return new Checkpoints(checkpointStore).restore(resume);
     }
 
     /** Where training starts: the resume checkpoint's progress, or the first step. */

@@ -13,7 +13,12 @@ import java.io.ObjectOutputStream;
 import java.nio.file.Path;
 import java.util.List;
 import org.apache.hadoop.conf.Configuration;
+import org.deeplearning4j.nn.api.Model;
+import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.sparkdistill.core.objective.BatchSignals;
+import org.sparkdistill.core.objective.KnowledgeDistillation;
+import org.sparkdistill.core.objective.TrainingGraph;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -56,7 +61,7 @@ class ReplicaTaskTest {
     @Test
     void aTaskResumingFromACheckpointSerializes() throws IOException, ClassNotFoundException {
         HadoopCheckpointStore store = HadoopCheckpointStore.of(dir.toUri().toString(), new Configuration());
-        MultiLayerNetwork trained = trainedStudent();
+        ComputationGraph trained = trainedGraph();
         TrainingProgress progress = new TrainingProgress(new TrainingState(20, 1, 4), 7.25,
                 List.of(new EpochMetrics(1, 16, 0.5, 0.25, Double.NaN, Double.NaN, 0.125, 2.0)));
         Checkpoints.Checkpoint checkpoint = new Checkpoints(store).save(trained, progress, SEED);
@@ -65,9 +70,9 @@ class ReplicaTaskTest {
         byte[] bytes = serialize(task);
         ReplicaTask copy = deserialize(bytes);
 
-        MultiLayerNetwork resumed = copy.startingStudent(true, LARGEST_SHARD);
-        MultiLayerNetwork fresh = copy.startingStudent(false, LARGEST_SHARD);
-        MultiLayerNetwork expectedFresh = task.startingStudent(false, LARGEST_SHARD);
+        ComputationGraph resumed = copy.restoredGraph();
+        MultiLayerNetwork fresh = copy.startingStudent(LARGEST_SHARD);
+        MultiLayerNetwork expectedFresh = task.startingStudent(LARGEST_SHARD);
         try {
             assertIdentical(trained.params(), resumed.params(), "rank 0's parameters, restored from the checkpoint");
             assertIdentical(trained.getUpdater().getStateViewArray(), resumed.getUpdater().getStateViewArray(),
@@ -78,7 +83,7 @@ class ReplicaTaskTest {
                     "the copy serializes to the same bytes: it holds every serialized field unchanged (the group"
                             + " secret, the exchange and cache settings among them)");
         } finally {
-            List.of(trained, resumed, fresh, expectedFresh).forEach(NetworkMemory::release);
+            List.<Model>of(trained, resumed, fresh, expectedFresh).forEach(NetworkMemory::release);
         }
     }
 
@@ -86,8 +91,8 @@ class ReplicaTaskTest {
     void aTaskStartingFreshSerializesAndStartsAtTheFirstStep() throws IOException, ClassNotFoundException {
         ReplicaTask task = new ReplicaTask(setup, null, null, TcpEndpoint.newSecret(), null);
         ReplicaTask copy = deserialize(serialize(task));
-        MultiLayerNetwork leader = copy.startingStudent(true, LARGEST_SHARD);
-        MultiLayerNetwork expected = task.startingStudent(true, LARGEST_SHARD);
+        MultiLayerNetwork leader = copy.startingStudent(LARGEST_SHARD);
+        MultiLayerNetwork expected = task.startingStudent(LARGEST_SHARD);
         try {
             assertIdentical(expected.params(), leader.params(), "rank 0's student without a checkpoint");
             assertEquals(TrainingProgress.START, copy.startingProgress());
@@ -96,9 +101,13 @@ class ReplicaTaskTest {
         }
     }
 
-    /** A student of {@link #setup} that has taken three seeded Adam steps, so parameters and updater state are set. */
-    private MultiLayerNetwork trainedStudent() {
-        MultiLayerNetwork network = setup.student().build(784, 10, SEED, 100);
+    /**
+     * The training graph of a student of {@link #setup}, after three seeded Adam steps on its labels, so that parameters
+     * and updater state are set.
+     */
+    private ComputationGraph trainedGraph() {
+        MultiLayerNetwork student = setup.student().build(784, 10, SEED, 100);
+        TrainingGraph graph = TrainingGraph.build(student, 784, 10, List.of(KnowledgeDistillation.alone()), SEED);
         Nd4j.getRandom().setSeed(SEED);
         INDArray features = Nd4j.rand(DataType.FLOAT, 16, 784);
         INDArray labels = Nd4j.zeros(DataType.FLOAT, 16, 10);
@@ -106,9 +115,10 @@ class ReplicaTaskTest {
             labels.putScalar(i, i % 10, 1f);
         }
         for (int step = 0; step < 3; step++) {
-            network.fit(features, labels);
+            graph.graph().fit(graph.dataSet(features, BatchSignals.labelsOnly(labels)));
         }
-        return network;
+        NetworkMemory.release(student);
+        return graph.graph();
     }
 
     private static byte[] serialize(ReplicaTask task) throws IOException {

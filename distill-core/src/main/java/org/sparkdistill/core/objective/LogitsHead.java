@@ -49,6 +49,11 @@ record LogitsHead(String name, Target target, double weight) implements Objectiv
     }
 
     @Override
+    public boolean readsLogits() {
+        return true;
+    }
+
+    @Override
     public boolean readsSoftTargets(double alpha) {
         return target == Target.SOFT_TARGETS && alpha > 0;
     }

@@ -23,6 +23,11 @@ public interface ObjectiveHead extends Serializable {
     /** The head's labels for {@code batch}. */
     INDArray labels(BatchSignals batch);
 
+    /** Whether the head reads the student's logits; a training graph needs at least one head that does. */
+    default boolean readsLogits() {
+        return false;
+    }
+
     /** Whether the head reads the ensemble's soft targets at the step whose distillation weight is {@code alpha}. */
     default boolean readsSoftTargets(double alpha) {
         return false;

@@ -103,6 +103,11 @@ public final class TrainingGraph {
                 heads.add(head);
             }
         }
+        if (heads.stream().noneMatch(ObjectiveHead::readsLogits)) {
+            throw new InvalidInputException("no objective reads the student's logits (layer '" + view.logits()
+                    + "'), which would then never train; add a kd objective to "
+                    + objectives.stream().map(DistillationObjective::name).toList());
+        }
         return heads;
     }
 

@@ -277,7 +277,7 @@ class DataParallelTest {
     }
 
     /** Re-plans every 3 steps, so measured policies may change plans during the run. */
-    private static OverlapSettings settings(PartitionPolicy policy) {
+    static OverlapSettings settings(PartitionPolicy policy) {
         return new OverlapSettings(policy, new ReplanConfig(3, 0, 0));
     }
 

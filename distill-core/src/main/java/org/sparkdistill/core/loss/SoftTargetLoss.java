@@ -1,11 +1,9 @@
 package org.sparkdistill.core.loss;
 
-import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.activations.impl.ActivationIdentity;
 import org.nd4j.linalg.activations.impl.ActivationSoftmax;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.lossfunctions.ILossFunction;
 import org.nd4j.linalg.ops.transforms.Transforms;
 import org.nd4j.shade.jackson.annotation.JsonCreator;
 import org.nd4j.shade.jackson.annotation.JsonProperty;
@@ -22,7 +20,7 @@ import org.sparkdistill.core.InvalidInputException;
  * logits, so the layer's activation must be identity or softmax. A row of zeros (no target) contributes nothing. Masks
  * may be per example ({@code [N, 1]}). Immutable and thread-safe.
  */
-public final class SoftTargetLoss implements ILossFunction {
+public final class SoftTargetLoss extends PerExampleLoss {
     private static final long serialVersionUID = 1L;
     private static final double MIN_PROBABILITY = 1e-30;
 
@@ -53,13 +51,6 @@ public final class SoftTargetLoss implements ILossFunction {
     }
 
     @Override
-    public double computeScore(INDArray labels, INDArray preOutput, IActivation activationFn, INDArray mask,
-            boolean average) {
-        double sum = computeScoreArray(labels, preOutput, activationFn, mask).sumNumber().doubleValue();
-        return average ? sum / preOutput.size(0) : sum;
-    }
-
-    @Override
     public INDArray computeGradient(INDArray labels, INDArray preOutput, IActivation activationFn, INDArray mask) {
         INDArray soft = targets(labels, preOutput, activationFn);
         // d/dz of T^2 * KL(q || softmax(z/T)) is T * (softmax(z/T) * sum(q) - q); sum(q) is 1 for a distribution.
@@ -69,20 +60,8 @@ public final class SoftTargetLoss implements ILossFunction {
     }
 
     @Override
-    public Pair<Double, INDArray> computeGradientAndScore(INDArray labels, INDArray preOutput, IActivation activationFn,
-            INDArray mask, boolean average) {
-        return new Pair<>(computeScore(labels, preOutput, activationFn, mask, average),
-                computeGradient(labels, preOutput, activationFn, mask));
-    }
-
-    @Override
     public String name() {
         return "SoftTargets(T=" + temperature + ")";
-    }
-
-    @Override
-    public String toString() {
-        return name();
     }
 
     @Override

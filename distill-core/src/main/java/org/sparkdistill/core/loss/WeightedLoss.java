@@ -1,6 +1,5 @@
 package org.sparkdistill.core.loss;
 
-import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.lossfunctions.ILossFunction;
@@ -14,7 +13,7 @@ import org.sparkdistill.core.InvalidInputException;
  * <p>At weight 0 neither the loss nor its labels are looked at: the score is 0 and the gradient all zeros, so a term
  * that a schedule switches off costs nothing and may be given placeholder labels. Immutable and thread-safe.
  */
-public final class WeightedLoss implements ILossFunction {
+public final class WeightedLoss extends PerExampleLoss {
     private static final long serialVersionUID = 1L;
 
     @JsonProperty("weight")
@@ -69,20 +68,8 @@ public final class WeightedLoss implements ILossFunction {
     }
 
     @Override
-    public Pair<Double, INDArray> computeGradientAndScore(INDArray labels, INDArray preOutput, IActivation activationFn,
-            INDArray mask, boolean average) {
-        return new Pair<>(computeScore(labels, preOutput, activationFn, mask, average),
-                computeGradient(labels, preOutput, activationFn, mask));
-    }
-
-    @Override
     public String name() {
         return weight + "·" + loss.name();
-    }
-
-    @Override
-    public String toString() {
-        return name();
     }
 
     @Override

@@ -150,7 +150,10 @@ public final class DistillationTrainer {
         }
     }
 
-    /** Trains the student of {@code graph}, writes the result into it and frees the graph's memory. */
+    /**
+     * Trains the student of {@code graph}, writes the result into it, then gives the graph its own listeners back and
+     * frees its memory; a failure of that clean-up is suppressed into the training failure it follows, never hiding it.
+     */
     private List<EpochMetrics> trainWithin(TrainingGraph graph, Shard data, TrainingProgress from,
             Checkpoints checkpoints, Replica replica) {
         ComputationGraph network = graph.graph();
@@ -158,6 +161,7 @@ public final class DistillationTrainer {
         Collection<TrainingListener> ownListeners = new ArrayList<>(network.getListeners());
         // Listeners on the student, such as a step counter, hear the training graph's steps.
         network.addListeners(listenersOf(graph.student()).toArray(TrainingListener[]::new));
+        Throwable failure = null;
         try {
             BucketedGradientAverager averager = null;
             if (replica.group() != null) {
@@ -165,15 +169,29 @@ public final class DistillationTrainer {
                 averager = BucketedGradientAverager.attach(network, replica.group(), replica.exchange());
                 network.addListeners(averager);
             }
-            // A failure to stop the exchange is suppressed into the training failure it follows, never hiding it.
             try (BucketedGradientAverager exchanging = averager) {
                 trainEpochs(graph, data, from, checkpoints, replica, averager, history);
             }
             graph.copyToStudent();
             return history;
+        } catch (RuntimeException | Error e) {
+            failure = e;
+            throw e;
         } finally {
+            cleanUp(network, ownListeners, failure);
+        }
+    }
+
+    private static void cleanUp(ComputationGraph network, Collection<TrainingListener> ownListeners,
+            Throwable failure) {
+        try {
             network.setListeners(ownListeners);
             NetworkMemory.release(network);
+        } catch (RuntimeException | Error e) {
+            if (failure == null) {
+                throw e;
+            }
+            failure.addSuppressed(e);
         }
     }
 

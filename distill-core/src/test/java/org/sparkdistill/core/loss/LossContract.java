@@ -38,6 +38,11 @@ abstract class LossContract {
     /** Labels whose teacher part the student with these logits matches exactly. */
     abstract INDArray labelsMatchedBy(INDArray logits);
 
+    /** Labels of a shape the loss must refuse for logits of shape [EXAMPLES, CLASSES]. */
+    INDArray labelsOfWrongShape() {
+        return Nd4j.zeros(DataType.DOUBLE, EXAMPLES, CLASSES);
+    }
+
     final Random random = new Random(20240611L);
 
     INDArray randomLogits() {
@@ -145,7 +150,7 @@ abstract class LossContract {
     @Test
     void refusesLabelsOfWrongShape() {
         INDArray logits = randomLogits();
-        INDArray tooNarrow = Nd4j.zeros(DataType.DOUBLE, EXAMPLES, CLASSES);
+        INDArray tooNarrow = labelsOfWrongShape();
         InvalidInputException e = assertThrows(InvalidInputException.class,
                 () -> loss().computeScore(tooNarrow, logits, SOFTMAX, null, true));
         assertTrue(e.getMessage().contains("[" + EXAMPLES + ", " + CLASSES + "]"), e.getMessage());

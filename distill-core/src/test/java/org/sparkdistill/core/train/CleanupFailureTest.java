@@ -8,13 +8,16 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
-import java.util.Arrays;
+import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import org.deeplearning4j.nn.api.Layer;
-import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.optimize.api.TrainingListener;
+import org.sparkdistill.core.data.InMemoryShard;
+import org.sparkdistill.core.objective.KnowledgeDistillation;
+import org.sparkdistill.core.objective.TrainingGraph;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.sparkdistill.core.data.Examples;
@@ -29,10 +32,10 @@ import org.sparkdistill.gradients.collective.Transport;
  * A replica whose exchange fails during a step and whose clean-up then fails too throws the step's failure, with the
  * clean-up's among its suppressed exceptions; the other replicas fail at once instead of waiting for their timeout.
  *
- * <p>The clean-up that {@link DistillationTrainer#train} runs is closing its {@link BucketedGradientAverager}: stopping
- * the exchange's all-reduce thread and putting the student's original layers back. The transport is not part of it
- * (the caller's {@link Communicator} closes that), so the failing clean-up is the latter: the student refuses to take
- * its layers back.
+ * <p>The clean-up that {@link DistillationTrainer#train} runs is closing its {@link BucketedGradientAverager} (stopping
+ * the exchange's all-reduce thread and putting the training graph's original layers back), then giving the training
+ * graph its own listeners back and freeing its memory. The transport is not part of it (the caller's
+ * {@link Communicator} closes that), so the failing clean-up is the training graph refusing its listeners back.
  */
 @Timeout(value = 2, unit = TimeUnit.MINUTES)
 class CleanupFailureTest {
@@ -49,17 +52,18 @@ class CleanupFailureTest {
         Examples heldOut = CheckpointsTest.randomExamples("held-out", 30, 2L);
         TrainingPlan plan = CheckpointsTest.plan();
         AtomicReference<DyingTransport> dying = new AtomicReference<>();
-        AtomicReference<RestoreFailingNetwork> failingStudent = new AtomicReference<>();
+        AtomicReference<ListenerRestoreFailingGraph> failingGraph = new AtomicReference<>();
 
         List<Ranks.Outcome<Object>> outcomes = Ranks.run(WORKERS, rank -> {
             Examples shard = CheckpointsTest.randomExamples("shard " + rank, SHARD, 10L + rank);
             MultiLayerNetwork student = Networks.mlp(CheckpointsTest.FEATURES, List.of(6), CheckpointsTest.CLASSES,
                     UpdaterKind.ADAM.withLearningRate(0.01), 100L);
             Transport transport = transports.get(rank);
+            ListenerRestoreFailingGraph failing = null;
             if (rank == DYING) {
-                RestoreFailingNetwork failing = new RestoreFailingNetwork(student.getLayerWiseConfigurations(), rank);
-                failingStudent.set(failing);
-                student = failing;
+                failing = new ListenerRestoreFailingGraph(TrainingGraph.build(student, CheckpointsTest.FEATURES,
+                        CheckpointsTest.CLASSES, List.of(KnowledgeDistillation.alone()), plan.seed()).graph(), rank);
+                failingGraph.set(failing);
                 // It dies in the first exchange not made by the training thread: the all-reduce of a gradient bucket,
                 // which the all-reduce thread sends while the step's backward pass runs.
                 Thread training = Thread.currentThread();
@@ -68,8 +72,13 @@ class CleanupFailureTest {
                 transport = dies;
             }
             try (Communicator group = Communicator.of(transport)) {
-                CheckpointsTest.trainer(plan, heldOut).train(student, shard, TrainingState.START, null,
-                        new Replica(group, SHARD));
+                DistillationTrainer trainer = CheckpointsTest.trainer(plan, heldOut);
+                if (failing == null) {
+                    trainer.train(student, shard, TrainingState.START, null, new Replica(group, SHARD));
+                } else {
+                    trainer.resume(failing, student, InMemoryShard.of(shard), TrainingProgress.START, null,
+                            new Replica(group, SHARD));
+                }
             }
             return null;
         });
@@ -79,8 +88,8 @@ class CleanupFailureTest {
         CollectiveException death = dying.get().death();
         assertNotNull(death, "rank " + DYING + "'s transport never died: the test injected nothing");
         assertSame(death, failure, "rank " + DYING + " must throw the step's failure, not the clean-up's: " + failure);
-        IllegalStateException cleanupFailure = failingStudent.get().restoreFailure();
-        assertNotNull(cleanupFailure, "rank " + DYING + "'s clean-up never tried to put its layers back");
+        IllegalStateException cleanupFailure = failingGraph.get().restoreFailure();
+        assertNotNull(cleanupFailure, "rank " + DYING + "'s clean-up never tried to give the graph its listeners back");
         assertArrayEquals(new Throwable[] {cleanupFailure}, failure.getSuppressed(),
                 "the clean-up's failure must be suppressed into the step's");
 
@@ -107,14 +116,16 @@ class CleanupFailureTest {
      * A student that takes the backward observer's layer wrappers but refuses to take its original layers back, so
      * closing the observer, part of the trainer's clean-up, fails.
      */
-    private static final class RestoreFailingNetwork extends MultiLayerNetwork {
+    /** A training graph that refuses to take its own listeners back once it has trained a step. */
+    private static final class ListenerRestoreFailingGraph extends ComputationGraph {
         private final int rank;
+        private boolean fitted;
         private IllegalStateException restoreFailure;
 
-        RestoreFailingNetwork(MultiLayerConfiguration configuration, int rank) {
-            super(configuration.clone());
+        ListenerRestoreFailingGraph(ComputationGraph built, int rank) {
+            super(built.getConfiguration().clone());
             this.rank = rank;
-            init();
+            init(built.params(), true);
         }
 
         IllegalStateException restoreFailure() {
@@ -122,12 +133,18 @@ class CleanupFailureTest {
         }
 
         @Override
-        public void setLayers(Layer[] layers) {
-            if (Arrays.stream(layers).anyMatch(layer -> layer instanceof ObservedLayer)) {
-                super.setLayers(layers);
+        public void fit(org.nd4j.linalg.dataset.api.MultiDataSet data) {
+            fitted = true;
+            super.fit(data);
+        }
+
+        @Override
+        public void setListeners(Collection<TrainingListener> listeners) {
+            if (!fitted) {
+                super.setListeners(listeners);
                 return;
             }
-            restoreFailure = new IllegalStateException("rank " + rank + " could not put its original layers back");
+            restoreFailure = new IllegalStateException("rank " + rank + " could not take its listeners back");
             throw restoreFailure;
         }
     }

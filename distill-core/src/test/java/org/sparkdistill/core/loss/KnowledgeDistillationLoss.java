@@ -1,11 +1,9 @@
 package org.sparkdistill.core.loss;
 
-import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.activations.impl.ActivationIdentity;
 import org.nd4j.linalg.activations.impl.ActivationSoftmax;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.lossfunctions.ILossFunction;
 import org.nd4j.linalg.ops.transforms.Transforms;
 import org.nd4j.shade.jackson.annotation.JsonCreator;
 import org.nd4j.shade.jackson.annotation.JsonProperty;
@@ -21,11 +19,12 @@ import org.sparkdistill.core.InvalidInputException;
  * {@code α·T·(softmax(z/T) − q) + (1−α)·(softmax(z) − y)}. The T² factor keeps the soft term's gradient
  * magnitude independent of T, as the paper recommends.
  *
- * <p>Labels are packed by {@link SoftTargets}. The output layer's activation must be softmax or identity: the loss
+ * <p>The reference the training graph's knowledge-distillation heads are checked against: one loss on the output layer,
+ * its labels packed by {@link SoftTargets}. The output layer's activation must be softmax or identity: the loss
  * works on the pre-activation logits either way. Masks may be per example ({@code [N, 1]}). Instances are immutable
  * and thread-safe; a schedule for T or α installs a new instance.
  */
-public final class KnowledgeDistillationLoss implements ILossFunction {
+public final class KnowledgeDistillationLoss extends PerExampleLoss {
     private static final long serialVersionUID = 1L;
     private static final double MIN_PROBABILITY = 1e-30;
 
@@ -65,21 +64,14 @@ public final class KnowledgeDistillationLoss implements ILossFunction {
         INDArray hard = targets.hard();
         INDArray soft = targets.soft();
 
-        INDArray logSoftStudent = logSoftmax(preOutput.div(temperature));
+        INDArray logSoftStudent = SoftTargetLoss.logSoftmax(preOutput.div(temperature));
         INDArray logSoftTeacher = Transforms.log(Transforms.max(soft, MIN_PROBABILITY, true), false);
         // KL(q || p_T) = sum q (log q - log p_T); terms with q = 0 vanish because they are multiplied by q.
         INDArray kl = soft.mul(logSoftTeacher.subi(logSoftStudent)).sum(true, 1);
-        INDArray crossEntropy = hard.mul(logSoftmax(preOutput)).sum(true, 1).negi();
+        INDArray crossEntropy = hard.mul(SoftTargetLoss.logSoftmax(preOutput)).sum(true, 1).negi();
 
         INDArray scores = kl.muli(alpha * temperature * temperature).addi(crossEntropy.muli(1 - alpha));
-        return applyExampleMask(scores, mask);
-    }
-
-    @Override
-    public double computeScore(INDArray labels, INDArray preOutput, IActivation activationFn, INDArray mask,
-                               boolean average) {
-        double sum = computeScoreArray(labels, preOutput, activationFn, mask).sumNumber().doubleValue();
-        return average ? sum / preOutput.size(0) : sum;
+        return ExampleMask.apply(scores, mask);
     }
 
     @Override
@@ -93,24 +85,12 @@ public final class KnowledgeDistillationLoss implements ILossFunction {
                 .muliColumnVector(soft.sum(true, 1)).subi(soft).muli(alpha * temperature);
         INDArray hardGrad = Transforms.softmax(preOutput, true)
                 .muliColumnVector(hard.sum(true, 1)).subi(hard).muli(1 - alpha);
-        return applyExampleMask(softGrad.addi(hardGrad), mask);
-    }
-
-    @Override
-    public Pair<Double, INDArray> computeGradientAndScore(INDArray labels, INDArray preOutput, IActivation activationFn,
-                                                          INDArray mask, boolean average) {
-        return new Pair<>(computeScore(labels, preOutput, activationFn, mask, average),
-                computeGradient(labels, preOutput, activationFn, mask));
+        return ExampleMask.apply(softGrad.addi(hardGrad), mask);
     }
 
     @Override
     public String name() {
         return "KnowledgeDistillation(T=" + temperature + ", alpha=" + alpha + ")";
-    }
-
-    @Override
-    public String toString() {
-        return name();
     }
 
     @Override
@@ -122,13 +102,6 @@ public final class KnowledgeDistillationLoss implements ILossFunction {
     @Override
     public int hashCode() {
         return 31 * Double.hashCode(temperature) + Double.hashCode(alpha);
-    }
-
-    /** Row-wise log-softmax, computed stably by subtracting each row's maximum. */
-    static INDArray logSoftmax(INDArray logits) {
-        INDArray shifted = logits.subColumnVector(logits.max(true, 1));
-        INDArray logNormalizer = Transforms.log(Transforms.exp(shifted, true).sum(true, 1), false);
-        return shifted.subiColumnVector(logNormalizer);
     }
 
     /** The two halves of a packed labels array, checked against the student's output and cast to its type. */
@@ -147,16 +120,5 @@ public final class KnowledgeDistillationLoss implements ILossFunction {
             throw new InvalidInputException("knowledge distillation needs a softmax or identity output activation, but the "
                     + "output layer uses " + activation);
         }
-    }
-
-    private static INDArray applyExampleMask(INDArray perExample, INDArray mask) {
-        if (mask == null) {
-            return perExample;
-        }
-        if (mask.rank() != 2 || mask.size(0) != perExample.size(0) || mask.size(1) != 1) {
-            throw new InvalidInputException("knowledge distillation supports per-example masks of shape ["
-                    + perExample.size(0) + ", 1] only, but the mask has shape " + SoftTargets.shape(mask));
-        }
-        return perExample.muliColumnVector(mask.castTo(perExample.dataType()));
     }
 }

@@ -3,6 +3,11 @@ package org.sparkdistill.jobs;
 import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.List;
+import org.deeplearning4j.nn.api.Model;
+import org.sparkdistill.core.NetworkMemory;
+import org.sparkdistill.jobs.spark.DatasetInfo;
+import org.sparkdistill.core.objective.DistillationObjective;
+import org.sparkdistill.core.objective.TrainingGraph;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -66,8 +71,15 @@ public final class DistillJob {
                 : CheckpointLocation.of(config, spark.sparkContext().master());
         boolean distils = distils(config.distillation());
         if (distils && config.teachers().isEmpty()) {
-            throw new InvalidInputException("distillation.alpha = " + config.distillation().alpha()
+            throw new InvalidInputException(config.distillation().hasHints()
+                    ? "distillation.objectives lists a hint, which needs a teacher, but 'teachers' is empty"
+                    : "distillation.alpha = " + config.distillation().alpha()
                     + " needs at least one teacher, but 'teachers' is empty; add a teacher or set alpha to 0");
+        }
+        if (config.distillation().hasHints() && config.cache().path() != null) {
+            throw new InvalidInputException("distillation.objectives lists a hint, which reads a teacher output during"
+                    + " training, but cache.path = " + config.cache().path() + " reads cached soft labels instead of"
+                    + " running the teachers; drop cache.path or the hint");
         }
         TeacherSpecs teachers = teacherSpecs(config, spark.sparkContext().hadoopConfiguration());
         SoftLabelCache cache = config.cache().path() == null ? null
@@ -92,7 +104,10 @@ public final class DistillJob {
         }
 
         TrainingPlan plan = planOf(config);
-        StudentSpec student = StudentSpec.of(config.student());
+        StudentSpec student = StudentSpec.of(config.student(), spark.sparkContext().hadoopConfiguration());
+        List<DistillationObjective> objectives = ObjectiveSpecs.resolve(config.distillation(), teachers,
+                train.info().shape());
+        requireTrainable(student, objectives, train.info(), plan);
         int workers = config.training().workers();
         requireSlots(spark, workers);
         RunCheckpoints checkpoints = checkpointDirectory == null ? null : RunCheckpoints.open(checkpointDirectory,
@@ -110,7 +125,7 @@ public final class DistillJob {
             ExchangeSpec exchange = new ExchangeSpec(config.training().gradientBuckets(),
                     config.training().replanEvery(), config.training().handshakeTimeout(),
                     config.training().ioTimeout());
-            DistillSetup setup = new DistillSetup(train.info(), plan, student, teachers, distils, exchange,
+            DistillSetup setup = new DistillSetup(train.info(), plan, student, objectives, teachers, distils, exchange,
                     heldOutBroadcast, cache == null ? null : cache.layout(),
                     new ShardStorage(config.data().shardMemory(), config.data().shuffleOrder()));
             result = DataParallelTraining.run(context, shards, setup, checkpoints == null ? null : checkpoints.store(),
@@ -151,6 +166,21 @@ public final class DistillJob {
         return output.sibling(output.name() + ".checkpoints").uri();
     }
 
+    /**
+     * Builds the student and its training graph once, on the driver, so that a student that does not fit the data or
+     * an objective that does not fit the student is refused before Spark runs.
+     */
+    private static void requireTrainable(StudentSpec student, List<DistillationObjective> objectives, DatasetInfo info,
+            TrainingPlan plan) {
+        Model network = student.build(info.shape(), info.numClasses(), plan.seed(), 1);
+        try {
+            NetworkMemory.release(TrainingGraph.build(network, info.featureCount(), info.numClasses(), objectives,
+                    plan.seed()).graph());
+        } finally {
+            NetworkMemory.release(network);
+        }
+    }
+
     /** A barrier stage needs a task slot per worker at once; local Spark's slots are known before the job starts. */
     private static void requireSlots(SparkSession spark, int workers) {
         String master = spark.sparkContext().master();
@@ -173,9 +203,12 @@ public final class DistillJob {
                 + " and alphaEnd unset or 1)";
     }
 
-    /** True unless α is zero at every step, in which case the student learns from hard labels alone. */
+    /**
+     * True unless α is zero at every step and no objective reads a teacher output, in which case the student learns
+     * from hard labels alone.
+     */
     static boolean distils(DistillationConfig d) {
-        return d.alpha() > 0 || (d.alphaEnd() != null && d.alphaEnd() > 0);
+        return d.alpha() > 0 || (d.alphaEnd() != null && d.alphaEnd() > 0) || d.hasHints();
     }
 
     static TrainingPlan planOf(DistillConfig config) {

@@ -45,7 +45,10 @@ final class DistillRunKey {
         DistillationConfig distillation = config.distillation();
         TrainingConfig training = config.training();
         RunKey.Builder key = RunKey.builder()
+                .add("student.architecture", name(student.architecture()))
                 .add("student.hidden", student.hidden())
+                .add("student.channels", student.channels())
+                .add("student.model", student.model() == null ? "none" : student.model())
                 .add("student.updater", name(student.updater()))
                 .add("student.learningRate", student.learningRate())
                 .add("student.learningRateSchedule", name(student.learningRateSchedule()));
@@ -67,6 +70,8 @@ final class DistillRunKey {
                 .add("distillation.temperatureEnd", orNone(distillation.temperatureEnd()))
                 .add("distillation.alpha", distillation.alpha())
                 .add("distillation.alphaEnd", orNone(distillation.alphaEnd()))
+                .add("distillation.objectives", distillation.objectives().isEmpty() ? "kd"
+                        : distillation.objectives().toString())
                 .add("training.epochs", training.epochs())
                 .add("training.batchSize", training.batchSize())
                 .add("training.workers", training.workers())

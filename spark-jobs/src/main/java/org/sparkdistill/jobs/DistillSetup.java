@@ -1,6 +1,8 @@
 package org.sparkdistill.jobs;
 
 import java.io.Serializable;
+import java.util.List;
+import org.sparkdistill.core.objective.DistillationObjective;
 import org.apache.spark.broadcast.Broadcast;
 import org.sparkdistill.core.data.Examples;
 import org.sparkdistill.core.train.TrainingPlan;
@@ -12,14 +14,19 @@ import org.sparkdistill.jobs.spark.ShardStorage;
  * What the driver prepared for every replica of one {@code distill} run: the data's shape, the plan, the student and
  * teachers to build, the broadcast held-out set, and the soft-label cache columns if any.
  *
- * @param distils false when α is zero throughout: teachers then only measure agreement
+ * @param objectives the terms of the student's loss
+ * @param distils false when α is zero throughout and no objective reads a teacher output: teachers then only measure
+ *     agreement
  * @param exchange how the replicas exchange gradients
  * @param cache the layout of the cached logits each shard row carries after id, features and label; null when the
  *     teachers run on the training data instead
  * @param shards how each replica keeps its shard: the memory budget beyond which it spills, and the epoch order
  */
-public record DistillSetup(DatasetInfo info, TrainingPlan plan, StudentSpec student, TeacherSpecs teachers, boolean distils,
-                    ExchangeSpec exchange, Broadcast<Examples> heldOut, CachedRows.Layout cache,
-                    ShardStorage shards)
-        implements Serializable {
+public record DistillSetup(DatasetInfo info, TrainingPlan plan, StudentSpec student,
+                           List<DistillationObjective> objectives, TeacherSpecs teachers, boolean distils,
+                           ExchangeSpec exchange, Broadcast<Examples> heldOut, CachedRows.Layout cache,
+                           ShardStorage shards) implements Serializable {
+    public DistillSetup {
+        objectives = List.copyOf(objectives);
+    }
 }

@@ -7,6 +7,7 @@ import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.util.LongAccumulator;
 import org.deeplearning4j.nn.api.Model;
+import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.optimize.api.BaseTrainingListener;
@@ -79,13 +80,14 @@ final class ReplicaTask implements FlatMapFunction<Iterator<InternalRow>, Traine
             SoftTargetSource targets = !setup.distils() ? SoftTargetSource.HARD_LABELS
                     : cached != null ? cached.softLabels(ensemble.mixture(), shard) : ensemble;
             Checkpoints checkpoints = checkpointStore == null ? null : new Checkpoints(checkpointStore);
-            MultiLayerNetwork network = startingStudent(replica.largestShard());
+            Model network = startingStudent(replica.largestShard());
             Throwable failure = null;
             try {
                 if (replica.leads()) {
                     network.addListeners(new StepCounter(steps));
                 }
-                DistillationTrainer trainer = new DistillationTrainer(setup.plan(), targets, evaluator);
+                DistillationTrainer trainer = new DistillationTrainer(setup.plan(), targets, evaluator,
+                        setup.objectives());
                 // Rank 0 of a resumed run continues the checkpoint's training graph; the others take its values from
                 // rank 0 when training starts.
                 List<EpochMetrics> history = resume != null && replica.leads()
@@ -108,9 +110,9 @@ final class ReplicaTask implements FlatMapFunction<Iterator<InternalRow>, Traine
      *
      * @param largestShard the rows of the largest shard, which fix the steps of the learning-rate schedule
      */
-    MultiLayerNetwork startingStudent(int largestShard) {
+    Model startingStudent(int largestShard) {
         TrainingPlan plan = setup.plan();
-        return setup.student().build(setup.info().featureCount(), setup.info().numClasses(), plan.seed(),
+        return setup.student().build(setup.info().shape(), setup.info().numClasses(), plan.seed(),
                 plan.stepsPerEpoch(largestShard) * plan.epochs());
     }
 
@@ -125,7 +127,7 @@ final class ReplicaTask implements FlatMapFunction<Iterator<InternalRow>, Traine
     }
 
     /** Frees the student's memory; a failure to do so is suppressed into the training failure it follows, if any. */
-    private static void release(MultiLayerNetwork network, Throwable failure) {
+    private static void release(Model network, Throwable failure) {
         try {
             NetworkMemory.release(network);
         } catch (RuntimeException e) {

@@ -5,7 +5,7 @@ import java.io.IOException;
 import java.io.Serializable;
 import java.io.UncheckedIOException;
 import java.util.List;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.util.ModelSerializer;
 import org.sparkdistill.core.metrics.EpochMetrics;
 
@@ -16,7 +16,7 @@ public record TrainedStudent(byte[] modelZip, List<EpochMetrics> history) implem
     }
 
     /** Serialises the network without updater state: the output is a model for inference. */
-    public static TrainedStudent of(MultiLayerNetwork network, List<EpochMetrics> history) {
+    public static TrainedStudent of(Model network, List<EpochMetrics> history) {
         ByteArrayOutputStream zip = new ByteArrayOutputStream();
         try {
             ModelSerializer.writeModel(network, zip, false);

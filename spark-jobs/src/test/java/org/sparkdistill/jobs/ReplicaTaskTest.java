@@ -53,7 +53,7 @@ class ReplicaTaskTest {
     private final DistillSetup setup = new DistillSetup(new DatasetInfo(new int[] {1, 28, 28}, 10, 100),
             TrainingPlan.supervised(2, 16, SEED),
             new StudentSpec(List.of(8), UpdaterKind.ADAM, 0.01, UpdaterKind.LearningRateSchedule.CONSTANT),
-            new TeacherSpecs(List.of(), List.of(), List.of(), new double[0], EnsembleWeighting.UNIFORM,
+            List.of(KnowledgeDistillation.alone()), new TeacherSpecs(List.of(), List.of(), List.of(), new double[0], EnsembleWeighting.UNIFORM,
                     HadoopSettings.of(new Configuration(false))), false,
             new ExchangeSpec("fixed:25", 40, 10, 60), null,
             new CachedRows.Layout("/cache/fashion", 2, 10), new ShardStorage(1L << 20, new ShuffleOrder(64, 512)));
@@ -71,8 +71,8 @@ class ReplicaTaskTest {
         ReplicaTask copy = deserialize(bytes);
 
         ComputationGraph resumed = copy.restoredGraph();
-        MultiLayerNetwork fresh = copy.startingStudent(LARGEST_SHARD);
-        MultiLayerNetwork expectedFresh = task.startingStudent(LARGEST_SHARD);
+        Model fresh = copy.startingStudent(LARGEST_SHARD);
+        Model expectedFresh = task.startingStudent(LARGEST_SHARD);
         try {
             assertIdentical(trained.params(), resumed.params(), "rank 0's parameters, restored from the checkpoint");
             assertIdentical(trained.getUpdater().getStateViewArray(), resumed.getUpdater().getStateViewArray(),
@@ -91,8 +91,8 @@ class ReplicaTaskTest {
     void aTaskStartingFreshSerializesAndStartsAtTheFirstStep() throws IOException, ClassNotFoundException {
         ReplicaTask task = new ReplicaTask(setup, null, null, TcpEndpoint.newSecret(), null);
         ReplicaTask copy = deserialize(serialize(task));
-        MultiLayerNetwork leader = copy.startingStudent(LARGEST_SHARD);
-        MultiLayerNetwork expected = task.startingStudent(LARGEST_SHARD);
+        Model leader = copy.startingStudent(LARGEST_SHARD);
+        Model expected = task.startingStudent(LARGEST_SHARD);
         try {
             assertIdentical(expected.params(), leader.params(), "rank 0's student without a checkpoint");
             assertEquals(TrainingProgress.START, copy.startingProgress());

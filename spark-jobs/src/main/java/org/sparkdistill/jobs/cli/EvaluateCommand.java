@@ -5,16 +5,16 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.apache.hadoop.conf.Configuration;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.api.Model;
 import org.sparkdistill.core.InvalidInputException;
 import org.sparkdistill.core.NetworkMemory;
 import org.sparkdistill.core.data.Examples;
 import org.sparkdistill.core.data.FashionMnist;
 import org.sparkdistill.core.io.ModelZip;
+import org.sparkdistill.core.objective.StudentGraph;
 import org.sparkdistill.core.metrics.EpochMetrics;
 import org.sparkdistill.core.metrics.Evaluator;
 import org.sparkdistill.core.teacher.TeacherEnsemble;
-import org.sparkdistill.core.train.Networks;
 import org.sparkdistill.jobs.TeacherSpecs;
 import org.sparkdistill.jobs.config.DataConfig;
 import org.sparkdistill.jobs.data.ExampleTable;
@@ -40,8 +40,8 @@ import picocli.CommandLine.Option;
             "and KL. The data is an IDX directory (its t10k files), a path Spark reads (--format) or a catalog",
             "table (--table)."})
 public final class EvaluateCommand implements Callable<Integer> {
-    @Option(names = "--model", required = true, paramLabel = "ZIP", description = "DL4J MultiLayerNetwork zip to evaluate"
-            + " (a path or a URI such as hdfs://…).")
+    @Option(names = "--model", required = true, paramLabel = "ZIP", description = "DL4J model zip to evaluate,"
+            + " a MultiLayerNetwork or a ComputationGraph (a path or a URI such as hdfs://…).")
     String model;
 
     @Option(names = "--data", paramLabel = "PATH", description = "Held-out data: IDX directory with t10k files, or a path"
@@ -66,16 +66,21 @@ public final class EvaluateCommand implements Callable<Integer> {
     public Integer call() {
         // The model and label index are checked before Spark starts.
         Configuration conf = HadoopSettings.beforeSession();
-        MultiLayerNetwork network;
+        Model network;
         StoragePath modelFile = StoragePath.of(model, conf);
         try (LocalCopy copy = LocalCopy.of(modelFile, "model file")) {
-            network = ModelZip.read(copy.file(), "model file", modelFile.describe()).multiLayerNetwork(false);
+            ModelZip zip = ModelZip.read(copy.file(), "model file", modelFile.describe());
+            network = zip.isComputationGraph() ? zip.computationGraph() : zip.multiLayerNetwork(false);
         }
         try {
             HeldOut heldOut = heldOut(labelIndex(modelFile, conf));
             Examples test = heldOut.examples();
             LabelIndex labels = heldOut.labels();
-            Networks.requireShape(network, "model " + model, test.featureCount(), test.numClasses());
+            try {
+                StudentGraph.of(network, test.featureCount(), test.numClasses());
+            } catch (InvalidInputException e) {
+                throw new InvalidInputException("model " + model + ": " + e.getMessage(), e);
+            }
             EpochMetrics m;
             double[] perClass;
             if (teachers.isEmpty()) {

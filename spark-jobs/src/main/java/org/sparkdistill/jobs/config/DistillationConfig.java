@@ -1,5 +1,8 @@
 package org.sparkdistill.jobs.config;
 
+import java.util.List;
+import org.sparkdistill.core.InvalidInputException;
+
 /**
  * Temperature and distillation weight, each constant or going linearly to an end value over the run.
  *
@@ -10,8 +13,10 @@ package org.sparkdistill.jobs.config;
  * @param temperatureEnd the temperature at the last step, or null for a constant temperature
  * @param alpha weight of the distillation term; 1 − α weighs the hard-label cross-entropy
  * @param alphaEnd α at the last step, or null for a constant α; from 1 to 0 is teacher annealing
+ * @param objectives the terms of the student's loss; empty for the kd objective alone, weight 1
  */
-public record DistillationConfig(double temperature, Double temperatureEnd, double alpha, Double alphaEnd) {
+public record DistillationConfig(double temperature, Double temperatureEnd, double alpha, Double alphaEnd,
+                                 List<ObjectiveConfig> objectives) {
     static final Field<Double> TEMPERATURE = Field.number("distillation.temperature", 4.0, Range.openClosed(0, 100));
     static final Field<Double> TEMPERATURE_END = Field.number("distillation.temperatureEnd", null,
             Range.openClosed(0, 100));
@@ -20,7 +25,7 @@ public record DistillationConfig(double temperature, Double temperatureEnd, doub
 
     /** Constant temperature and α at their defaults. */
     public static final DistillationConfig DEFAULT = new DistillationConfig(TEMPERATURE.fallback(), null,
-            ALPHA.fallback(), null);
+            ALPHA.fallback(), null, List.of());
 
     /** Checks every component; throws {@link org.sparkdistill.core.InvalidInputException} naming the key. */
     public DistillationConfig {
@@ -28,5 +33,19 @@ public record DistillationConfig(double temperature, Double temperatureEnd, doub
         temperatureEnd = TEMPERATURE_END.require(temperatureEnd);
         alpha = ALPHA.require(alpha);
         alphaEnd = ALPHA_END.require(alphaEnd);
+        objectives = ObjectiveConfig.LIST.require(objectives == null ? List.of() : objectives);
+        if (objectives.stream().filter(o -> o.type() == ObjectiveConfig.Type.KD).count() > 1) {
+            throw new InvalidInputException(ObjectiveConfig.LIST.key() + " lists kd more than once; give it once");
+        }
+    }
+
+    /** Temperature and α schedules with the kd objective alone. */
+    public DistillationConfig(double temperature, Double temperatureEnd, double alpha, Double alphaEnd) {
+        this(temperature, temperatureEnd, alpha, alphaEnd, List.of());
+    }
+
+    /** Whether an objective reads a teacher output, which needs the teachers to run during training. */
+    public boolean hasHints() {
+        return objectives.stream().anyMatch(o -> o.type() == ObjectiveConfig.Type.HINT);
     }
 }

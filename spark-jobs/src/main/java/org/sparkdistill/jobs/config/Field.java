@@ -246,6 +246,37 @@ final class Field<T> {
     }
 
     /**
+     * A list of maps, possibly empty, each read into a record by {@code item}, which throws an
+     * {@link InvalidInputException} naming what is wrong; as YAML, a flow list of the items' flow maps.
+     */
+    static <T> Field<List<T>> records(String key, Class<T> type, Function<Map<?, ?>, T> item,
+            Function<T, String> itemYaml) {
+        Function<Object, List<T>> rule = raw -> {
+            if (!(raw instanceof List<?> list)) {
+                throw new Problem("must be a list of maps");
+            }
+            List<T> values = new ArrayList<>(list.size());
+            for (int i = 0; i < list.size(); i++) {
+                if (type.isInstance(list.get(i))) {
+                    values.add(type.cast(list.get(i)));
+                    continue;
+                }
+                if (!(list.get(i) instanceof Map<?, ?> map)) {
+                    throw new Problem("element [" + i + "] = " + show(list.get(i)) + " is not a map");
+                }
+                try {
+                    values.add(item.apply(map));
+                } catch (InvalidInputException e) {
+                    throw new Problem("element [" + i + "]: " + e.getMessage());
+                }
+            }
+            return List.copyOf(values);
+        };
+        return new Field<>(key, List.of(), false, rule, Field::scalar,
+                list -> list.stream().map(itemYaml).collect(Collectors.joining(", ", "[", "]")));
+    }
+
+    /**
      * A map of names to text, possibly empty; scalar values (numbers, booleans) are taken as their text. As text,
      * a YAML flow map such as {@code {header: true, delimiter: ";"}}.
      */

@@ -27,6 +27,10 @@ import org.sparkdistill.core.train.Schedule;
 import org.sparkdistill.core.train.TrainingPlan;
 import org.sparkdistill.core.train.TrainingProgress;
 import org.sparkdistill.core.train.TrainingState;
+import org.sparkdistill.core.objective.FitNetHint;
+import org.sparkdistill.core.objective.KnowledgeDistillation;
+import org.sparkdistill.core.objective.TeacherOutput;
+import org.sparkdistill.core.train.StudentArchitecture;
 import org.sparkdistill.core.train.UpdaterKind;
 import org.sparkdistill.jobs.ExchangeSpec;
 import org.sparkdistill.jobs.StudentSpec;
@@ -108,6 +112,10 @@ public final class DistillKryoRegistrator implements KryoRegistrator {
                 OutputKind.class,
                 TrainedStudent.class,
                 StudentSpec.class,
+                StudentArchitecture.class,
+                KnowledgeDistillation.class,
+                FitNetHint.class,
+                TeacherOutput.class,
                 TeacherSpecs.class,
                 DatasetInfo.class,
                 Checkpoints.Checkpoint.class,

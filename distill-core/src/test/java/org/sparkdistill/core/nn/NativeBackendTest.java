@@ -36,32 +36,26 @@ class NativeBackendTest {
 
     @Test
     void aJvmOnThisMachineLoadsTheBuildItsProcessorRuns(@TempDir Path dir) {
-        ChildJvm.Exit exit = ChildJvm.run(dir, CHILD_TIMEOUT, List.of(), NativeBackendProbe.class.getName());
-        assertEquals(0, exit.status(), exit.err());
+        String out = probe(dir);
         if (CpuFeatures.ofThisMachine().hasAvx2()) {
-            assertTrue(exit.out().contains("asked=-onednn-avx2"), exit.out());
-            assertTrue(exit.out().contains("loaded=linux-x86_64-onednn-avx2 (oneDNN, native convolution helpers)"),
-                    exit.out());
+            assertTrue(out.contains("asked=-onednn-avx2"), out);
+            assertTrue(out.contains("loaded=linux-x86_64-onednn-avx2 (oneDNN, native convolution helpers)"), out);
         } else {
-            assertTrue(exit.out().contains("loaded=linux-x86_64 (OpenBLAS, native convolution helpers)"), exit.out());
+            assertTrue(out.contains("loaded=linux-x86_64 (OpenBLAS, native convolution helpers)"), out);
         }
     }
 
     @Test
     void aMissingBuildFallsBackToThePlainNatives(@TempDir Path dir) {
-        ChildJvm.Exit exit = ChildJvm.run(dir, CHILD_TIMEOUT,
-                List.of("-D" + NativeBackend.EXTENSION_PROPERTY + "=-no-such-build"), NativeBackendProbe.class.getName());
-        assertEquals(0, exit.status(), exit.err());
-        assertTrue(exit.out().contains("asked=-no-such-build"), exit.out());
-        assertTrue(exit.out().contains("loaded=linux-x86_64 (OpenBLAS, "), exit.out());
+        String out = probe(dir, "-D" + NativeBackend.EXTENSION_PROPERTY + "=-no-such-build");
+        assertTrue(out.contains("asked=-no-such-build"), out);
+        assertTrue(out.contains("loaded=linux-x86_64 (OpenBLAS, "), out);
     }
 
     @Test
     void theUsersChoiceOfHelpersIsKept(@TempDir Path dir) {
-        ChildJvm.Exit exit = ChildJvm.run(dir, CHILD_TIMEOUT,
-                List.of("-D" + NativeBackend.HELPERS_DISABLE_PROPERTY + "=true"), NativeBackendProbe.class.getName());
-        assertEquals(0, exit.status(), exit.err());
-        assertTrue(exit.out().contains(", built-in convolution)"), exit.out());
+        String out = probe(dir, "-D" + NativeBackend.HELPERS_DISABLE_PROPERTY + "=true");
+        assertTrue(out.contains(", built-in convolution)"), out);
     }
 
     @Test
@@ -69,5 +63,12 @@ class NativeBackendTest {
         assumeTrue("linux-x86_64".equals(org.bytedeco.javacpp.Loader.getPlatform()), "natives named for x86-64 Linux");
         String described = NativeBackend.describe();
         assertTrue(described.matches("linux-x86_64(-onednn-avx2)? \\((oneDNN|OpenBLAS), .+\\)"), described);
+    }
+
+    /** Runs {@link NativeBackendProbe} in a child JVM with {@code options} and returns what it printed. */
+    private static String probe(Path dir, String... options) {
+        ChildJvm.Exit exit = ChildJvm.run(dir, CHILD_TIMEOUT, List.of(options), NativeBackendProbe.class.getName());
+        assertEquals(0, exit.status(), exit.err());
+        return exit.out();
     }
 }

@@ -3,6 +3,7 @@ package org.sparkdistill.jobs.cli;
 import java.io.PrintWriter;
 import java.util.Optional;
 import org.sparkdistill.core.InvalidInputException;
+import org.sparkdistill.core.nn.NativeBackend;
 import org.sparkdistill.jobs.spark.TaskFailures;
 import picocli.CommandLine.Command;
 import picocli.CommandLine;
@@ -20,6 +21,8 @@ public final class SparkDistill implements Runnable {
     CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
+        // Before anything loads ND4J: JavaCPP picks the natives' build once per JVM.
+        NativeBackend.select();
         System.exit(execute(args));
     }
 

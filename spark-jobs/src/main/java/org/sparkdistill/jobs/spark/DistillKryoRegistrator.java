@@ -16,6 +16,7 @@ import org.sparkdistill.core.metrics.CommunicationMetrics;
 import org.sparkdistill.core.metrics.EpochMetrics;
 import org.sparkdistill.core.metrics.PipelineMetrics;
 import org.sparkdistill.core.metrics.StageTimes;
+import org.sparkdistill.core.nn.NativeBackend;
 import org.sparkdistill.core.teacher.ChannelLayout;
 import org.sparkdistill.core.teacher.EnsembleWeighting;
 import org.sparkdistill.core.teacher.OutputKind;
@@ -65,6 +66,9 @@ public final class DistillKryoRegistrator implements KryoRegistrator {
 
     @Override
     public void registerClasses(Kryo kryo) {
+        // Spark builds its Kryo before an executor's first task reads a broadcast or shuffled INDArray, which is
+        // before ND4J loads its natives unless a task's closure already held an array.
+        NativeBackend.select();
         NDArraySerializer arrays = new NDArraySerializer();
         kryo.addDefaultSerializer(INDArray.class, arrays);
         List<Class<?>> classes = classes();

@@ -146,7 +146,7 @@ public final class DistillJob {
             }
             dir.child(CONFIG_FILE).writeText(config.toYaml());
             dir.child(ComparisonReport.JSON_FILE).writeText(Json.write(summary.toJsonTree()));
-            Provenance.of(config.training().seed(), config.toYaml()).writeTo(dir);
+            Provenance.of(config.training().seed(), config.toYaml(), trained.computeBackend()).writeTo(dir);
         });
         if (checkpoints != null) {
             checkpoints.deleteOwn();

@@ -7,25 +7,31 @@ import org.sparkdistill.core.io.Sha256;
 import org.sparkdistill.jobs.storage.StoragePath;
 
 /**
- * Where a model came from: the seed, a hash of the exact configuration, and the versions that produced it.
+ * Where a model came from: the seed, a hash of the exact configuration, the versions that produced it and the native
+ * build it was trained with.
  *
  * <p>Written as {@value #FILE_NAME} next to every model a job writes.
  */
 public record Provenance(long seed, String configSha256, String sparkDistillVersion, String sparkVersion,
-                         String dl4jVersion, String javaVersion, Instant created) {
+                         String dl4jVersion, String javaVersion, String computeBackend, Instant created) {
     public static final String FILE_NAME = "provenance.properties";
 
-    public static Provenance of(long seed, String resolvedConfig) {
+    /**
+     * The provenance of a model made now from {@code resolvedConfig}.
+     *
+     * @param computeBackend the native build the model was trained with, as the training task reported it
+     */
+    public static Provenance of(long seed, String resolvedConfig, String computeBackend) {
         return new Provenance(seed, Sha256.hex(resolvedConfig.getBytes(StandardCharsets.UTF_8)),
                 versionOf(Provenance.class), versionOf(org.apache.spark.SparkContext.class),
                 versionOf(org.deeplearning4j.nn.multilayer.MultiLayerNetwork.class),
-                System.getProperty("java.version"), Instant.now());
+                System.getProperty("java.version"), computeBackend, Instant.now());
     }
 
     public void writeTo(StoragePath directory) throws IOException {
         String text = "seed=" + seed + "\nconfigSha256=" + configSha256 + "\nsparkDistillVersion=" + sparkDistillVersion
                 + "\nsparkVersion=" + sparkVersion + "\ndl4jVersion=" + dl4jVersion + "\njavaVersion=" + javaVersion
-                + "\ncreated=" + created + "\n";
+                + "\ncomputeBackend=" + computeBackend + "\ncreated=" + created + "\n";
         directory.child(FILE_NAME).writeText(text);
     }
 

@@ -6,11 +6,16 @@ import java.io.Serializable;
 import java.io.UncheckedIOException;
 import java.util.List;
 import org.deeplearning4j.nn.api.Model;
+import org.sparkdistill.core.nn.NativeBackend;
 import org.deeplearning4j.util.ModelSerializer;
 import org.sparkdistill.core.metrics.EpochMetrics;
 
-/** What a training task sends back to the driver: the trained model as a DL4J zip, and its per-epoch metrics. */
-public record TrainedStudent(byte[] modelZip, List<EpochMetrics> history) implements Serializable {
+/**
+ * What a training task sends back to the driver: the trained model as a DL4J zip, its per-epoch metrics, and the
+ * native build it was computed with (see {@link NativeBackend#describe()}).
+ */
+public record TrainedStudent(byte[] modelZip, List<EpochMetrics> history, String computeBackend)
+        implements Serializable {
     public TrainedStudent {
         history = List.copyOf(history);
     }
@@ -23,6 +28,6 @@ public record TrainedStudent(byte[] modelZip, List<EpochMetrics> history) implem
         } catch (IOException e) {
             throw new UncheckedIOException("could not serialise the trained student", e);
         }
-        return new TrainedStudent(zip.toByteArray(), history);
+        return new TrainedStudent(zip.toByteArray(), history, NativeBackend.describe());
     }
 }

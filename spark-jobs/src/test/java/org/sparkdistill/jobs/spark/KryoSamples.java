@@ -108,7 +108,7 @@ final class KryoSamples {
                 UpdaterKind.NESTEROVS,
                 UpdaterKind.LearningRateSchedule.LINEAR,
                 EnsembleWeighting.CONFIDENCE,
-                new TrainedStudent(zip, List.of(first, second)),
+                new TrainedStudent(zip, List.of(first, second), "linux-x86_64 (OpenBLAS, built-in convolution)"),
                 new StudentSpec(List.of(256, 128), UpdaterKind.ADAM, 0.001, UpdaterKind.LearningRateSchedule.CONSTANT),
                 new HadoopSettings(Map.of("fs.defaultFS", "hdfs://nn:8020", "dfs.replication", "2")),
                 new TeacherSpecs(List.of("/models/a.zip", "/models/b.onnx"), List.of("0a", "0b"),

@@ -34,9 +34,7 @@ final class FlatFloats {
             throw new IllegalStateException(role + " is in " + whole.order() + " byte order; expected the platform's "
                     + ByteOrder.nativeOrder());
         }
-        if (whole.position() != array.offset() && array.offset() != 0) {
-            whole.position(Math.toIntExact(array.offset()));
-        }
+        whole.position(Math.toIntExact(array.offset()));
         if (whole.remaining() < length) {
             throw new IllegalStateException(role + " has " + length + " elements but only " + whole.remaining()
                     + " remain in its buffer after offset " + whole.position());

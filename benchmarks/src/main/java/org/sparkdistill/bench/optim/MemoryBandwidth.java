@@ -17,7 +17,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * bytes read plus the bytes written, the best of the rounds.
  */
 final class MemoryBandwidth implements AutoCloseable {
-    private static final int TILE = 4096;
+    /** The fused update's tile length. */
+    private static final int TILE = 256;
     private static final int ARRAYS = 4;
 
     private final int length;

@@ -161,6 +161,9 @@ public final class FusedUpdate implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while waiting for the fused update's worker threads", e);
         } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException runtime) {
+                throw runtime;
+            }
             throw new IllegalStateException("a fused update worker failed: " + e.getCause(), e.getCause());
         }
     }

@@ -8,8 +8,11 @@ package org.sparkdistill.core.optim;
  * bulk copy out, so the copies add no memory traffic. Used by one thread at a time.
  */
 final class Tile {
-    /** Elements per tile: four arrays of 16 KiB each stay within a core's level-2 cache. */
-    static final int LENGTH = 4096;
+    /**
+     * Elements per tile: four arrays of 1 KiB stay in a core's level-1 cache. Of 64 to 65,536, 256 was the fastest on
+     * the build machine (about 10 ms per pass over 10.3 M parameters against 13–14 ms at 4,096 and 16 ms at 64).
+     */
+    static final int LENGTH = 256;
 
     final float[] gradient = new float[LENGTH];
     final float[] params = new float[LENGTH];

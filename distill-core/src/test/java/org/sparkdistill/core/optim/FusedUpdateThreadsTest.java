@@ -10,7 +10,7 @@ import org.nd4j.linalg.learning.config.Adam;
 
 /** Splitting the pass over threads changes nothing: each element is updated by the same operations. */
 class FusedUpdateThreadsTest {
-    /** 11,303 parameters: three threads get two whole tiles and a partial one. */
+    /** 11,303 parameters: three threads get parts of 3,840, 3,840 and 3,623, the last ending in a partial tile. */
     static final List<Integer> HIDDEN = List.of(100, 100);
 
     @Test

@@ -92,7 +92,8 @@ public final class FusedUpdate implements AutoCloseable {
      * @param iteration DL4J's iteration count before this step, which learning-rate schedules and Adam's bias
      *        correction read
      * @param epoch DL4J's epoch count, which epoch schedules read
-     * @param batchSize the examples the gradient sums over (all ranks' together after an all-reduce that sums)
+     * @param batchSize what DL4J would divide the gradient by: the network's minibatch size, {@code network.batchSize()}
+     *        after the forward pass (a gradient averaged over ranks stays a sum over one rank's batch)
      */
     public void apply(int iteration, int epoch, int batchSize) {
         if (batchSize < 1) {

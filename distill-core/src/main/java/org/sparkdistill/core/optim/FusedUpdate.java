@@ -20,11 +20,12 @@ import org.nd4j.linalg.factory.Nd4j;
  * DL4J's optimizer update and step function for a whole network in one pass over its flat arrays.
  *
  * <p>For every parameter, one {@link #apply} does what {@code BaseMultiLayerUpdater.update} followed by
- * {@code NegativeDefaultStepFunction.step} does in four passes: divide the gradient by the minibatch size, update the
+ * {@code NegativeDefaultStepFunction.step} does in three passes: divide the gradient by the minibatch size, update the
  * Adam, SGD or Nesterovs state, and subtract the update from the parameter, with libnd4j's formulas in single
- * precision. It reads {@code network.params()}, {@code network.getGradientsViewArray()} and the updater's state view
- * afresh at every call and writes the new parameters and state into them, so {@code ModelSerializer} saves the state
- * and a restored network continues the same trajectory. Unlike DL4J it leaves the gradient view as it found it
+ * precision. At every call it reads the network's updater configuration (so a learning rate changed meanwhile, or any
+ * schedule, applies as in DL4J), {@code network.params()}, {@code network.getGradientsViewArray()} and the updater's
+ * state view, and writes the new parameters and state into them, so {@code ModelSerializer} saves the state and a
+ * restored network continues the same trajectory. Unlike DL4J it leaves the gradient view as it found it
  * (DL4J leaves the update there).
  *
  * <p>It exists only where it is exact (see {@link #refusal}); elsewhere keep DL4J's updater. The work is split into
@@ -35,15 +36,11 @@ public final class FusedUpdate implements AutoCloseable {
     private static final AtomicInteger POOLS = new AtomicInteger();
 
     private final Model network;
-    private final UpdateRule rule;
-    private final boolean divideByMinibatch;
     private final Tile[] tiles;
     private final ExecutorService workers;
 
-    private FusedUpdate(Model network, FusionCheck.Verdict verdict, int threads) {
+    private FusedUpdate(Model network, int threads) {
         this.network = network;
-        this.rule = verdict.rule();
-        this.divideByMinibatch = verdict.divideByMinibatch();
         this.tiles = new Tile[threads];
         for (int i = 0; i < threads; i++) {
             tiles[i] = new Tile();
@@ -69,8 +66,7 @@ public final class FusedUpdate implements AutoCloseable {
         if (threads < 1) {
             throw new IllegalArgumentException("threads = " + threads + ": the fused update needs >= 1");
         }
-        FusionCheck.Verdict verdict = FusionCheck.of(network);
-        return verdict.fusable() ? Optional.of(new FusedUpdate(network, verdict, threads)) : Optional.empty();
+        return FusionCheck.of(network).fusable() ? Optional.of(new FusedUpdate(network, threads)) : Optional.empty();
     }
 
     /** The network this update changes. */
@@ -94,12 +90,20 @@ public final class FusedUpdate implements AutoCloseable {
      * @param epoch DL4J's epoch count, which epoch schedules read
      * @param batchSize what DL4J would divide the gradient by: the network's minibatch size, {@code network.batchSize()}
      *        after the forward pass (a gradient averaged over ranks stays a sum over one rank's batch)
+     * @throws IllegalStateException when the network no longer qualifies (its configuration was changed, for example
+     *         one layer's learning rate), saying why, or its arrays are not contiguous floats
      */
     public void apply(int iteration, int epoch, int batchSize) {
         if (batchSize < 1) {
             throw new IllegalArgumentException("batchSize = " + batchSize + ": a step needs >= 1 example");
         }
-        TiledPass pass = pass(rule.kernel(iteration, epoch, divideByMinibatch ? batchSize : 1f));
+        FusionCheck.Verdict verdict = FusionCheck.of(network);
+        if (!verdict.fusable()) {
+            throw new IllegalStateException("the network changed after its fused update was made: "
+                    + verdict.refusal());
+        }
+        UpdateRule rule = verdict.rule();
+        TiledPass pass = pass(rule, rule.kernel(iteration, epoch, verdict.divideByMinibatch() ? batchSize : 1f));
         int length = pass.params().capacity();
         int part = ((length / tiles.length) / Tile.LENGTH + 1) * Tile.LENGTH;
         if (workers == null) {
@@ -124,7 +128,7 @@ public final class FusedUpdate implements AutoCloseable {
         }
     }
 
-    private TiledPass pass(TileKernel kernel) {
+    private TiledPass pass(UpdateRule rule, TileKernel kernel) {
         FloatBuffer params = FlatFloats.of(network.params(), "the network's parameters");
         int length = params.capacity();
         FloatBuffer gradient = FlatFloats.of(network.getGradientsViewArray(), "the network's gradient view");

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.sparkdistill.core.optim.Training.assertSameTraining;
 
+import java.util.List;
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
@@ -43,7 +44,7 @@ class FusedUpdateReconfigurationTest {
 
     @Test
     void refusesToApplyOnceOneLayerHasItsOwnLearningRate() {
-        MultiLayerNetwork network = Students.mlp(new Adam(0.01), 17L, java.util.List.of(7, 6));
+        MultiLayerNetwork network = Students.mlp(new Adam(0.01), 17L, List.of(7, 6));
         try (FusedUpdate update = FusedUpdate.of(network, 1).orElseThrow()) {
             FusedStep.fit(network, update, Students.batch(12, 1));
             network.setLearningRate(0, 0.05);

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Optional;
+import java.util.function.UnaryOperator;
 import org.deeplearning4j.nn.conf.GradientNormalization;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.constraint.MaxNormConstraint;
@@ -24,7 +25,7 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
 class FusedUpdateRefusalTest {
 
     /** A 8-5-3 network whose configuration {@code adjust} changes before the layers are added. */
-    static MultiLayerNetwork network(java.util.function.UnaryOperator<NeuralNetConfiguration.Builder> adjust,
+    static MultiLayerNetwork network(UnaryOperator<NeuralNetConfiguration.Builder> adjust,
             DenseLayer hidden) {
         NeuralNetConfiguration.Builder builder = new NeuralNetConfiguration.Builder().seed(3L)
                 .dataType(DataType.FLOAT).updater(new Adam(0.01)).weightInit(WeightInit.XAVIER);

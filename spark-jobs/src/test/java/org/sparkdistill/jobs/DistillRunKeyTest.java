@@ -39,7 +39,10 @@ class DistillRunKeyTest {
     void theKeyListsEverySettingThatShapesTheTrajectoryInCanonicalOrder() {
         RunKey key = DistillRunKey.of(config(Map.of()), TEACHER, SETTINGS, ROWS, null);
         assertEquals("""
+                student.architecture=mlp
                 student.hidden=[128]
+                student.channels=[16, 32]
+                student.model=none
                 student.updater=adam
                 student.learningRate=0.001
                 student.learningRateSchedule=linear
@@ -59,6 +62,7 @@ class DistillRunKeyTest {
                 distillation.temperatureEnd=none
                 distillation.alpha=0.9
                 distillation.alphaEnd=none
+                distillation.objectives=kd
                 training.epochs=10
                 training.batchSize=64
                 training.workers=1

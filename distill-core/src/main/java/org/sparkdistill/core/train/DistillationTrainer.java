@@ -3,6 +3,7 @@ package org.sparkdistill.core.train;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Optional;
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
@@ -10,6 +11,8 @@ import org.deeplearning4j.optimize.api.TrainingListener;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.MultiDataSet;
 import org.nd4j.linalg.factory.Nd4j;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.sparkdistill.core.InvalidInputException;
 import org.sparkdistill.core.NetworkMemory;
 import org.sparkdistill.core.data.BatchBuffers;
@@ -24,6 +27,8 @@ import org.sparkdistill.core.metrics.PipelineMetrics;
 import org.sparkdistill.core.objective.DistillationObjective;
 import org.sparkdistill.core.objective.KnowledgeDistillation;
 import org.sparkdistill.core.objective.TrainingGraph;
+import org.sparkdistill.core.optim.FusedStep;
+import org.sparkdistill.core.optim.FusedUpdate;
 import org.sparkdistill.core.teacher.SoftTargetSource;
 import org.sparkdistill.gradients.collective.Communicator;
 import org.sparkdistill.gradients.collective.KeepAlive;
@@ -40,6 +45,7 @@ import org.sparkdistill.gradients.collective.KeepAlive;
 public final class DistillationTrainer {
     /** Separates the random streams of different replicas; rank 0 uses the plan's seed unchanged. */
     private static final long SHARD_SEED_STRIDE = 0x9E3779B97F4A7C15L;
+    private static final Logger LOG = LoggerFactory.getLogger(DistillationTrainer.class);
 
     private final TrainingPlan plan;
     private final SoftTargetSource targets;
@@ -169,8 +175,9 @@ public final class DistillationTrainer {
                 averager = BucketedGradientAverager.attach(network, replica.group(), replica.exchange());
                 network.addListeners(averager);
             }
-            try (BucketedGradientAverager exchanging = averager) {
-                trainEpochs(graph, data, from, checkpoints, replica, averager, history);
+            // A failure to stop the exchange is suppressed into the training failure it follows, never hiding it.
+            try (BucketedGradientAverager exchanging = averager; FusedUpdate update = fusedUpdate(network)) {
+                trainEpochs(graph, data, from, checkpoints, replica, new StepRunner(averager, update), history);
             }
             graph.copyToStudent();
             return history;
@@ -180,6 +187,19 @@ public final class DistillationTrainer {
         } finally {
             cleanUp(network, ownListeners, failure);
         }
+    }
+
+    /** The fused update of {@code network}'s optimizer, or null (with the reason logged) where it would not be exact. */
+    private static FusedUpdate fusedUpdate(ComputationGraph network) {
+        Optional<FusedUpdate> update = FusedUpdate.of(network);
+        if (update.isEmpty()) {
+            LOG.info("the optimizer update runs in DL4J's updater: {}", FusedUpdate.refusal(network).orElse(""));
+        }
+        return update.orElse(null);
+    }
+
+    /** How a step exchanges its gradient and applies its update. */
+    private record StepRunner(BucketedGradientAverager averager, FusedUpdate update) {
     }
 
     private static void cleanUp(ComputationGraph network, Collection<TrainingListener> ownListeners,
@@ -202,7 +222,8 @@ public final class DistillationTrainer {
     }
 
     private void trainEpochs(TrainingGraph graph, Shard data, TrainingProgress from, Checkpoints checkpoints,
-            Replica replica, BucketedGradientAverager averager, List<EpochMetrics> history) {
+            Replica replica, StepRunner runner, List<EpochMetrics> history) {
+        BucketedGradientAverager averager = runner.averager();
         int stepsPerEpoch = plan.stepsPerEpoch(replica.largestShard());
         long totalSteps = (long) stepsPerEpoch * plan.epochs();
         long started = System.nanoTime();
@@ -224,7 +245,7 @@ public final class DistillationTrainer {
                                 stepsPerEpoch, step, plan.batchSize(), replica.largestShard()), rows)) {
                     for (MiniBatch batch = batches.next(); batch != null; batch = batches.next()) {
                         try {
-                            lossSum += step(graph, batch, replica.rank(), averager);
+                            lossSum += step(graph, batch, replica.rank(), runner);
                         } finally {
                             batch.release();
                         }
@@ -275,14 +296,20 @@ public final class DistillationTrainer {
         }
     }
 
-    /** One optimizer step on a prepared batch: forward, every head's loss at the batch's signals, backward and update. */
-    private double step(TrainingGraph graph, MiniBatch batch, int rank, BucketedGradientAverager averager) {
+    /**
+     * One optimizer step on a prepared batch: forward, every head's loss at the batch's signals, backward, gradient
+     * exchange and update, fused where it can be.
+     */
+    private double step(TrainingGraph graph, MiniBatch batch, int rank, StepRunner runner) {
         long step = batch.request().step();
         // Reseeding per step makes stochastic layers (dropout, noise) independent of where a run was resumed.
         Nd4j.getRandom().setSeed(plan.seed() * 1_000_003L + step + SHARD_SEED_STRIDE * rank);
         MultiDataSet input = graph.dataSet(batch.features(), batch.signals());
-        if (averager != null) {
-            averager.beginStep(step);
+        if (runner.averager() != null) {
+            runner.averager().beginStep(step);
+        }
+        if (runner.update() != null) {
+            return FusedStep.fit(graph.graph(), runner.update(), input);
         }
         graph.graph().fit(input);
         return graph.graph().score();

@@ -96,7 +96,7 @@ class ConfigLoaderTest {
         assertEquals(List.of(
                 "outptu: unknown key; known keys: cache, data, distillation, ensemble, output, overwrite, spark, student, "
                         + "teachers, training",
-                "distillation.temprature: unknown key; known keys: alpha, alphaEnd, temperature, temperatureEnd"),
+                "distillation.temprature: unknown key; known keys: alpha, alphaEnd, objectives, temperature, temperatureEnd"),
                 e.violations());
     }
 
@@ -436,7 +436,7 @@ class ConfigLoaderTest {
 
     @Test
     void keysListEveryOverridableSetting() {
-        assertEquals(45, ConfigLoader.KEYS.size(), ConfigLoader.KEYS.toString());
+        assertEquals(49, ConfigLoader.KEYS.size(), ConfigLoader.KEYS.toString());
         assertTrue(ConfigLoader.KEYS.contains("teachers") && ConfigLoader.KEYS.contains("spark.master"));
         for (String key : ConfigLoader.KEYS) {
             assertTrue(key.equals("teachers") || key.equals("output") || key.equals("overwrite") || key.contains("."),

@@ -16,6 +16,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.sparkdistill.core.InvalidInputException;
 import org.sparkdistill.core.teacher.EnsembleWeighting;
+import org.sparkdistill.core.train.StudentArchitecture;
 import org.sparkdistill.core.train.UpdaterKind;
 import org.sparkdistill.core.train.UpdaterKind.LearningRateSchedule;
 
@@ -43,8 +44,11 @@ class DistillConfigTest {
                         OutputKind.PROBABILITIES, List.of("layer4", "2")),
                         new TeacherConfig("models/resnet.zip", 1.0)),
                 EnsembleWeighting.FIXED,
-                new StudentConfig(List.of(256, 64), UpdaterKind.NESTEROVS, 0.05, LearningRateSchedule.CONSTANT),
-                new DistillationConfig(6.0, 2.0, 1.0, 0.0),
+                new StudentConfig(StudentArchitecture.RESNET, List.of(256, 64), List.of(8, 16), null,
+                        UpdaterKind.NESTEROVS, 0.05, LearningRateSchedule.CONSTANT),
+                new DistillationConfig(6.0, 2.0, 1.0, 0.0, List.of(
+                        new ObjectiveConfig(ObjectiveConfig.Type.KD, 0.8, null, null, null),
+                        new ObjectiveConfig(ObjectiveConfig.Type.HINT, 0.2, "block2", "layer4", 0))),
                 new TrainingConfig(30, 128, 7L, 3, 500, "hdfs://namenode/ckpt", 5, "fixed:25", 40, 4, 15, 120),
                 new CacheConfig("/cache/fashion-cnn", 3, 2, 0.5),
                 "runs/student", true, "spark://head:7077");

@@ -36,6 +36,10 @@ import org.sparkdistill.core.train.TrainingState;
 import org.sparkdistill.core.train.UpdaterKind;
 import org.sparkdistill.jobs.ExchangeSpec;
 import org.sparkdistill.jobs.StudentSpec;
+import org.sparkdistill.core.objective.FitNetHint;
+import org.sparkdistill.core.objective.KnowledgeDistillation;
+import org.sparkdistill.core.objective.TeacherOutput;
+import org.sparkdistill.core.train.StudentArchitecture;
 import org.sparkdistill.jobs.TeacherSpecs;
 import org.sparkdistill.jobs.TrainedStudent;
 import scala.reflect.ClassTag;
@@ -109,7 +113,13 @@ final class KryoSamples {
                 UpdaterKind.LearningRateSchedule.LINEAR,
                 EnsembleWeighting.CONFIDENCE,
                 new TrainedStudent(zip, List.of(first, second), "linux-x86_64 (OpenBLAS, built-in convolution)"),
-                new StudentSpec(List.of(256, 128), UpdaterKind.ADAM, 0.001, UpdaterKind.LearningRateSchedule.CONSTANT),
+                new StudentSpec(StudentArchitecture.RESNET, List.of(64), List.of(8, 16), "hdfs://nn/student.zip",
+                        "0c", new HadoopSettings(Map.of("fs.defaultFS", "hdfs://nn:8020")), UpdaterKind.SGD, 0.1,
+                        UpdaterKind.LearningRateSchedule.LINEAR),
+                StudentArchitecture.CNN,
+                new KnowledgeDistillation(0.75),
+                new FitNetHint("conv2", new TeacherOutput(1, "layer3", 512), 0.25),
+                new TeacherOutput(0, "/features/relu", 96),
                 new HadoopSettings(Map.of("fs.defaultFS", "hdfs://nn:8020", "dfs.replication", "2")),
                 new TeacherSpecs(List.of("/models/a.zip", "/models/b.onnx"), List.of("0a", "0b"),
                         List.of(TeacherDescription.DETECTED.withFormat(TeacherFormat.DL4J), onnx),

@@ -116,7 +116,7 @@ class CleanupFailureTest {
      * A student that takes the backward observer's layer wrappers but refuses to take its original layers back, so
      * closing the observer, part of the trainer's clean-up, fails.
      */
-    /** A training graph that refuses to take its own listeners back once it has trained a step. */
+    /** A training graph that refuses to take its own listeners back once it has computed a gradient. */
     private static final class ListenerRestoreFailingGraph extends ComputationGraph {
         private final int rank;
         private boolean fitted;
@@ -133,9 +133,9 @@ class CleanupFailureTest {
         }
 
         @Override
-        public void fit(org.nd4j.linalg.dataset.api.MultiDataSet data) {
+        public void computeGradientAndScore() {
             fitted = true;
-            super.fit(data);
+            super.computeGradientAndScore();
         }
 
         @Override

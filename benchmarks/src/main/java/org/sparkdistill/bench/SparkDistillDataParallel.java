@@ -16,6 +16,7 @@ import org.sparkdistill.core.data.ShuffleOrder;
 import org.sparkdistill.core.io.AtomicDirectory;
 import org.sparkdistill.core.io.ModelZip;
 import org.sparkdistill.core.teacher.EnsembleWeighting;
+import org.sparkdistill.core.objective.KnowledgeDistillation;
 import org.sparkdistill.core.train.Schedule;
 import org.sparkdistill.core.train.TrainingPlan;
 import org.sparkdistill.core.train.UpdaterKind;
@@ -96,6 +97,7 @@ public final class SparkDistillDataParallel implements Contender {
         DistillSetup setup = new DistillSetup(new DatasetInfo(train.shape(), train.numClasses(), train.size()), plan,
                 new StudentSpec(workload.hidden(), workload.updater(), workload.learningRate(),
                         UpdaterKind.LearningRateSchedule.CONSTANT),
+                List.of(KnowledgeDistillation.alone()),
                 new TeacherSpecs(List.of(), List.of(), List.of(), new double[0], EnsembleWeighting.UNIFORM,
                         HadoopSettings.of(context.hadoopConfiguration())), false, ExchangeSpec.DEFAULT, heldOut, null,
                 new ShardStorage(null, ShuffleOrder.DEFAULT));

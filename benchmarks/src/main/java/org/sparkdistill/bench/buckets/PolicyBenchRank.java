@@ -22,6 +22,7 @@ import org.sparkdistill.core.train.Networks;
 import org.sparkdistill.core.train.Replica;
 import org.sparkdistill.core.train.TrainingPlan;
 import org.sparkdistill.core.train.TrainingState;
+import org.sparkdistill.core.train.UpdatePath;
 import org.sparkdistill.core.train.UpdaterKind;
 import org.sparkdistill.gradients.collective.Communicator;
 import org.sparkdistill.gradients.collective.TcpEndpoint;
@@ -65,16 +66,16 @@ public final class PolicyBenchRank {
                 SEED + 1 + group.rank());
         Examples heldOut = syntheticExamples("held-out", 8, SEED);
         List<PolicyRun> runs = new ArrayList<>();
-        List<String> policies = settings.policies();
+        List<String> contenders = settings.contenders();
         for (int round = 0; round < settings.rounds(); round++) {
-            for (int i = 0; i < policies.size(); i++) {
-                String policy = policies.get((i + round) % policies.size());
-                PolicyRun run = runOnce(settings, group, shard, heldOut, policy, round);
+            for (int i = 0; i < contenders.size(); i++) {
+                String contender = contenders.get((i + round) % contenders.size());
+                PolicyRun run = runOnce(settings, group, shard, heldOut, contender, round);
                 if (run != null) {
                     runs.add(run);
                     System.out.printf(Locale.ROOT,
                             "round %d, %-10s step %.1f ms, group tail %.1f ms, overlap %.0f%%, plan %s%n",
-                            round + 1, policy, 1e3 * run.wallStepSeconds(), 1e3 * run.metrics().groupTailSeconds(),
+                            round + 1, contender, 1e3 * run.wallStepSeconds(), 1e3 * run.metrics().groupTailSeconds(),
                             100 * run.metrics().overlapRatio(), run.metrics().plan());
                 }
             }
@@ -82,9 +83,15 @@ public final class PolicyBenchRank {
         return runs;
     }
 
-    /** Trains a fresh student with {@code policy} for a warm-up and a measured epoch; rank 0's measurements. */
+    /**
+     * Trains a fresh student as {@code contender} (a policy, with {@link PolicyBenchSettings#DL4J_UPDATE} appended for
+     * DL4J's updater) for a warm-up and a measured epoch; rank 0's measurements.
+     */
     private static PolicyRun runOnce(PolicyBenchSettings settings, Communicator group, Examples shard, Examples heldOut,
-            String policy, int round) {
+            String contender, int round) {
+        boolean dl4jUpdate = contender.endsWith(PolicyBenchSettings.DL4J_UPDATE);
+        String policy = dl4jUpdate ? contender.substring(0, contender.length()
+                - PolicyBenchSettings.DL4J_UPDATE.length()) : contender;
         MultiLayerNetwork student = Networks.mlp(FEATURES, settings.hidden(), CLASSES,
                 UpdaterKind.ADAM.withLearningRate(1e-3), SEED);
         try {
@@ -94,6 +101,7 @@ public final class PolicyBenchRank {
             List<EpochMetrics> history = new DistillationTrainer(
                     TrainingPlan.supervised(2, settings.batchSize(), SEED), SoftTargetSource.HARD_LABELS,
                     Evaluator.labelsOnly(heldOut))
+                    .updatePath(dl4jUpdate ? UpdatePath.DL4J : UpdatePath.FUSED_WHERE_EXACT)
                     .addListener(epoch -> {
                         marks.add(System.nanoTime());
                         processor.add(ProcessorTime.available() ? ProcessorTime.now() : null);
@@ -106,7 +114,7 @@ public final class PolicyBenchRank {
             double wall = (measured.seconds() - history.get(0).seconds()) / settings.steps();
             double busy = processor.get(0) == null ? Double.NaN : processor.get(1).busySecondsSince(processor.get(0),
                     (marks.get(1) - marks.get(0)) / 1e9, Runtime.getRuntime().availableProcessors()) / settings.steps();
-            return new PolicyRun(policy, round, measured.communication(), wall, busy);
+            return new PolicyRun(contender, round, measured.communication(), wall, busy);
         } finally {
             NetworkMemory.release(student);
         }

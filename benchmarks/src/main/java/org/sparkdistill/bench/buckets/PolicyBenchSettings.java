@@ -17,6 +17,8 @@ import org.sparkdistill.gradients.partition.PartitionPolicies;
  * @param width the width of each hidden layer
  * @param depth the number of hidden layers
  * @param policies the policies compared, in the order of the first round
+ * @param updates how each policy's runs apply the optimizer update: {@code fused} (the fused update where exact),
+ *     {@code dl4j} (DL4J's updater), or both, each a contender of its own
  * @param rounds how many times every policy runs; the order rotates by one policy per round
  * @param steps measured steps per run, after as many warm-up steps
  * @param replanEvery steps between re-plans of measured policies
@@ -24,7 +26,11 @@ import org.sparkdistill.gradients.partition.PartitionPolicies;
  * @param output where rank 0 writes the summary
  */
 record PolicyBenchSettings(int ranks, String link, int batchSize, int width, int depth, List<String> policies,
-                           int rounds, int steps, int replanEvery, int segmentKiB, String output) {
+                           List<String> updates, int rounds, int steps, int replanEvery, int segmentKiB,
+                           String output) {
+    /** Appended to a policy's name for the contender that applies the update with DL4J's updater. */
+    static final String DL4J_UPDATE = "+dl4j-update";
+
     static final String USAGE = """
             options (all optional):
               --ranks N            rank processes (2)
@@ -33,6 +39,7 @@ record PolicyBenchSettings(int ranks, String link, int batchSize, int width, int
               --width W            hidden layer width (1024)
               --depth D            hidden layers (10)
               --policies P,...     policies to compare (fused,per-layer,fixed:25,mgwfbp,adaptive)
+              --updates U,...      optimizer updates to compare: fused, dl4j (fused)
               --rounds R           runs of every policy, order rotated each round (5)
               --steps S            measured steps per run, after S warm-up steps (16)
               --replan-every M     steps between re-plans (8)
@@ -57,10 +64,13 @@ record PolicyBenchSettings(int ranks, String link, int batchSize, int width, int
                 problems.add("--policies: " + e.getMessage());
             }
         }
+        require(problems, !updates.isEmpty() && updates.stream().allMatch(u -> u.equals("fused") || u.equals("dl4j")),
+                "--updates " + updates + ": must name fused, dl4j or both");
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException(String.join("\n", problems));
         }
         policies = List.copyOf(policies);
+        updates = List.copyOf(updates);
     }
 
     static PolicyBenchSettings parse(String[] args) {
@@ -70,6 +80,7 @@ record PolicyBenchSettings(int ranks, String link, int batchSize, int width, int
         int width = 1024;
         int depth = 10;
         List<String> policies = List.of("fused", "per-layer", "fixed:25", "mgwfbp", "adaptive");
+        List<String> updates = List.of("fused");
         int rounds = 5;
         int steps = 16;
         int replanEvery = 8;
@@ -86,6 +97,7 @@ record PolicyBenchSettings(int ranks, String link, int batchSize, int width, int
                     case "--width" -> width = Integer.parseInt(value);
                     case "--depth" -> depth = Integer.parseInt(value);
                     case "--policies" -> policies = Arrays.asList(value.split(","));
+                    case "--updates" -> updates = Arrays.asList(value.split(","));
                     case "--rounds" -> rounds = Integer.parseInt(value);
                     case "--steps" -> steps = Integer.parseInt(value);
                     case "--replan-every" -> replanEvery = Integer.parseInt(value);
@@ -97,17 +109,31 @@ record PolicyBenchSettings(int ranks, String link, int batchSize, int width, int
                 throw new IllegalArgumentException(name + " " + value + ": not an integer");
             }
         }
-        return new PolicyBenchSettings(ranks, link, batchSize, width, depth, policies, rounds, steps, replanEvery,
-                segmentKiB, output);
+        return new PolicyBenchSettings(ranks, link, batchSize, width, depth, policies, updates, rounds, steps,
+                replanEvery, segmentKiB, output);
     }
 
     /** The arguments that parse back into these settings. */
     List<String> toArgs() {
         return List.of("--ranks", String.valueOf(ranks), "--link", link, "--batch-size", String.valueOf(batchSize),
                 "--width", String.valueOf(width), "--depth", String.valueOf(depth), "--policies",
-                String.join(",", policies), "--rounds", String.valueOf(rounds), "--steps", String.valueOf(steps),
+                String.join(",", policies), "--updates", String.join(",", updates), "--rounds", String.valueOf(rounds), "--steps", String.valueOf(steps),
                 "--replan-every", String.valueOf(replanEvery), "--segment-kib", String.valueOf(segmentKiB),
                 "--output", output);
+    }
+
+    /**
+     * Every policy with every update, in the order of the first round; a policy's runs with DL4J's updater are named
+     * with {@link #DL4J_UPDATE} appended.
+     */
+    List<String> contenders() {
+        List<String> contenders = new ArrayList<>();
+        for (String policy : policies) {
+            for (String update : updates) {
+                contenders.add(update.equals("dl4j") ? policy + DL4J_UPDATE : policy);
+            }
+        }
+        return contenders;
     }
 
     /** The hidden layer widths of the student. */

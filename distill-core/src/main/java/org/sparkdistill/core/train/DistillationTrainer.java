@@ -52,6 +52,7 @@ public final class DistillationTrainer {
     private final Evaluator evaluator;
     private final List<DistillationObjective> objectives;
     private final List<EpochListener> listeners = new ArrayList<>();
+    private UpdatePath updatePath = UpdatePath.FUSED_WHERE_EXACT;
 
     /** A trainer towards Hinton's distillation loss alone, at the plan's temperature and α. */
     public DistillationTrainer(TrainingPlan plan, SoftTargetSource targets, Evaluator evaluator) {
@@ -69,6 +70,12 @@ public final class DistillationTrainer {
 
     public DistillationTrainer addListener(EpochListener listener) {
         listeners.add(listener);
+        return this;
+    }
+
+    /** Applies the optimizer update by {@code path}; {@link UpdatePath#FUSED_WHERE_EXACT} unless told otherwise. */
+    public DistillationTrainer updatePath(UpdatePath path) {
+        updatePath = path;
         return this;
     }
 
@@ -176,7 +183,7 @@ public final class DistillationTrainer {
                 network.addListeners(averager);
             }
             // A failure to stop the exchange is suppressed into the training failure it follows, never hiding it.
-            try (BucketedGradientAverager exchanging = averager; FusedUpdate update = fusedUpdate(network)) {
+            try (BucketedGradientAverager exchanging = averager; FusedUpdate update = updatePath == UpdatePath.DL4J ? null : fusedUpdate(network)) {
                 trainEpochs(graph, data, from, checkpoints, replica, new StepRunner(averager, update), history);
             }
             graph.copyToStudent();

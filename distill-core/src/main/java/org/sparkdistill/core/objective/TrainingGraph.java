@@ -30,11 +30,16 @@ public final class TrainingGraph {
     private final StudentGraph student;
     private final ComputationGraph graph;
     private final List<ObjectiveHead> heads;
+    private final List<TeacherOutput> teacherOutputs;
 
-    private TrainingGraph(StudentGraph student, ComputationGraph graph, List<ObjectiveHead> heads) {
+    private TrainingGraph(StudentGraph student, ComputationGraph graph, List<ObjectiveHead> heads,
+            List<? extends DistillationObjective> objectives) {
         this.student = student;
         this.graph = graph;
         this.heads = List.copyOf(heads);
+        Set<TeacherOutput> outputs = new LinkedHashSet<>();
+        objectives.forEach(objective -> outputs.addAll(objective.teacherOutputs()));
+        this.teacherOutputs = List.copyOf(outputs);
     }
 
     /**
@@ -58,7 +63,7 @@ public final class TrainingGraph {
                 graph.getLayer(name).setParams(layer.params());
             }
         }
-        return new TrainingGraph(view, graph, heads);
+        return new TrainingGraph(view, graph, heads, objectives);
     }
 
     /**
@@ -79,7 +84,7 @@ public final class TrainingGraph {
         } finally {
             NetworkMemory.release(expected);
         }
-        return new TrainingGraph(view, saved, heads);
+        return new TrainingGraph(view, saved, heads, objectives);
     }
 
     private static List<ObjectiveHead> heads(StudentGraph view, List<? extends DistillationObjective> objectives) {
@@ -163,15 +168,9 @@ public final class TrainingGraph {
         return heads;
     }
 
-    /** The teacher outputs the heads read, each once. */
+    /** The teacher outputs the objectives read, each once, in the order the objectives name them. */
     public List<TeacherOutput> teacherOutputs() {
-        Set<TeacherOutput> outputs = new LinkedHashSet<>();
-        for (ObjectiveHead head : heads) {
-            if (head instanceof HintHead hint) {
-                outputs.add(hint.output());
-            }
-        }
-        return List.copyOf(outputs);
+        return teacherOutputs;
     }
 
     /** Whether any head reads the ensemble's soft targets at a step whose distillation weight is {@code alpha}. */

@@ -21,8 +21,6 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.IUpdater;
 import org.nd4j.linalg.lossfunctions.ILossFunction;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
@@ -164,26 +162,6 @@ public final class Networks {
     /** The loss of the network's output layer. */
     public static ILossFunction loss(MultiLayerNetwork network) {
         return outputLayerConf(network).getLossFn();
-    }
-
-    /**
-     * Checks that the network takes flat rows of {@code featureCount} values and predicts {@code classes} classes.
-     *
-     * @throws InvalidInputException naming both shapes when it does not
-     */
-    public static void requireShape(MultiLayerNetwork network, String role, int featureCount, int classes) {
-        INDArray probe = Nd4j.zeros(DataType.FLOAT, 1, featureCount);
-        INDArray output;
-        try {
-            output = network.output(probe, false);
-        } catch (RuntimeException e) {
-            throw new InvalidInputException(role + " cannot take input of shape " + Arrays.toString(probe.shape())
-                    + ": " + e.getMessage(), e);
-        }
-        if (output.rank() != 2 || output.size(1) != classes) {
-            throw new InvalidInputException(role + " outputs shape " + Arrays.toString(output.shape())
-                    + " but the data has " + classes + " classes, which needs shape [1, " + classes + "]");
-        }
     }
 
     /** Reads the output layer's configuration, which a {@link BackwardObserver}'s wrapper around the layer shares. */

@@ -213,12 +213,20 @@ class DataParallelTest {
 
     /**
      * The adaptive policy planning from a fixed backward profile and cost model instead of this machine's
-     * measurements, so that its plan does not depend on timing: each layer's backward pass takes 1 ns per byte of
-     * gradient, and an all-reduce of b bytes 100 µs + b / (100 MB/s), a 1 Gbit/s link. Never re-planned, as its inputs
-     * never change.
+     * measurements, so that its plan does not depend on timing: each layer's backward pass takes
+     * {@code secondsPerLayer} plus {@code secondsPerByte} per byte of gradient, and an all-reduce of b bytes 100 µs +
+     * b / (100 MB/s), a 1 Gbit/s link. Never re-planned, as its inputs never change.
+     *
+     * @param minBucketBytes the adaptive policy's smallest bucket
      */
-    private record AdaptiveOnAFixedProfile() implements PartitionPolicy {
+    record AdaptiveOnAFixedProfile(double secondsPerLayer, double secondsPerByte, long minBucketBytes)
+            implements PartitionPolicy {
         private static final CostModel GIGABIT = new CostModel(100e-6, 1e-8);
+
+        /** 1 ns of backward pass per byte of gradient, and the adaptive policy's default smallest bucket. */
+        AdaptiveOnAFixedProfile() {
+            this(0, 1e-9, AdaptivePolicy.DEFAULT_MIN_BUCKET_BYTES);
+        }
 
         @Override
         public String name() {
@@ -229,9 +237,9 @@ class DataParallelTest {
         public BucketPlan plan(GradientLayout layout, double[] backwardSeconds, CostModel cost) {
             double[] fixed = new double[layout.layers()];
             for (int k = 0; k < fixed.length; k++) {
-                fixed[k] = layout.rangeBytes(k, k) * 1e-9;
+                fixed[k] = secondsPerLayer + layout.rangeBytes(k, k) * secondsPerByte;
             }
-            return new AdaptivePolicy().plan(layout, fixed, GIGABIT);
+            return new AdaptivePolicy(minBucketBytes).plan(layout, fixed, GIGABIT);
         }
     }
 

@@ -31,10 +31,6 @@ import org.sparkdistill.gradients.collective.Communicator;
 import org.sparkdistill.gradients.collective.InProcessTransport;
 import org.sparkdistill.gradients.collective.Ranks;
 import org.sparkdistill.gradients.collective.Transport;
-import org.sparkdistill.gradients.partition.AdaptivePolicy;
-import org.sparkdistill.gradients.partition.BucketPlan;
-import org.sparkdistill.gradients.partition.CostModel;
-import org.sparkdistill.gradients.partition.GradientLayout;
 import org.sparkdistill.gradients.partition.PartitionPolicy;
 
 /**
@@ -46,6 +42,12 @@ class GraphStudentTrainingTest {
     private static final int BATCH_PER_WORKER = 8;
     private static final int EPOCHS = 6;
     private static final double TOLERANCE = 1e-5;
+
+    /**
+     * Every layer's backward pass takes a millisecond, so that sending layers while the layers below them compute pays
+     * even for this small student, and any bucket is allowed.
+     */
+    private static final PartitionPolicy SLOW_LAYERS = new DataParallelTest.AdaptiveOnAFixedProfile(1e-3, 0, 0);
 
     @TempDir
     Path dir;
@@ -98,7 +100,7 @@ class GraphStudentTrainingTest {
             try (Communicator group = Communicator.of(transports.get(rank)); TeacherEnsemble teacher = teacher()) {
                 List<EpochMetrics> history = trainer(shardPlan, teacher).train(replica, shard, TrainingState.START,
                         null, new Replica(group, BATCH_PER_WORKER,
-                                DataParallelTest.settings(new AdaptiveOnSlowLayers())));
+                                DataParallelTest.settings(SLOW_LAYERS)));
                 return new Result(replica.params(), history);
             }
         });
@@ -130,24 +132,6 @@ class GraphStudentTrainingTest {
                     middle.progress(), null);
             assertIdentical(uninterrupted.params(), resumed.params(), "parameters resumed from step 4");
             assertEquals(CheckpointsTest.deterministicPart(expected), CheckpointsTest.deterministicPart(reported));
-        }
-    }
-
-    /**
-     * The adaptive policy on a fixed profile in which every layer's backward pass takes a millisecond, so that sending
-     * layers while the layers below them compute pays, and the cut does not depend on this machine's timings.
-     */
-    private record AdaptiveOnSlowLayers() implements PartitionPolicy {
-        @Override
-        public String name() {
-            return AdaptivePolicy.NAME + " on slow layers";
-        }
-
-        @Override
-        public BucketPlan plan(GradientLayout layout, double[] backwardSeconds, CostModel cost) {
-            double[] fixed = new double[layout.layers()];
-            java.util.Arrays.fill(fixed, 1e-3);
-            return new AdaptivePolicy(0).plan(layout, fixed, new CostModel(100e-6, 1e-8));
         }
     }
 

@@ -16,13 +16,13 @@ import org.sparkdistill.core.data.Examples;
 import org.sparkdistill.core.io.AtomicDirectory;
 import org.sparkdistill.core.metrics.EpochMetrics;
 import org.sparkdistill.core.metrics.Evaluator;
+import org.sparkdistill.core.nn.ComputePath;
 import org.sparkdistill.core.teacher.SoftTargetSource;
 import org.sparkdistill.core.train.DistillationTrainer;
 import org.sparkdistill.core.train.Networks;
 import org.sparkdistill.core.train.Replica;
 import org.sparkdistill.core.train.TrainingPlan;
 import org.sparkdistill.core.train.TrainingState;
-import org.sparkdistill.core.train.UpdatePath;
 import org.sparkdistill.core.train.UpdaterKind;
 import org.sparkdistill.gradients.collective.Communicator;
 import org.sparkdistill.gradients.collective.TcpEndpoint;
@@ -84,14 +84,14 @@ public final class PolicyBenchRank {
     }
 
     /**
-     * Trains a fresh student as {@code contender} (a policy, with {@link PolicyBenchSettings#DL4J_UPDATE} appended for
-     * DL4J's updater) for a warm-up and a measured epoch; rank 0's measurements.
+     * Trains a fresh student as {@code contender} (a policy, with {@link PolicyBenchSettings#DL4J_PATH} appended for
+     * DL4J's layers and updater) for a warm-up and a measured epoch; rank 0's measurements.
      */
     private static PolicyRun runOnce(PolicyBenchSettings settings, Communicator group, Examples shard, Examples heldOut,
             String contender, int round) {
-        boolean dl4jUpdate = contender.endsWith(PolicyBenchSettings.DL4J_UPDATE);
-        String policy = dl4jUpdate ? contender.substring(0, contender.length()
-                - PolicyBenchSettings.DL4J_UPDATE.length()) : contender;
+        boolean dl4jPath = contender.endsWith(PolicyBenchSettings.DL4J_PATH);
+        String policy = dl4jPath ? contender.substring(0, contender.length()
+                - PolicyBenchSettings.DL4J_PATH.length()) : contender;
         MultiLayerNetwork student = Networks.mlp(FEATURES, settings.hidden(), CLASSES,
                 UpdaterKind.ADAM.withLearningRate(1e-3), SEED);
         try {
@@ -101,7 +101,7 @@ public final class PolicyBenchRank {
             List<EpochMetrics> history = new DistillationTrainer(
                     TrainingPlan.supervised(2, settings.batchSize(), SEED), SoftTargetSource.HARD_LABELS,
                     Evaluator.labelsOnly(heldOut))
-                    .updatePath(dl4jUpdate ? UpdatePath.DL4J : UpdatePath.FUSED_WHERE_EXACT)
+                    .computePath(dl4jPath ? ComputePath.DL4J : ComputePath.FAST_WHERE_EXACT)
                     .addListener(epoch -> {
                         marks.add(System.nanoTime());
                         processor.add(ProcessorTime.available() ? ProcessorTime.now() : null);

@@ -17,8 +17,9 @@ import org.sparkdistill.gradients.partition.PartitionPolicies;
  * @param width the width of each hidden layer
  * @param depth the number of hidden layers
  * @param policies the policies compared, in the order of the first round
- * @param updates how each policy's runs apply the optimizer update: {@code fused} (the fused update where exact),
- *     {@code dl4j} (DL4J's updater), or both, each a contender of its own
+ * @param computePaths how each policy's runs compute a step: {@code fast} (the dense layers that keep their
+ *     pre-activation and the fused update, where exact), {@code dl4j} (DL4J's layers and updater), or both, each a
+ *     contender of its own
  * @param rounds how many times every policy runs; the order rotates by one policy per round
  * @param steps measured steps per run, after as many warm-up steps
  * @param replanEvery steps between re-plans of measured policies
@@ -26,10 +27,10 @@ import org.sparkdistill.gradients.partition.PartitionPolicies;
  * @param output where rank 0 writes the summary
  */
 record PolicyBenchSettings(int ranks, String link, int batchSize, int width, int depth, List<String> policies,
-                           List<String> updates, int rounds, int steps, int replanEvery, int segmentKiB,
+                           List<String> computePaths, int rounds, int steps, int replanEvery, int segmentKiB,
                            String output) {
-    /** Appended to a policy's name for the contender that applies the update with DL4J's updater. */
-    static final String DL4J_UPDATE = "+dl4j-update";
+    /** Appended to a policy's name for the contender that computes with DL4J's layers and updater. */
+    static final String DL4J_PATH = "+dl4j";
 
     static final String USAGE = """
             options (all optional):
@@ -39,7 +40,7 @@ record PolicyBenchSettings(int ranks, String link, int batchSize, int width, int
               --width W            hidden layer width (1024)
               --depth D            hidden layers (10)
               --policies P,...     policies to compare (fused,per-layer,fixed:25,mgwfbp,adaptive)
-              --updates U,...      optimizer updates to compare: fused, dl4j (fused)
+              --compute C,...      compute paths to compare: fast, dl4j (fast)
               --rounds R           runs of every policy, order rotated each round (5)
               --steps S            measured steps per run, after S warm-up steps (16)
               --replan-every M     steps between re-plans (8)
@@ -64,13 +65,14 @@ record PolicyBenchSettings(int ranks, String link, int batchSize, int width, int
                 problems.add("--policies: " + e.getMessage());
             }
         }
-        require(problems, !updates.isEmpty() && updates.stream().allMatch(u -> u.equals("fused") || u.equals("dl4j")),
-                "--updates " + updates + ": must name fused, dl4j or both");
+        require(problems, !computePaths.isEmpty()
+                && computePaths.stream().allMatch(path -> path.equals("fast") || path.equals("dl4j")),
+                "--compute " + computePaths + ": must name fast, dl4j or both");
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException(String.join("\n", problems));
         }
         policies = List.copyOf(policies);
-        updates = List.copyOf(updates);
+        computePaths = List.copyOf(computePaths);
     }
 
     static PolicyBenchSettings parse(String[] args) {
@@ -80,7 +82,7 @@ record PolicyBenchSettings(int ranks, String link, int batchSize, int width, int
         int width = 1024;
         int depth = 10;
         List<String> policies = List.of("fused", "per-layer", "fixed:25", "mgwfbp", "adaptive");
-        List<String> updates = List.of("fused");
+        List<String> computePaths = List.of("fast");
         int rounds = 5;
         int steps = 16;
         int replanEvery = 8;
@@ -97,7 +99,7 @@ record PolicyBenchSettings(int ranks, String link, int batchSize, int width, int
                     case "--width" -> width = Integer.parseInt(value);
                     case "--depth" -> depth = Integer.parseInt(value);
                     case "--policies" -> policies = Arrays.asList(value.split(","));
-                    case "--updates" -> updates = Arrays.asList(value.split(","));
+                    case "--compute" -> computePaths = Arrays.asList(value.split(","));
                     case "--rounds" -> rounds = Integer.parseInt(value);
                     case "--steps" -> steps = Integer.parseInt(value);
                     case "--replan-every" -> replanEvery = Integer.parseInt(value);
@@ -109,7 +111,7 @@ record PolicyBenchSettings(int ranks, String link, int batchSize, int width, int
                 throw new IllegalArgumentException(name + " " + value + ": not an integer");
             }
         }
-        return new PolicyBenchSettings(ranks, link, batchSize, width, depth, policies, updates, rounds, steps,
+        return new PolicyBenchSettings(ranks, link, batchSize, width, depth, policies, computePaths, rounds, steps,
                 replanEvery, segmentKiB, output);
     }
 
@@ -117,20 +119,21 @@ record PolicyBenchSettings(int ranks, String link, int batchSize, int width, int
     List<String> toArgs() {
         return List.of("--ranks", String.valueOf(ranks), "--link", link, "--batch-size", String.valueOf(batchSize),
                 "--width", String.valueOf(width), "--depth", String.valueOf(depth), "--policies",
-                String.join(",", policies), "--updates", String.join(",", updates), "--rounds", String.valueOf(rounds), "--steps", String.valueOf(steps),
+                String.join(",", policies), "--compute", String.join(",", computePaths), "--rounds", String.valueOf(rounds),
+                "--steps", String.valueOf(steps),
                 "--replan-every", String.valueOf(replanEvery), "--segment-kib", String.valueOf(segmentKiB),
                 "--output", output);
     }
 
     /**
-     * Every policy with every update, in the order of the first round; a policy's runs with DL4J's updater are named
-     * with {@link #DL4J_UPDATE} appended.
+     * Every policy on every compute path, in the order of the first round; a policy's runs on DL4J's path are named
+     * with {@link #DL4J_PATH} appended.
      */
     List<String> contenders() {
         List<String> contenders = new ArrayList<>();
         for (String policy : policies) {
-            for (String update : updates) {
-                contenders.add(update.equals("dl4j") ? policy + DL4J_UPDATE : policy);
+            for (String path : computePaths) {
+                contenders.add(path.equals("dl4j") ? policy + DL4J_PATH : policy);
             }
         }
         return contenders;

@@ -16,6 +16,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.MultiDataSet;
 import org.sparkdistill.core.InvalidInputException;
 import org.sparkdistill.core.NetworkMemory;
+import org.sparkdistill.core.nn.ComputePath;
 
 /**
  * The network a student trains as: the student up to its logits, plus every objective's heads (adapters and loss
@@ -53,9 +54,20 @@ public final class TrainingGraph {
      */
     public static TrainingGraph build(Model student, int featureCount, int classes,
             List<? extends DistillationObjective> objectives, long seed) {
+        return build(student, featureCount, classes, objectives, seed, ComputePath.FAST_WHERE_EXACT);
+    }
+
+    /**
+     * As {@link #build(Model, int, int, List, long)}, its layers computed by {@code path}; the parameters, outputs and
+     * gradients are the same on every path.
+     */
+    public static TrainingGraph build(Model student, int featureCount, int classes,
+            List<? extends DistillationObjective> objectives, long seed, ComputePath path) {
         StudentGraph view = StudentGraph.of(student, featureCount, classes);
         List<ObjectiveHead> heads = heads(view, objectives);
-        ComputationGraph graph = new ComputationGraph(configuration(view, heads, seed));
+        ComputationGraphConfiguration configuration = configuration(view, heads, seed);
+        path.configure(configuration);
+        ComputationGraph graph = new ComputationGraph(configuration);
         graph.init();
         for (String name : view.trainedVertices()) {
             Layer layer = view.layers().get(name);

@@ -24,6 +24,7 @@ import org.sparkdistill.core.data.Shard;
 import org.sparkdistill.core.metrics.EpochMetrics;
 import org.sparkdistill.core.metrics.Evaluator;
 import org.sparkdistill.core.metrics.PipelineMetrics;
+import org.sparkdistill.core.nn.ComputePath;
 import org.sparkdistill.core.objective.DistillationObjective;
 import org.sparkdistill.core.objective.KnowledgeDistillation;
 import org.sparkdistill.core.objective.TrainingGraph;
@@ -52,7 +53,7 @@ public final class DistillationTrainer {
     private final Evaluator evaluator;
     private final List<DistillationObjective> objectives;
     private final List<EpochListener> listeners = new ArrayList<>();
-    private UpdatePath updatePath = UpdatePath.FUSED_WHERE_EXACT;
+    private ComputePath computePath = ComputePath.FAST_WHERE_EXACT;
 
     /** A trainer towards Hinton's distillation loss alone, at the plan's temperature and α. */
     public DistillationTrainer(TrainingPlan plan, SoftTargetSource targets, Evaluator evaluator) {
@@ -73,9 +74,9 @@ public final class DistillationTrainer {
         return this;
     }
 
-    /** Applies the optimizer update by {@code path}; {@link UpdatePath#FUSED_WHERE_EXACT} unless told otherwise. */
-    public DistillationTrainer updatePath(UpdatePath path) {
-        updatePath = path;
+    /** Computes the steps by {@code path}; {@link ComputePath#FAST_WHERE_EXACT} unless told otherwise. */
+    public DistillationTrainer computePath(ComputePath path) {
+        computePath = path;
         return this;
     }
 
@@ -134,7 +135,7 @@ public final class DistillationTrainer {
             Replica replica) {
         requireExamples(data);
         return trainWithin(TrainingGraph.build(student, data.featureCount(), data.numClasses(), objectives,
-                plan.seed()), data, from, checkpoints, replica);
+                plan.seed(), computePath), data, from, checkpoints, replica);
     }
 
     /**
@@ -183,7 +184,7 @@ public final class DistillationTrainer {
                 network.addListeners(averager);
             }
             // A failure to stop the exchange is suppressed into the training failure it follows, never hiding it.
-            try (BucketedGradientAverager exchanging = averager; FusedUpdate update = updatePath == UpdatePath.DL4J ? null : fusedUpdate(network)) {
+            try (BucketedGradientAverager exchanging = averager; FusedUpdate update = computePath.fusesUpdate() ? fusedUpdate(network) : null) {
                 trainEpochs(graph, data, from, checkpoints, replica, new StepRunner(averager, update), history);
             }
             graph.copyToStudent();

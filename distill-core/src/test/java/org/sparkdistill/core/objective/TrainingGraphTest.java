@@ -25,6 +25,8 @@ import org.nd4j.linalg.learning.config.Sgd;
 import org.sparkdistill.core.InvalidInputException;
 import org.sparkdistill.core.loss.KnowledgeDistillationLoss;
 import org.sparkdistill.core.loss.SoftTargets;
+import org.sparkdistill.core.nn.ComputePath;
+import org.sparkdistill.core.nn.SavedPreActivationDenseLayer;
 import org.sparkdistill.core.train.Networks;
 
 class TrainingGraphTest {
@@ -167,5 +169,22 @@ class TrainingGraphTest {
     private static void assertMessage(String expected, org.junit.jupiter.api.function.Executable run) {
         InvalidInputException e = assertThrows(InvalidInputException.class, run);
         assertTrue(e.getMessage().contains(expected), e.getMessage());
+    }
+
+    @Test
+    void theFastPathReplacesEveryPlainDenseLayerAndDl4jsPathNone() {
+        List<DistillationObjective> objectives = List.of(KnowledgeDistillation.alone(),
+                new FitNetHint("dense", new TeacherOutput(0, "dense", 5), 0.1));
+        TrainingGraph fast = TrainingGraph.build(Students.cnn(new Sgd(0.1), SEED), Students.FEATURES,
+                Students.CLASSES, objectives, SEED, ComputePath.FAST_WHERE_EXACT);
+        TrainingGraph dl4j = TrainingGraph.build(Students.cnn(new Sgd(0.1), SEED), Students.FEATURES,
+                Students.CLASSES, objectives, SEED, ComputePath.DL4J);
+        for (String dense : List.of("dense", "output", "hint-dense-adapter")) {
+            assertInstanceOf(SavedPreActivationDenseLayer.class, fast.graph().getLayer(dense), dense);
+            assertEquals(org.deeplearning4j.nn.layers.feedforward.dense.DenseLayer.class,
+                    dl4j.graph().getLayer(dense).getClass(), dense);
+        }
+        assertEquals(dl4j.graph().params(), fast.graph().params(), "the same parameters on both paths");
+        assertInstanceOf(org.deeplearning4j.nn.layers.convolution.ConvolutionLayer.class, fast.graph().getLayer("conv1"));
     }
 }

@@ -19,6 +19,7 @@ import org.nd4j.linalg.learning.config.Sgd;
 import org.sparkdistill.core.data.Examples;
 import org.sparkdistill.core.metrics.EpochMetrics;
 import org.sparkdistill.core.metrics.Evaluator;
+import org.sparkdistill.core.nn.ComputePath;
 import org.sparkdistill.core.objective.DistillationObjective;
 import org.sparkdistill.core.objective.FitNetHint;
 import org.sparkdistill.core.objective.KnowledgeDistillation;
@@ -132,6 +133,25 @@ class GraphStudentTrainingTest {
                     middle.progress(), null);
             assertIdentical(uninterrupted.params(), resumed.params(), "parameters resumed from step 4");
             assertEquals(CheckpointsTest.deterministicPart(expected), CheckpointsTest.deterministicPart(reported));
+        }
+    }
+
+    @Test
+    void theFastComputePathTrainsAsDl4jsOwnLayersAndUpdaterDo() {
+        Examples data = images("train", 40, 6L);
+        TrainingPlan plan = new TrainingPlan(3, 16, 99L, Schedule.linear(4.0, 2.0), Schedule.linear(0.9, 0.2), 0);
+        try (TeacherEnsemble teacher = teacher()) {
+            ComputationGraph dl4j = Students.residual(new Adam(0.01), 23L);
+            INDArray start = dl4j.params().dup();
+            List<EpochMetrics> dl4jHistory = trainer(plan, teacher).computePath(ComputePath.DL4J).train(dl4j, data);
+            ComputationGraph fast = Students.residual(new Adam(0.01), 23L);
+            List<EpochMetrics> fastHistory = trainer(plan, teacher).computePath(ComputePath.FAST_WHERE_EXACT)
+                    .train(fast, data);
+            assertCloseRelativeToMove(start, dl4j.params(), fast.params(), TOLERANCE, "the fast path against DL4J's");
+            for (int epoch = 0; epoch < dl4jHistory.size(); epoch++) {
+                assertEquals(dl4jHistory.get(epoch).trainLoss(), fastHistory.get(epoch).trainLoss(), 1e-5,
+                        "training loss of epoch " + epoch);
+            }
         }
     }
 

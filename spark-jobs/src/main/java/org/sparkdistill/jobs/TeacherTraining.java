@@ -18,6 +18,7 @@ import org.sparkdistill.core.data.Examples;
 import org.sparkdistill.core.io.Sha256;
 import org.sparkdistill.core.metrics.EpochMetrics;
 import org.sparkdistill.core.metrics.Evaluator;
+import org.sparkdistill.core.nn.ComputePath;
 import org.sparkdistill.core.teacher.SoftTargetSource;
 import org.sparkdistill.core.train.DistillationTrainer;
 import org.sparkdistill.core.train.Networks;
@@ -73,12 +74,18 @@ public final class TeacherTraining {
 
     /** Trains a teacher and writes it to {@code output} (by an atomic rename), returning its held-out accuracy. */
     public static Trained train(Examples train, Examples test, Recipe recipe, Path output) {
+        return train(train, test, recipe, output, ComputePath.FAST_WHERE_EXACT);
+    }
+
+    /** As {@link #train(Examples, Examples, Recipe, Path)}, each step computed by {@code path}. */
+    public static Trained train(Examples train, Examples test, Recipe recipe, Path output, ComputePath path) {
         long started = System.nanoTime();
         TrainingPlan plan = TrainingPlan.supervised(recipe.epochs(), recipe.batchSize(), recipe.seed());
         MultiLayerNetwork network = networkFor(train, recipe, plan.stepsPerEpoch(train.size()) * plan.epochs());
         DistillationTrainer trainer = new DistillationTrainer(plan, SoftTargetSource.HARD_LABELS, Evaluator.labelsOnly(test))
                 .addListener(m -> System.out.printf("teacher epoch %d: accuracy %.2f%% (%.0f s)%n", m.epoch(),
-                        100 * m.accuracy(), m.seconds()));
+                        100 * m.accuracy(), m.seconds()))
+                .computePath(path);
         List<EpochMetrics> history = trainer.train(network, train);
         try {
             Files.createDirectories(output.toAbsolutePath().getParent());

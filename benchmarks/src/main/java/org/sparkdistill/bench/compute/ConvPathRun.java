@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -13,6 +14,7 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.Adam;
 import org.sparkdistill.core.data.Examples;
 import org.sparkdistill.core.data.FashionMnist;
+import org.sparkdistill.core.nn.ComputePath;
 import org.sparkdistill.core.nn.NativeBackend;
 import org.sparkdistill.core.train.Networks;
 import org.sparkdistill.jobs.TeacherTraining;
@@ -21,8 +23,10 @@ import org.sparkdistill.jobs.TeacherTraining;
  * One contender of {@link ConvPathBench} in its own JVM: trains the quickstart CNN teacher for one epoch, then times
  * each layer's forward and backward pass on one batch; prints {@code key=value} lines.
  *
- * <p>Arguments: {@code builtin} (today's path: plain natives, DL4J's im2col layers) or {@code native} (the natives
- * {@link NativeBackend} chooses, DL4J's native helpers), the Fashion-MNIST directory, the number of training images.
+ * <p>Arguments: {@code builtin} (today's path: plain natives, DL4J's im2col layers, DL4J's updater) or {@code native}
+ * (the natives {@link NativeBackend} chooses, DL4J's native helpers, and the trainer's fast path: convolution and dense
+ * layers that keep their pre-activation, and the fused update), the Fashion-MNIST directory, the number of training
+ * images.
  */
 public final class ConvPathRun {
     private static final int BATCH = 64;
@@ -44,20 +48,29 @@ public final class ConvPathRun {
         Examples test = FashionMnist.test(Path.of(args[1])).head(1000);
         System.out.println("natives=" + NativeBackend.describe());
 
+        ComputePath path = contender.equals("builtin") ? ComputePath.DL4J : ComputePath.FAST_WHERE_EXACT;
         Path model = Files.createTempFile("conv-path-teacher", ".zip");
         try {
             long started = System.nanoTime();
-            TeacherTraining.Trained trained = TeacherTraining.train(train, test, new TeacherTraining.Recipe(1, BATCH, 42L, 0.001), model);
+            TeacherTraining.Trained trained = TeacherTraining.train(train, test,
+                    new TeacherTraining.Recipe(1, BATCH, 42L, 0.001), model, path);
             System.out.printf(Locale.ROOT, "epochSeconds=%.3f%naccuracy=%.4f%n", (System.nanoTime() - started) / 1e9, trained.accuracy());
         } finally {
             Files.deleteIfExists(model);
         }
-        printLayerTimes();
+        printLayerTimes(path);
     }
 
-    /** Times each hidden layer of a fresh quickstart CNN, forward and backward, on one batch of random images. */
-    private static void printLayerTimes() {
-        MultiLayerNetwork network = Networks.cnn(28, 28, 10, new Adam(1e-3), 42L);
+    /**
+     * Times each hidden layer of a fresh quickstart CNN, forward and backward, on one batch of random images, with the
+     * layers {@code path} trains with.
+     */
+    private static void printLayerTimes(ComputePath path) {
+        MultiLayerConfiguration conf = Networks.cnn(28, 28, 10, new Adam(1e-3), 42L).getLayerWiseConfigurations()
+                .clone();
+        path.configure(conf);
+        MultiLayerNetwork network = new MultiLayerNetwork(conf);
+        network.init();
         Nd4j.getRandom().setSeed(42L);
         INDArray images = Nd4j.rand(DataType.FLOAT, BATCH, 784);
         INDArray labels = Nd4j.zeros(DataType.FLOAT, BATCH, 10);

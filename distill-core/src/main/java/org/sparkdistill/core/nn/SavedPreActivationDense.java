@@ -1,16 +1,13 @@
 package org.sparkdistill.core.nn;
 
-import java.lang.reflect.Field;
-import java.lang.reflect.Modifier;
 import java.util.Collection;
-import java.util.Map;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
-import org.deeplearning4j.nn.conf.layers.LayerValidation;
 import org.deeplearning4j.optimize.api.TrainingListener;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.shade.jackson.annotation.JsonProperty;
 
 /**
  * DL4J's {@link DenseLayer} configuration whose layer keeps its pre-activation from the forward pass of a training step
@@ -18,10 +15,14 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  *
  * <p>Parameters, their layout and initialisation, the JSON form's fields, and every output and gradient are DL4J's;
  * only the work differs (see {@link SavedPreActivationDenseLayer}). {@link #of} copies a plain dense layer's settings;
- * {@link #replaces} says which dense layers it replaces exactly.
+ * {@link #replaces} says which dense layers it replaces exactly. A layer that reads the network's input can be told
+ * that its input gradient is not needed ({@link #withoutInputGradient}).
  */
 public class SavedPreActivationDense extends DenseLayer {
     private static final long serialVersionUID = 1L;
+
+    @JsonProperty("inputGradient")
+    private boolean inputGradient = true;
 
     /** An unset layer, for DL4J's JSON reader; use {@link #of}. */
     public SavedPreActivationDense() {
@@ -46,37 +47,27 @@ public class SavedPreActivationDense extends DenseLayer {
             throw new IllegalArgumentException("layer '" + dense.getLayerName() + "' (" + dense.getClass().getName()
                     + ") is not a plain dense layer without weight noise and layer normalisation");
         }
-        // A clone first, so that the copy shares no settings object (activation, updater, …) with the caller's layer.
-        DenseLayer settings = (DenseLayer) dense.clone();
-        SavedPreActivationDense copy = new SavedPreActivationDense();
-        for (Class<?> type = DenseLayer.class; type != Object.class; type = type.getSuperclass()) {
-            for (Field field : type.getDeclaredFields()) {
-                if (Modifier.isStatic(field.getModifiers())) {
-                    continue;
-                }
-                try {
-                    field.setAccessible(true);
-                    field.set(copy, field.get(settings));
-                } catch (IllegalAccessException e) {
-                    throw new IllegalStateException("cannot copy " + type.getSimpleName() + "." + field.getName(), e);
-                }
-            }
-        }
-        return copy;
+        return LayerSettings.copy(dense, new SavedPreActivationDense());
+    }
+
+    /**
+     * This layer, told that nothing reads the gradient of its input (it reads the network's input): its backward pass
+     * then returns zeros for that gradient instead of computing {@code δ·Wᵀ}.
+     */
+    public SavedPreActivationDense withoutInputGradient() {
+        inputGradient = false;
+        return this;
+    }
+
+    /** Whether the backward pass computes the gradient of the layer's input; true unless told otherwise. */
+    public boolean computesInputGradient() {
+        return inputGradient;
     }
 
     @Override
     public Layer instantiate(NeuralNetConfiguration conf, Collection<TrainingListener> listeners, int index,
             INDArray params, boolean initializeParams, DataType dataType) {
-        LayerValidation.assertNInNOutSet("SavedPreActivationDense", getLayerName(), index, getNIn(), getNOut());
-        SavedPreActivationDenseLayer layer = newLayer(conf, dataType);
-        layer.setListeners(listeners);
-        layer.setIndex(index);
-        layer.setParamsViewArray(params);
-        Map<String, INDArray> table = initializer().init(conf, params, initializeParams);
-        layer.setParamTable(table);
-        layer.setConf(conf);
-        return layer;
+        return LayerSettings.setUp(newLayer(conf, dataType), conf, listeners, index, params, initializeParams);
     }
 
     /** The layer {@link #instantiate} sets up, before its parameters are set. */

@@ -29,8 +29,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * thread-safe, as DL4J's layers are not.
  */
 public class SavedPreActivationDenseLayer extends DenseLayer {
-    private INDArray preActivation;
-    private INDArray preActivationInput;
+    private final SavedPreActivation saved = new SavedPreActivation();
 
     /** A layer of {@code conf}, whose parameters DL4J sets afterwards. */
     public SavedPreActivationDenseLayer(NeuralNetConfiguration conf, DataType dataType) {
@@ -70,14 +69,13 @@ public class SavedPreActivationDenseLayer extends DenseLayer {
 
     @Override
     public INDArray activate(boolean training, LayerWorkspaceMgr workspaceMgr) {
-        forget();
+        saved.forget();
         if (!training) {
             return super.activate(false, workspaceMgr);
         }
         INDArray z = preOutput(true, workspaceMgr);
         // The activation function may work in place, so the backward pass gets a copy.
-        preActivation = workspaceMgr.dup(ArrayType.ACTIVATIONS, z);
-        preActivationInput = input;
+        saved.keep(workspaceMgr.dup(ArrayType.ACTIVATIONS, z), input);
         INDArray activation = layerConf().getActivationFn().getActivation(z, true);
         if (maskArray != null) {
             applyMask(activation);
@@ -87,10 +85,8 @@ public class SavedPreActivationDenseLayer extends DenseLayer {
 
     @Override
     public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
-        INDArray z = preActivation;
-        boolean current = z != null && preActivationInput == input;
-        forget();
-        if (!current) {
+        INDArray z = saved.takeFor(input);
+        if (z == null) {
             return super.backpropGradient(epsilon, workspaceMgr);
         }
         assertInputSet(true);
@@ -113,20 +109,21 @@ public class SavedPreActivationDenseLayer extends DenseLayer {
         INDArray weightGradient = gradientViews.get(DefaultParamInitializer.WEIGHT_KEY);
         Nd4j.gemm(delta, input.castTo(weightGradient.dataType()), weightGradient.transpose(), true, false, 1.0, 0.0);
         gradient.gradientForVariable().put(DefaultParamInitializer.WEIGHT_KEY, weightGradient);
-        INDArray inputGradient = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, delta.dataType(),
-                new long[] {delta.size(0), weights.size(0)}, 'c');
-        Nd4j.gemm(delta, weights, inputGradient, false, true, 1.0, 0.0);
+        INDArray inputGradient;
+        if (((SavedPreActivationDense) layerConf()).computesInputGradient()) {
+            inputGradient = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, delta.dataType(),
+                    new long[] {delta.size(0), weights.size(0)}, 'c');
+            Nd4j.gemm(delta, weights, inputGradient, false, true, 1.0, 0.0);
+        } else {
+            inputGradient = workspaceMgr.create(ArrayType.ACTIVATION_GRAD, delta.dataType(),
+                    new long[] {delta.size(0), weights.size(0)}, 'c');
+        }
         return new Pair<>(gradient, backpropDropOutIfPresent(inputGradient));
     }
 
     @Override
     public void clear() {
         super.clear();
-        forget();
-    }
-
-    private void forget() {
-        preActivation = null;
-        preActivationInput = null;
+        saved.forget();
     }
 }

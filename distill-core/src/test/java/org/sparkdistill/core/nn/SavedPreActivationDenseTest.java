@@ -76,6 +76,22 @@ class SavedPreActivationDenseTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("layers")
+    void aFirstLayerWithoutInputGradientHasDl4jsParameterGradients(String name, DenseLayer layer) {
+        MultiLayerNetwork dl4j = dl4jNetwork(layer);
+        MultiLayerNetwork own = network(SavedPreActivationDense.of(layer).withoutInputGradient(),
+                SavedPreActivationDense.of(layer));
+        own.setParams(dl4j.params());
+        DataSet batch = batch(9, 6);
+        Nd4j.getRandom().setSeed(4);
+        dl4j.calculateGradients(batch.getFeatures(), batch.getLabels(), null, null);
+        Nd4j.getRandom().setSeed(4);
+        Pair<Gradient, INDArray> actual = own.calculateGradients(batch.getFeatures(), batch.getLabels(), null, null);
+        assertEquals(dl4j.getGradientsViewArray(), own.getGradientsViewArray(), name + ": parameter gradient");
+        assertEquals(0.0, actual.getSecond().amaxNumber().doubleValue(), name + ": no gradient of the input");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("layers")
     void trainingMatchesDl4jStepByStep(String name, DenseLayer layer) {
         MultiLayerNetwork dl4j = dl4jNetwork(layer);
         MultiLayerNetwork own = ownNetwork(layer, dl4j);
@@ -160,11 +176,12 @@ class SavedPreActivationDenseTest {
 
     @Test
     void aGraphWithTheLayerKeepsItThroughJsonAndModelZips(@TempDir Path dir) throws IOException {
-        ComputationGraph graph = graph(SavedPreActivationDense.of(dense(Activation.RELU).build()));
+        ComputationGraph graph = graph(SavedPreActivationDense.of(dense(Activation.RELU).build()).withoutInputGradient());
         ComputationGraphConfiguration read = ComputationGraphConfiguration.fromJson(graph.getConfiguration().toJson());
         assertEquals(graph.getConfiguration(), read);
-        assertInstanceOf(SavedPreActivationDense.class,
+        SavedPreActivationDense hidden = assertInstanceOf(SavedPreActivationDense.class,
                 ((LayerVertex) read.getVertices().get("hidden")).getLayerConf().getLayer());
+        assertFalse(hidden.computesInputGradient(), "the input gradient setting is kept");
 
         File zip = dir.resolve("graph.zip").toFile();
         ModelSerializer.writeModel(graph, zip, true);
@@ -180,11 +197,7 @@ class SavedPreActivationDenseTest {
         private final transient AtomicInteger preOutputs;
 
         CountingDense(DenseLayer settings, AtomicInteger preOutputs) {
-            SavedPreActivationDense copy = SavedPreActivationDense.of(settings);
-            setActivationFn(copy.getActivationFn());
-            setHasBias(copy.hasBias());
-            setNIn(copy.getNIn());
-            setNOut(copy.getNOut());
+            LayerSettings.copy(settings, this);
             this.preOutputs = preOutputs;
         }
 

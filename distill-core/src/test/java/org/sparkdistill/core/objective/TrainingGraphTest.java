@@ -26,6 +26,9 @@ import org.sparkdistill.core.InvalidInputException;
 import org.sparkdistill.core.loss.KnowledgeDistillationLoss;
 import org.sparkdistill.core.loss.SoftTargets;
 import org.sparkdistill.core.nn.ComputePath;
+import org.sparkdistill.core.nn.SavedPreActivationConvolution;
+import org.sparkdistill.core.nn.SavedPreActivationConvolutionLayer;
+import org.sparkdistill.core.nn.SavedPreActivationDense;
 import org.sparkdistill.core.nn.SavedPreActivationDenseLayer;
 import org.sparkdistill.core.train.Networks;
 
@@ -172,7 +175,7 @@ class TrainingGraphTest {
     }
 
     @Test
-    void theFastPathReplacesEveryPlainDenseLayerAndDl4jsPathNone() {
+    void theFastPathReplacesEveryPlainDenseAndConvolutionLayerAndDl4jsPathNone() {
         List<DistillationObjective> objectives = List.of(KnowledgeDistillation.alone(),
                 new FitNetHint("dense", new TeacherOutput(0, "dense", 5), 0.1));
         TrainingGraph fast = TrainingGraph.build(Students.cnn(new Sgd(0.1), SEED), Students.FEATURES,
@@ -184,7 +187,12 @@ class TrainingGraphTest {
             assertEquals(org.deeplearning4j.nn.layers.feedforward.dense.DenseLayer.class,
                     dl4j.graph().getLayer(dense).getClass(), dense);
         }
+        assertInstanceOf(SavedPreActivationConvolutionLayer.class, fast.graph().getLayer("conv1"));
+        assertEquals(org.deeplearning4j.nn.layers.convolution.ConvolutionLayer.class,
+                dl4j.graph().getLayer("conv1").getClass());
+        assertFalse(((SavedPreActivationConvolution) fast.graph().getLayer("conv1").conf().getLayer())
+                .computesInputGradient(), "conv1 reads the images, whose gradient nothing reads");
+        assertTrue(((SavedPreActivationDense) fast.graph().getLayer("dense").conf().getLayer()).computesInputGradient());
         assertEquals(dl4j.graph().params(), fast.graph().params(), "the same parameters on both paths");
-        assertInstanceOf(org.deeplearning4j.nn.layers.convolution.ConvolutionLayer.class, fast.graph().getLayer("conv1"));
     }
 }

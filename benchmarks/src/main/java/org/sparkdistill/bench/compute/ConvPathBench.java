@@ -79,11 +79,13 @@ public final class ConvPathBench {
         md.append(String.format(Locale.ROOT, "| **median** | %.1f | %.1f | **%.2f×** |%n", median(runs.get("builtin"), "epochSeconds"),
                 median(runs.get("native"), "epochSeconds"), median(ratios)));
         md.append("\n| layer (ms, forward / backward, batch 64) | today's path | native helpers |\n| --- | ---: | ---: |\n");
-        for (String key : runs.get("builtin").get(0).keySet()) {
-            if (key.startsWith("layer.")) {
-                md.append(String.format(Locale.ROOT, "| %s | %s | %s |%n", key.substring("layer.".length()),
-                        layerMedians(runs.get("builtin"), key), layerMedians(runs.get("native"), key)));
-            }
+        for (int layer = 0; runs.get("builtin").get(0).containsKey("layer." + layer); layer++) {
+            String key = "layer." + layer;
+            String builtinType = runs.get("builtin").get(0).get("layerType." + layer);
+            String nativeType = runs.get("native").get(0).get("layerType." + layer);
+            md.append(String.format(Locale.ROOT, "| %d %s | %s | %s |%n", layer,
+                    builtinType.equals(nativeType) ? builtinType : builtinType + " → " + nativeType,
+                    layerMedians(runs.get("builtin"), key), layerMedians(runs.get("native"), key)));
         }
         md.append("\nnatives: today's path ").append(runs.get("builtin").get(0).get("natives"))
                 .append("; native ").append(runs.get("native").get(0).get("natives")).append('\n');

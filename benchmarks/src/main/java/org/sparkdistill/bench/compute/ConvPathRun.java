@@ -103,8 +103,8 @@ public final class ConvPathRun {
                     backward += t2 - t1;
                 }
             }
-            System.out.printf(Locale.ROOT, "layer.%d.%s=%.3f,%.3f%n", i, layers[i].getClass().getSimpleName(),
-                    forward / 1e6 / LAYER_REPEATS, backward / 1e6 / LAYER_REPEATS);
+            System.out.printf(Locale.ROOT, "layer.%d=%.3f,%.3f%nlayerType.%d=%s%n", i, forward / 1e6 / LAYER_REPEATS,
+                    backward / 1e6 / LAYER_REPEATS, i, layers[i].getClass().getSimpleName());
         }
     }
 }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Random;
 import java.util.stream.Stream;
@@ -81,21 +82,26 @@ class ShardStorageTest {
     }
 
     @Test
-    void aTaskThatFailsWhileCollectingLeavesNoSpillFile() {
+    void aTaskThatFailsWhileCollectingLeavesNoSpillFile() throws Exception {
         ShardStorage storage = new ShardStorage(0L, new ShuffleOrder(16, 32));
-        SparkException e = assertThrows(SparkException.class, () -> shards().mapPartitions(rows -> {
-            TaskContext task = TaskContext.get();
-            int[] read = new int[1];
-            ExampleFrames.ExtraColumns failing = (id, row, first) -> {
-                if (++read[0] == 100) {
-                    throw new IllegalStateException("row " + id + " cannot be read");
+        try (RunningTasks tasks = RunningTasks.track(spark.sparkContext())) {
+            SparkException e = assertThrows(SparkException.class, () -> shards().mapPartitions(rows -> {
+                TaskContext task = TaskContext.get();
+                int[] read = new int[1];
+                ExampleFrames.ExtraColumns failing = (id, row, first) -> {
+                    if (++read[0] == 100) {
+                        throw new IllegalStateException("row " + id + " cannot be read");
+                    }
+                };
+                try (Shard shard = storage.collect("shard", rows, INFO, failing, task)) {
+                    return List.of(shard.size()).iterator();
                 }
-            };
-            try (Shard shard = storage.collect("shard", rows, INFO, failing, task)) {
-                return List.of(shard.size()).iterator();
-            }
-        }).collect());
-        assertTrue(e.getMessage().contains("cannot be read"), e.getMessage());
+            }).collect());
+            assertTrue(e.getMessage().contains("cannot be read"), e.getMessage());
+            // The job fails with the first failed task; Spark kills the other one later, which deletes its file as it
+            // ends.
+            tasks.awaitNone(Duration.ofMinutes(2));
+        }
         assertEquals(List.of(), LocalSpillFiles.list());
     }
 

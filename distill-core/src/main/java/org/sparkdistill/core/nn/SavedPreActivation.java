@@ -16,14 +16,9 @@ final class SavedPreActivation {
         this.input = input;
     }
 
-    /** Whether a pre-activation of {@code currentInput} is kept. */
-    boolean isFor(INDArray currentInput) {
-        return preActivation != null && input == currentInput;
-    }
-
     /** The kept pre-activation of {@code currentInput}, forgotten as it is handed out; null when none is kept. */
     INDArray takeFor(INDArray currentInput) {
-        INDArray kept = isFor(currentInput) ? preActivation : null;
+        INDArray kept = input == currentInput ? preActivation : null;
         forget();
         return kept;
     }

@@ -38,8 +38,9 @@ public class SavedPreActivationConvolutionLayer extends ConvolutionLayer {
 
     @Override
     protected Pair<INDArray, INDArray> preOutput(boolean training, boolean forBackprop, LayerWorkspaceMgr workspaceMgr) {
-        if (forBackprop && saved.isFor(input)) {
-            return new Pair<>(saved.takeFor(input), null);
+        INDArray kept = forBackprop ? saved.takeFor(input) : null;
+        if (kept != null) {
+            return new Pair<>(kept, null);
         }
         Pair<INDArray, INDArray> z = computePreOutput(training, forBackprop, workspaceMgr);
         if (training && !forBackprop) {
@@ -65,8 +66,9 @@ public class SavedPreActivationConvolutionLayer extends ConvolutionLayer {
     public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
         try {
             int[] padding = weightGradientAlonePadding();
-            if (padding != null && saved.isFor(input)) {
-                return weightGradientAlone(saved.takeFor(input), epsilon, padding, workspaceMgr);
+            INDArray kept = padding == null ? null : saved.takeFor(input);
+            if (kept != null) {
+                return weightGradientAlone(kept, epsilon, padding, workspaceMgr);
             }
             return super.backpropGradient(epsilon, workspaceMgr);
         } finally {

@@ -46,9 +46,10 @@ class ShadedJarIT {
         String provenance = Files.readString(out.resolve(Provenance.FILE_NAME));
         assertTrue(provenance.contains("sparkVersion=" + SPARK_VERSION + "\n"),
                 "the student was made on Spark " + SPARK_VERSION + ": " + provenance);
-        assertTrue(provenance.contains("computeBackend=linux-x86_64-onednn-avx2 (oneDNN, native convolution helpers)\n"),
-                "the executor trained with the oneDNN natives and DL4J's native helpers, which this machine's"
-                        + " processor supports: " + provenance);
+        assertTrue(provenance.contains("computeBackend=linux-x86_64-onednn-avx2 (oneDNN, native convolution helpers), "
+                + "fused update on Vector API, "), "the executor trained with the oneDNN natives and DL4J's native helpers, "
+                + "which this machine's processor supports, and the Vector API, which spark.driver.extraJavaOptions "
+                + "adds: " + provenance);
         double accuracy = Fixtures.finalAccuracy(out);
         assertTrue(accuracy > 0.5, "two replicas of a 784-32-10 student on 2000 rows for 2 epochs learn (> 50%, chance is"
                 + " 10%), got " + accuracy);

@@ -9,10 +9,12 @@ import org.deeplearning4j.nn.api.Model;
 import org.sparkdistill.core.nn.NativeBackend;
 import org.deeplearning4j.util.ModelSerializer;
 import org.sparkdistill.core.metrics.EpochMetrics;
+import org.sparkdistill.core.optim.Vectorization;
 
 /**
- * What a training task sends back to the driver: the trained model as a DL4J zip, its per-epoch metrics, and the
- * native build it was computed with (see {@link NativeBackend#describe()}).
+ * What a training task sends back to the driver: the trained model as a DL4J zip, its per-epoch metrics, and what it
+ * was computed with: the native build (see {@link NativeBackend#describe()}) and how the task's JVM vectorizes the
+ * fused optimizer update (see {@link Vectorization#describe()}).
  */
 public record TrainedStudent(byte[] modelZip, List<EpochMetrics> history, String computeBackend)
         implements Serializable {
@@ -28,6 +30,7 @@ public record TrainedStudent(byte[] modelZip, List<EpochMetrics> history, String
         } catch (IOException e) {
             throw new UncheckedIOException("could not serialise the trained student", e);
         }
-        return new TrainedStudent(zip.toByteArray(), history, NativeBackend.describe());
+        return new TrainedStudent(zip.toByteArray(), history,
+                NativeBackend.describe() + ", fused update on " + Vectorization.best().describe());
     }
 }

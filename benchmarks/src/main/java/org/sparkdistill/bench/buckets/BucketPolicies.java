@@ -6,6 +6,7 @@ import org.sparkdistill.bench.net.LinkSpec;
 import org.sparkdistill.bench.net.RankExits;
 import org.sparkdistill.bench.net.RankLauncher;
 import org.sparkdistill.bench.net.ShapedNetwork;
+import org.sparkdistill.core.optim.Vectorization;
 
 /**
  * Compares the gradient bucket policies ({@code fused}, {@code per-layer}, {@code fixed:<MiB>}, {@code mgwfbp},
@@ -26,7 +27,7 @@ public final class BucketPolicies {
             return;
         }
         String threads = System.getenv().getOrDefault("OMP_NUM_THREADS", "1");
-        RankLauncher launcher = new RankLauncher(PolicyBenchRank.class.getName(), List.of("-Xmx3g"),
+        RankLauncher launcher = new RankLauncher(PolicyBenchRank.class.getName(), List.of("-Xmx3g", "--add-modules=" + Vectorization.MODULE),
                 Map.of("OMP_NUM_THREADS", threads));
         try (ShapedNetwork network = ShapedNetwork.open(settings.ranks(), LinkSpec.parse(settings.link()))) {
             System.out.println("network: " + network.description() + "; OMP_NUM_THREADS=" + threads + " per rank");

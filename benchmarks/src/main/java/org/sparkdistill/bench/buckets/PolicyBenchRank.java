@@ -24,6 +24,7 @@ import org.sparkdistill.core.train.Replica;
 import org.sparkdistill.core.train.TrainingPlan;
 import org.sparkdistill.core.train.TrainingState;
 import org.sparkdistill.core.train.UpdaterKind;
+import org.sparkdistill.core.optim.Vectorization;
 import org.sparkdistill.gradients.collective.Communicator;
 import org.sparkdistill.gradients.collective.TcpEndpoint;
 import org.sparkdistill.gradients.collective.TcpOptions;
@@ -54,6 +55,9 @@ public final class PolicyBenchRank {
                 .map(ports -> ports.get(0)).toList();
         try (Communicator group = Communicator.of(endpoint.connect(context.rank(), addresses, context.secret()),
                 settings.segmentKiB() << 10)) {
+            if (group.rank() == 0) {
+                System.out.println("fused update on " + Vectorization.best().describe());
+            }
             List<PolicyRun> runs = runAll(settings, group);
             if (group.rank() == 0) {
                 report(settings, runs, group.size());

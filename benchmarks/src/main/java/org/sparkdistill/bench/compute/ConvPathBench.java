@@ -15,7 +15,7 @@ import java.util.TreeMap;
  * own JVM (a JVM loads one build of the natives), alternating over rounds, and prints a Markdown table of medians.
  *
  * <p>Arguments: {@code [rounds (3)] [training images (60000)] [Fashion-MNIST directory]}. Child JVMs get this JVM's
- * class path, heap and {@code --add-opens} options, and its environment ({@code OMP_NUM_THREADS}).
+ * class path, heap, {@code --add-opens} and {@code --add-modules} options, and its environment ({@code OMP_NUM_THREADS}).
  */
 public final class ConvPathBench {
     private static final List<String> CONTENDERS = List.of("builtin", "native");
@@ -48,7 +48,7 @@ public final class ConvPathBench {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
-                .filter(o -> o.startsWith("--add-opens") || o.startsWith("-Xmx") || o.startsWith("-XX:")
+                .filter(o -> o.startsWith("--add-opens") || o.startsWith("--add-modules") || o.startsWith("-Xmx") || o.startsWith("-XX:")
                         || o.startsWith("-Djdk.") || o.startsWith("-Dorg.bytedeco.javacpp.maxbytes")
                         || o.startsWith("-Dlog4j2."))
                 .forEach(command::add);

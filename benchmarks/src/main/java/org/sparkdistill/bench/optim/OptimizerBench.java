@@ -16,17 +16,19 @@ import org.nd4j.linalg.learning.config.Adam;
 import org.sparkdistill.bench.BenchMain;
 import org.sparkdistill.core.io.AtomicDirectory;
 import org.sparkdistill.core.optim.FusedUpdate;
+import org.sparkdistill.core.optim.Vectorization;
 import org.sparkdistill.core.train.Networks;
 
 /**
  * DL4J's Adam update and step against the fused update on the bucket benchmark's MLP, side by side in one JVM.
  *
  * <p>Two networks built from the same seed get the same real gradient (one batch of {@code --batch-size} random
- * examples). Each round restores that gradient into both networks' gradient views, outside the clock, then times
- * DL4J's updater and step function on one and {@link FusedUpdate#apply} on the other; the order of the two alternates
- * by round so that drift in the machine's load spreads over both. A third, separately timed application of DL4J's
- * passes one by one (division by the minibatch, the Adam op, the step) shows where DL4J's time goes. ND4J's thread
- * count is set to each of {@code --threads} in turn; the fused update uses as many threads.
+ * examples). Each round restores that gradient into the networks' gradient views, outside the clock, then times
+ * DL4J's updater and step function on one, {@link FusedUpdate#apply} with this JVM's {@link Vectorization#best()} on
+ * a second and with {@link Vectorization#TILES} on a third; the order of the three rotates by round so that drift in
+ * the machine's load spreads over all. A separately timed application of DL4J's passes one by one (division by the
+ * minibatch, the Adam op, the step) shows where DL4J's time goes. ND4J's thread count is set to each of
+ * {@code --threads} in turn; the fused update uses as many threads.
  */
 public final class OptimizerBench {
     private static final int FEATURES = 784;
@@ -47,6 +49,7 @@ public final class OptimizerBench {
         List<Integer> hidden = Collections.nCopies(settings.depth(), settings.width());
         MultiLayerNetwork dl4jNetwork = Networks.mlp(FEATURES, hidden, CLASSES, new Adam(1e-3), SEED);
         MultiLayerNetwork fusedNetwork = Networks.mlp(FEATURES, hidden, CLASSES, new Adam(1e-3), SEED);
+        MultiLayerNetwork tilesNetwork = Networks.mlp(FEATURES, hidden, CLASSES, new Adam(1e-3), SEED);
         long params = dl4jNetwork.numParams();
         System.out.printf(Locale.ROOT, "student %d-%dx%d-%d, %,d parameters, Adam 1e-3, batch %d%n", FEATURES,
                 settings.depth(), settings.width(), CLASSES, params, settings.batchSize());
@@ -57,6 +60,9 @@ public final class OptimizerBench {
         }
         Gradient gradient = gradient(dl4jNetwork, features, labels);
         gradient(fusedNetwork, features, labels);
+        gradient(tilesNetwork, features, labels);
+        System.out.println("fused update: " + Vectorization.best().describe() + ", against "
+                + Vectorization.TILES.describe());
         INDArray saved = dl4jNetwork.getGradientsViewArray().dup();
         Agreement agreement = Agreement.afterOneStep(dl4jNetwork, fusedNetwork, gradient, saved, settings.batchSize());
         System.out.println("one step from equal networks: " + agreement);
@@ -68,10 +74,9 @@ public final class OptimizerBench {
                 Nd4j.getEnvironment().setMaxThreads(threads);
                 Nd4j.getEnvironment().setMaxMasterThreads(threads);
                 Bandwidth bandwidth = new Bandwidth(memory.copyRate(5), memory.streamingRate(threads, 5));
-                try (FusedUpdate fused = FusedUpdate.of(fusedNetwork, threads).orElseThrow(() ->
-                        new IllegalStateException("the fused update refuses the benchmark network: "
-                                + FusedUpdate.refusal(fusedNetwork).orElse("")))) {
-                    rows.add(measure(settings, threads, bandwidth, dl4j, dl4jNetwork, gradient, fused, saved));
+                try (FusedUpdate fused = fusedUpdate(fusedNetwork, threads, Vectorization.best());
+                        FusedUpdate tiles = fusedUpdate(tilesNetwork, threads, Vectorization.TILES)) {
+                    rows.add(measure(settings, threads, bandwidth, dl4j, dl4jNetwork, gradient, fused, tiles, saved));
                 }
             }
         }
@@ -86,6 +91,11 @@ public final class OptimizerBench {
         System.out.println("wrote " + output);
     }
 
+    private static FusedUpdate fusedUpdate(MultiLayerNetwork network, int threads, Vectorization vectorization) {
+        return FusedUpdate.of(network, threads, vectorization).orElseThrow(() -> new IllegalStateException(
+                "the fused update refuses the benchmark network: " + FusedUpdate.refusal(network).orElse("")));
+    }
+
     private static Gradient gradient(MultiLayerNetwork network, INDArray features, INDArray labels) {
         network.setInput(features);
         network.setLabels(labels);
@@ -94,30 +104,26 @@ public final class OptimizerBench {
     }
 
     private static Row measure(OptimizerBenchSettings settings, int threads, Bandwidth bandwidth, Dl4jUpdate dl4j,
-            MultiLayerNetwork dl4jNetwork, Gradient gradient, FusedUpdate fused, INDArray saved) {
-        MultiLayerNetwork fusedNetwork = (MultiLayerNetwork) fused.network();
+            MultiLayerNetwork dl4jNetwork, Gradient gradient, FusedUpdate fused, FusedUpdate tiles, INDArray saved) {
         int batch = settings.batchSize();
         int total = settings.warmUp() + settings.rounds();
         List<long[]> rounds = new ArrayList<>();
         for (int round = 0; round < total; round++) {
             int iteration = round + 1;
-            long dl4jNanos = 0;
-            long fusedNanos = 0;
-            for (int turn = 0; turn < 2; turn++) {
-                if ((turn == 0) == (round % 2 == 0)) {
+            long[] nanos = new long[3];
+            for (int turn = 0; turn < 3; turn++) {
+                int contender = (turn + round) % 3;
+                if (contender == 0) {
                     dl4jNetwork.getGradientsViewArray().assign(saved);
-                    dl4jNanos = dl4j.apply(gradient, iteration, batch);
+                    nanos[0] = dl4j.apply(gradient, iteration, batch);
                 } else {
-                    fusedNetwork.getGradientsViewArray().assign(saved);
-                    long start = System.nanoTime();
-                    fused.apply(iteration, 0, batch);
-                    fusedNanos = System.nanoTime() - start;
+                    nanos[contender] = timeFused(contender == 1 ? fused : tiles, saved, iteration, batch);
                 }
             }
             dl4jNetwork.getGradientsViewArray().assign(saved);
             long[] passes = dl4j.applyInPasses(iteration, batch);
             if (round >= settings.warmUp()) {
-                rounds.add(new long[] {dl4jNanos, fusedNanos, passes[0], passes[1], passes[2]});
+                rounds.add(new long[] {nanos[0], nanos[1], nanos[2], passes[0], passes[1], passes[2]});
             }
         }
         Row row = new Row(threads, bandwidth, rounds);
@@ -125,12 +131,19 @@ public final class OptimizerBench {
         return row;
     }
 
+    private static long timeFused(FusedUpdate update, INDArray saved, int iteration, int batch) {
+        ((MultiLayerNetwork) update.network()).getGradientsViewArray().assign(saved);
+        long start = System.nanoTime();
+        update.apply(iteration, 0, batch);
+        return System.nanoTime() - start;
+    }
+
     /** Bytes per second of libnd4j's copy and of streaming the fused traffic with no arithmetic. */
     record Bandwidth(double copy, double streaming) {}
 
     /**
-     * One thread count's memory rates and measured rounds: nanoseconds of DL4J, fused, and DL4J's division, Adam op
-     * and step.
+     * One thread count's memory rates and measured rounds: nanoseconds of DL4J, fused with the best vectorization,
+     * fused on tiles, and DL4J's division, Adam op and step.
      */
     record Row(int threads, Bandwidth bandwidth, List<long[]> rounds) {
         double medianMillis(int column) {
@@ -142,29 +155,34 @@ public final class OptimizerBench {
             return high ? values[values.length - 1] : values[0];
         }
 
-        double medianRatio() {
-            return median(rounds.stream().mapToDouble(r -> (double) r[0] / r[1]).toArray());
+        /** The median over rounds of DL4J's time over {@code column}'s. */
+        double medianRatio(int column) {
+            return median(rounds.stream().mapToDouble(r -> (double) r[0] / r[column]).toArray());
         }
 
-        double ratioSpread(boolean high) {
-            double[] ratios = rounds.stream().mapToDouble(r -> (double) r[0] / r[1]).sorted().toArray();
+        double ratioSpread(int column, boolean high) {
+            double[] ratios = rounds.stream().mapToDouble(r -> (double) r[0] / r[column]).sorted().toArray();
             return high ? ratios[ratios.length - 1] : ratios[0];
         }
 
         static String markdownHeader() {
-            return "| threads | DL4J update + step (ms) | fused (ms) | DL4J ÷ fused | its range over rounds "
+            return "| threads | DL4J update + step (ms) | fused, " + Vectorization.best().describe() + " (ms) "
+                    + "| DL4J ÷ fused | its range over rounds | fused, tiles (ms) | DL4J ÷ tiles "
                     + "| DL4J division (ms) | DL4J Adam op (ms) | DL4J step (ms) | DL4J GB/s (44 B/param) "
                     + "| fused GB/s (28 B/param) | libnd4j copy GB/s | streaming, no arithmetic: GB/s (ms) |\n"
-                    + "| ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |";
+                    + "| ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: "
+                    + "| ---: |";
         }
 
         String markdown(long params) {
             double dl4j = medianMillis(0);
             double fused = medianMillis(1);
             return String.format(Locale.ROOT, "| %d | %.1f (%.1f–%.1f) | %.1f (%.1f–%.1f) | **%.2f** | %.2f–%.2f "
-                    + "| %.1f | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f (%.1f) |", threads, dl4j, spreadMillis(0, false),
-                    spreadMillis(0, true), fused, spreadMillis(1, false), spreadMillis(1, true), medianRatio(),
-                    ratioSpread(false), ratioSpread(true), medianMillis(2), medianMillis(3), medianMillis(4),
+                    + "| %.1f (%.1f–%.1f) | %.2f | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f (%.1f) |", threads, dl4j,
+                    spreadMillis(0, false), spreadMillis(0, true), fused, spreadMillis(1, false), spreadMillis(1, true),
+                    medianRatio(1), ratioSpread(1, false), ratioSpread(1, true), medianMillis(2),
+                    spreadMillis(2, false), spreadMillis(2, true), medianRatio(2), medianMillis(3), medianMillis(4),
+                    medianMillis(5),
                     DL4J_BYTES_PER_PARAM * params / (dl4j * 1e6), FUSED_BYTES_PER_PARAM * params / (fused * 1e6),
                     bandwidth.copy() / 1e9, bandwidth.streaming() / 1e9,
                     FUSED_BYTES_PER_PARAM * params / bandwidth.streaming() * 1e3);
@@ -192,7 +210,7 @@ public final class OptimizerBench {
     }
 
     private static String csv(List<Row> rows) {
-        StringBuilder text = new StringBuilder("threads,round,dl4j_ns,fused_ns,dl4j_division_ns,dl4j_adam_op_ns,"
+        StringBuilder text = new StringBuilder("threads,round,dl4j_ns,fused_ns,fused_tiles_ns,dl4j_division_ns,dl4j_adam_op_ns,"
                 + "dl4j_step_ns\n");
         for (Row row : rows) {
             for (int i = 0; i < row.rounds().size(); i++) {

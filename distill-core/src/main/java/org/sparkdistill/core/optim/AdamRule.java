@@ -20,11 +20,11 @@ final class AdamRule implements UpdateRule {
     }
 
     @Override
-    public TileKernel kernel(int iteration, int epoch, float divisor) {
+    public StepKernel kernel(int iteration, int epoch, float divisor) {
         float beta1 = (float) config.getBeta1();
         float beta2 = (float) config.getBeta2();
         float epsilon = (float) config.getEpsilon();
-        return new Kernel(divisor, beta1, beta2, epsilon,
+        return new Step(divisor, beta1, beta2, epsilon,
                 stepSize((float) config.getLearningRate(iteration, epoch), beta1, beta2, epsilon, iteration));
     }
 
@@ -41,10 +41,9 @@ final class AdamRule implements UpdateRule {
         return Float.isNaN(size) || Float.isInfinite(size) || size == 0f ? epsilon : size;
     }
 
-    private record Kernel(float divisor, float beta1, float beta2, float epsilon, float stepSize)
-            implements TileKernel {
+    record Step(float divisor, float beta1, float beta2, float epsilon, float stepSize) implements StepKernel {
         @Override
-        public void apply(Tile tile, int length) {
+        public void applyToTile(Tile tile, int length) {
             float[] g = tile.gradient;
             float[] p = tile.params;
             float[] m = tile.first;
@@ -64,6 +63,11 @@ final class AdamRule implements UpdateRule {
                 v[i] = vi;
                 p[i] = p[i] - (mi * size) / ((float) Math.sqrt(vi) + eps);
             }
+        }
+
+        @Override
+        public void applyToLanes(FlatArrays arrays, int from, int to) {
+            VectorKernels.adam(this, arrays, from, to);
         }
     }
 }

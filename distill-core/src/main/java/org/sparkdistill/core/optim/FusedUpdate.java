@@ -1,6 +1,6 @@
 package org.sparkdistill.core.optim;
 
-import java.nio.FloatBuffer;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -28,19 +28,24 @@ import org.nd4j.linalg.factory.Nd4j;
  * restored network continues the same trajectory. Unlike DL4J it leaves the gradient view as it found it
  * (DL4J leaves the update there).
  *
- * <p>It exists only where it is exact (see {@link #refusal}); elsewhere keep DL4J's updater. The work is split into
- * contiguous ranges over {@code threads} threads: the caller's and a pool of {@code threads − 1} daemon threads,
- * stopped by {@link #close}. Not thread-safe: one step at a time.
+ * <p>It exists only where it is exact (see {@link #refusal}); elsewhere keep DL4J's updater. The work is cut into
+ * chunks that {@code threads} threads take in turn: the caller's and a pool of {@code threads − 1} daemon threads,
+ * stopped by {@link #close}. The loop runs as SIMD instructions either way; {@link Vectorization} says how. Not
+ * thread-safe: one step at a time.
  */
 public final class FusedUpdate implements AutoCloseable {
     private static final AtomicInteger POOLS = new AtomicInteger();
+    /** The longest chunk threads take at a time: 64 Ki elements, 256 KiB of each array. */
+    static final int CHUNK_LENGTH = 1 << 16;
 
     private final Model network;
+    private final Vectorization vectorization;
     private final Tile[] tiles;
     private final ExecutorService workers;
 
-    private FusedUpdate(Model network, int threads) {
+    private FusedUpdate(Model network, int threads, Vectorization vectorization) {
         this.network = network;
+        this.vectorization = vectorization;
         this.tiles = new Tile[threads];
         for (int i = 0; i < threads; i++) {
             tiles[i] = new Tile();
@@ -59,19 +64,36 @@ public final class FusedUpdate implements AutoCloseable {
     }
 
     /**
-     * The fused update of {@code network} on {@code threads} threads, or empty when it would not be exact
-     * ({@link #refusal} says why).
+     * The fused update of {@code network} on {@code threads} threads with this JVM's {@link Vectorization#best()}, or
+     * empty when it would not be exact ({@link #refusal} says why).
      */
     public static Optional<FusedUpdate> of(Model network, int threads) {
+        return of(network, threads, Vectorization.best());
+    }
+
+    /**
+     * The fused update of {@code network} on {@code threads} threads vectorized as asked, or empty when it would not be
+     * exact ({@link #refusal} says why).
+     *
+     * @throws IllegalStateException when this JVM cannot run {@code vectorization}, naming the option that would let it
+     */
+    public static Optional<FusedUpdate> of(Model network, int threads, Vectorization vectorization) {
         if (threads < 1) {
             throw new IllegalArgumentException("threads = " + threads + ": the fused update needs >= 1");
         }
-        return FusionCheck.of(network).fusable() ? Optional.of(new FusedUpdate(network, threads)) : Optional.empty();
+        vectorization.requireAvailable();
+        return FusionCheck.of(network).fusable() ? Optional.of(new FusedUpdate(network, threads, vectorization))
+                : Optional.empty();
     }
 
     /** The network this update changes. */
     public Model network() {
         return network;
+    }
+
+    /** How its loop becomes SIMD instructions. */
+    public Vectorization vectorization() {
+        return vectorization;
     }
 
     /** How many threads share a step. */
@@ -103,21 +125,53 @@ public final class FusedUpdate implements AutoCloseable {
                     + verdict.refusal());
         }
         UpdateRule rule = verdict.rule();
-        TiledPass pass = pass(rule, rule.kernel(iteration, epoch, verdict.divideByMinibatch() ? batchSize : 1f));
-        int length = pass.params().capacity();
-        int part = ((length / tiles.length) / Tile.LENGTH + 1) * Tile.LENGTH;
+        UpdatePass pass = pass(rule, rule.kernel(iteration, epoch, verdict.divideByMinibatch() ? batchSize : 1f));
+        int length = pass.length();
         if (workers == null) {
             pass.run(0, length, tiles[0]);
             return;
         }
+        Chunks chunks = new Chunks(length, chunkLength(length, tiles.length));
         List<Future<?>> others = new ArrayList<>();
-        for (int i = 1; i < tiles.length && i * part < length; i++) {
-            int from = i * part;
+        for (int i = 1; i < tiles.length && i < chunks.count; i++) {
             Tile tile = tiles[i];
-            others.add(workers.submit(() -> pass.run(from, Math.min(length, from + part), tile)));
+            others.add(workers.submit(() -> chunks.runAll(pass, tile)));
         }
-        pass.run(0, Math.min(length, part), tiles[0]);
+        chunks.runAll(pass, tiles[0]);
         awaitAll(others);
+    }
+
+    /**
+     * Elements per chunk: a whole number of tiles, about a quarter of a thread's share, at most
+     * {@value #CHUNK_LENGTH}.
+     */
+    static int chunkLength(int length, int threads) {
+        int perThread = (int) Math.min(CHUNK_LENGTH, (long) length / (4L * threads));
+        return Math.max(1, (perThread + Tile.LENGTH - 1) / Tile.LENGTH) * Tile.LENGTH;
+    }
+
+    /**
+     * The flat arrays cut into chunks that threads take one at a time until none is left, so that a thread started
+     * late or sharing its core does less of the work rather than holding the step up.
+     */
+    private static final class Chunks {
+        private final int length;
+        private final int chunk;
+        private final int count;
+        private final AtomicInteger next = new AtomicInteger();
+
+        Chunks(int length, int chunk) {
+            this.length = length;
+            this.chunk = chunk;
+            this.count = (length + chunk - 1) / chunk;
+        }
+
+        void runAll(UpdatePass pass, Tile tile) {
+            for (int i = next.getAndIncrement(); i < count; i = next.getAndIncrement()) {
+                int from = i * chunk;
+                pass.run(from, Math.min(length, from + chunk), tile);
+            }
+        }
     }
 
     /** Stops the worker threads; the update cannot be applied afterwards. */
@@ -128,26 +182,28 @@ public final class FusedUpdate implements AutoCloseable {
         }
     }
 
-    private TiledPass pass(UpdateRule rule, TileKernel kernel) {
-        FloatBuffer params = FlatFloats.of(network.params(), "the network's parameters");
-        int length = params.capacity();
-        FloatBuffer gradient = FlatFloats.of(network.getGradientsViewArray(), "the network's gradient view");
-        if (gradient.capacity() != length) {
-            throw new IllegalStateException("the gradient view has " + gradient.capacity() + " elements but the "
-                    + "parameters " + length);
+    private UpdatePass pass(UpdateRule rule, StepKernel kernel) {
+        ByteBuffer params = FlatFloats.of(network.params(), "the network's parameters");
+        int length = params.capacity() / Float.BYTES;
+        ByteBuffer gradient = FlatFloats.of(network.getGradientsViewArray(), "the network's gradient view");
+        if (gradient.capacity() != params.capacity()) {
+            throw new IllegalStateException("the gradient view has " + gradient.capacity() / Float.BYTES
+                    + " elements but the parameters " + length);
         }
         int slices = rule.stateSlices();
         if (slices == 0) {
-            return new TiledPass(kernel, gradient, params, null, null);
+            return new UpdatePass(kernel, new FlatArrays(gradient, params, null, null), vectorization);
         }
         INDArray stateView = stateView();
         if (stateView == null || stateView.length() != (long) slices * length) {
             throw new IllegalStateException("the updater state view has " + (stateView == null ? 0 : stateView.length())
                     + " elements; " + slices + " slice(s) of " + length + " parameters need " + (long) slices * length);
         }
-        FloatBuffer state = FlatFloats.of(stateView, "the updater state view");
-        FloatBuffer first = state.slice(0, length);
-        return new TiledPass(kernel, gradient, params, first, slices == 2 ? state.slice(length, length) : null);
+        ByteBuffer state = FlatFloats.of(stateView, "the updater state view");
+        int bytes = params.capacity();
+        ByteBuffer first = state.slice(0, bytes).order(state.order());
+        ByteBuffer second = slices == 2 ? state.slice(bytes, bytes).order(state.order()) : null;
+        return new UpdatePass(kernel, new FlatArrays(gradient, params, first, second), vectorization);
     }
 
     private INDArray stateView() {

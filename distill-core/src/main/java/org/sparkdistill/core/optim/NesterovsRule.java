@@ -20,14 +20,14 @@ final class NesterovsRule implements UpdateRule {
     }
 
     @Override
-    public TileKernel kernel(int iteration, int epoch, float divisor) {
-        return new Kernel(divisor, (float) config.getLearningRate(iteration, epoch),
+    public StepKernel kernel(int iteration, int epoch, float divisor) {
+        return new Step(divisor, (float) config.getLearningRate(iteration, epoch),
                 (float) config.currentMomentum(iteration, epoch));
     }
 
-    private record Kernel(float divisor, float learningRate, float momentum) implements TileKernel {
+    record Step(float divisor, float learningRate, float momentum) implements StepKernel {
         @Override
-        public void apply(Tile tile, int length) {
+        public void applyToTile(Tile tile, int length) {
             float[] g = tile.gradient;
             float[] p = tile.params;
             float[] v = tile.first;
@@ -41,6 +41,11 @@ final class NesterovsRule implements UpdateRule {
                 v[i] = vi;
                 p[i] = p[i] - (previous + minusOneMinusMu * vi);
             }
+        }
+
+        @Override
+        public void applyToLanes(FlatArrays arrays, int from, int to) {
+            VectorKernels.nesterovs(this, arrays, from, to);
         }
     }
 }

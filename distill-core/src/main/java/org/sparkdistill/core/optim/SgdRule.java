@@ -16,13 +16,13 @@ final class SgdRule implements UpdateRule {
     }
 
     @Override
-    public TileKernel kernel(int iteration, int epoch, float divisor) {
-        return new Kernel(divisor, (float) config.getLearningRate(iteration, epoch));
+    public StepKernel kernel(int iteration, int epoch, float divisor) {
+        return new Step(divisor, (float) config.getLearningRate(iteration, epoch));
     }
 
-    private record Kernel(float divisor, float learningRate) implements TileKernel {
+    record Step(float divisor, float learningRate) implements StepKernel {
         @Override
-        public void apply(Tile tile, int length) {
+        public void applyToTile(Tile tile, int length) {
             float[] g = tile.gradient;
             float[] p = tile.params;
             float by = divisor;
@@ -30,6 +30,11 @@ final class SgdRule implements UpdateRule {
             for (int i = 0; i < length; i++) {
                 p[i] = p[i] - (g[i] / by) * lr;
             }
+        }
+
+        @Override
+        public void applyToLanes(FlatArrays arrays, int from, int to) {
+            VectorKernels.sgd(this, arrays, from, to);
         }
     }
 }

@@ -17,5 +17,5 @@ interface UpdateRule {
      * @param epoch DL4J's epoch count, which epoch schedules read
      * @param divisor what the gradient is divided by first: the minibatch size, or 1 when the network does not divide
      */
-    TileKernel kernel(int iteration, int epoch, float divisor);
+    StepKernel kernel(int iteration, int epoch, float divisor);
 }

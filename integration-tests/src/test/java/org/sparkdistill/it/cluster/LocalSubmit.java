@@ -21,7 +21,7 @@ public final class LocalSubmit {
             "spark.ui.enabled", "false",
             "spark.driver.host", HOST,
             "spark.driver.memory", "3g",
-            "spark.driver.extraJavaOptions", "-Dorg.bytedeco.javacpp.maxbytes=4G");
+            "spark.driver.extraJavaOptions", "--add-modules=jdk.incubator.vector -Dorg.bytedeco.javacpp.maxbytes=4G");
 
     private LocalSubmit() {}
 

@@ -45,7 +45,7 @@ public final class StandaloneCluster implements AutoCloseable {
             "spark.driver.host", HOST,
             "spark.driver.memory", "2g",
             "spark.executor.memory", "2g",
-            "spark.executor.extraJavaOptions", "-Dorg.bytedeco.javacpp.maxbytes=3G");
+            "spark.executor.extraJavaOptions", "--add-modules=jdk.incubator.vector -Dorg.bytedeco.javacpp.maxbytes=3G");
 
     private static final String EXECUTOR_CLASS = "org.apache.spark.executor.CoarseGrainedExecutorBackend";
     private static final String DAEMON_HEAP = "-Xmx512m";

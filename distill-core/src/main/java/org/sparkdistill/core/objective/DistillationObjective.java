@@ -24,7 +24,12 @@ public interface DistillationObjective extends Serializable {
      */
     List<ObjectiveHead> heads(StudentGraph student);
 
-    /** The named teacher outputs this objective reads, besides the ensemble's soft targets; none by default. */
+    /** Whether the objective learns from other peers, so that it needs two or more; false by default. */
+    default boolean needsPeers() {
+        return false;
+    }
+
+        /** The named teacher outputs this objective reads, besides the ensemble's soft targets; none by default. */
     default List<TeacherOutput> teacherOutputs() {
         return List.of();
     }

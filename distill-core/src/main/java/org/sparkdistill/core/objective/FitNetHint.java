@@ -39,8 +39,9 @@ public record FitNetHint(String student, TeacherOutput teacher, double weight) i
 
     @Override
     public List<ObjectiveHead> heads(StudentGraph graph) {
-        graph.activationShape(student);
-        return List.of(new HintHead(name(), student, teacher, weight));
+        String layer = graph.vertex(student);
+        graph.activationShape(layer);
+        return List.of(new HintHead(graph.head(name()), layer, teacher, weight));
     }
 
     @Override

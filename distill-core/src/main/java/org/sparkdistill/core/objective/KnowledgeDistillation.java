@@ -34,7 +34,7 @@ public record KnowledgeDistillation(double weight) implements DistillationObject
 
     @Override
     public List<ObjectiveHead> heads(StudentGraph student) {
-        return List.of(new LogitsHead(NAME + "-soft", LogitsHead.Target.SOFT_TARGETS, weight),
-                new LogitsHead(NAME + "-labels", LogitsHead.Target.LABELS, weight));
+        return List.of(new LogitsHead(student.head(NAME + "-soft"), LogitsHead.Target.SOFT_TARGETS, weight),
+                new LogitsHead(student.head(NAME + "-labels"), LogitsHead.Target.LABELS, weight));
     }
 }

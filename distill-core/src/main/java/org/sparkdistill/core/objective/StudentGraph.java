@@ -46,6 +46,7 @@ public final class StudentGraph {
     public static final String INPUT = "input";
 
     private final Model student;
+    private final String prefix;
     private final List<String> inputs;
     private final Map<String, GraphVertex> vertices;
     private final Map<String, List<String>> vertexInputs;
@@ -56,10 +57,11 @@ public final class StudentGraph {
     private final Map<String, Layer> layers;
     private final Settings settings;
 
-    private StudentGraph(Model student, List<String> inputs, Map<String, GraphVertex> vertices,
+    private StudentGraph(Model student, String prefix, List<String> inputs, Map<String, GraphVertex> vertices,
             Map<String, List<String>> vertexInputs, String output, Map<String, long[]> shapes, Map<String, Layer> layers,
             Settings settings) {
         this.student = student;
+        this.prefix = prefix;
         this.inputs = List.copyOf(inputs);
         this.vertices = vertices;
         this.vertexInputs = vertexInputs;
@@ -142,7 +144,7 @@ public final class StudentGraph {
         }
         Settings settings = new Settings(conf.getDataType(), conf.getBackpropType(), conf.getTbpttFwdLength(),
                 conf.getTbpttBackLength());
-        return new StudentGraph(network, List.of(INPUT), vertices, vertexInputs, previous, shapes, layers, settings);
+        return new StudentGraph(network, "", List.of(INPUT), vertices, vertexInputs, previous, shapes, layers, settings);
     }
 
     private static StudentGraph ofGraph(ComputationGraph graph, INDArray probe) {
@@ -174,8 +176,52 @@ public final class StudentGraph {
         }
         Settings settings = new Settings(conf.getDataType(), conf.getBackpropType(), conf.getTbpttFwdLength(),
                 conf.getTbpttBackLength());
-        return new StudentGraph(graph, conf.getNetworkInputs(), vertices, vertexInputs, conf.getNetworkOutputs().get(0),
-                shapes, layers, settings);
+        return new StudentGraph(graph, "", conf.getNetworkInputs(), vertices, vertexInputs,
+                conf.getNetworkOutputs().get(0), shapes, layers, settings);
+    }
+
+    /**
+     * This student as one peer among several in a training graph: every vertex and layer named {@code prefix} followed
+     * by its own name, and its input read from the graph's input {@link #INPUT}.
+     *
+     * @param prefix what every name of this peer begins with, such as {@code peer1-}
+     */
+    public StudentGraph prefixed(String prefix) {
+        if (!this.prefix.isEmpty()) {
+            throw new IllegalStateException("the student graph is already prefixed with '" + this.prefix + "'");
+        }
+        Map<String, GraphVertex> renamedVertices = new LinkedHashMap<>();
+        Map<String, List<String>> renamedInputs = new LinkedHashMap<>();
+        Map<String, long[]> renamedShapes = new LinkedHashMap<>();
+        Map<String, Layer> renamedLayers = new LinkedHashMap<>();
+        vertices.forEach((name, vertex) -> {
+            GraphVertex copy = vertex.clone();
+            if (copy instanceof LayerVertex layerVertex) {
+                layerVertex.getLayerConf().getLayer().setLayerName(prefix + name);
+            }
+            renamedVertices.put(prefix + name, copy);
+            renamedInputs.put(prefix + name, vertexInputs.get(name).stream()
+                    .map(input -> inputs.contains(input) ? INPUT : prefix + input).toList());
+        });
+        shapes.forEach((name, shape) -> renamedShapes.put(prefix + name, shape));
+        layers.forEach((name, layer) -> renamedLayers.put(prefix + name, layer));
+        return new StudentGraph(student, prefix, List.of(INPUT), renamedVertices, renamedInputs, prefix + output,
+                renamedShapes, renamedLayers, settings);
+    }
+
+    /** What every vertex and head name of this student begins with in a training graph: empty unless {@link #prefixed}. */
+    public String prefix() {
+        return prefix;
+    }
+
+    /** The graph's name of the student's vertex {@code name}, as the student itself names it. */
+    public String vertex(String name) {
+        return prefix + name;
+    }
+
+    /** The name a head called {@code name} takes in this student's training graph. */
+    public String head(String name) {
+        return prefix + name;
     }
 
     /** The network-wide settings a training graph takes over from the student. */
@@ -264,9 +310,16 @@ public final class StudentGraph {
      */
     ComputationGraphConfiguration.GraphBuilder builder(long seed) {
         ComputationGraphConfiguration.GraphBuilder builder = new NeuralNetConfiguration.Builder().seed(seed)
-                .dataType(settings.dataType()).updater(updater()).weightInit(WeightInit.XAVIER).graphBuilder().backpropType(settings.backprop())
-                .tBPTTForwardLength(settings.forwardLength()).tBPTTBackwardLength(settings.backwardLength());
+                .dataType(settings.dataType()).updater(updater()).weightInit(WeightInit.XAVIER).graphBuilder()
+                .backpropType(settings.backprop()).tBPTTForwardLength(settings.forwardLength())
+                .tBPTTBackwardLength(settings.backwardLength());
         builder.addInputs(inputs);
+        addVerticesTo(builder);
+        return builder;
+    }
+
+    /** Adds every vertex up to the logits, the logits computed without the output activation, to {@code builder}. */
+    void addVerticesTo(ComputationGraphConfiguration.GraphBuilder builder) {
         for (Map.Entry<String, GraphVertex> vertex : vertices.entrySet()) {
             String name = vertex.getKey();
             if (name.equals(output) && logitsVertex == null) {
@@ -275,7 +328,6 @@ public final class StudentGraph {
             GraphVertex conf = name.equals(output) ? logitsVertex.clone() : vertex.getValue().clone();
             builder.addVertex(name, conf, vertexInputs.get(name).toArray(String[]::new));
         }
-        return builder;
     }
 
     /** The updater of the student's last layer with parameters, which the heads' adapters train with too. */

@@ -23,6 +23,7 @@ import org.sparkdistill.core.data.Pipeline;
 import org.sparkdistill.core.data.Shard;
 import org.sparkdistill.core.metrics.EpochMetrics;
 import org.sparkdistill.core.metrics.Evaluator;
+import org.sparkdistill.core.metrics.PeerMetrics;
 import org.sparkdistill.core.metrics.PipelineMetrics;
 import org.sparkdistill.core.nn.ComputePath;
 import org.sparkdistill.core.objective.DistillationObjective;
@@ -54,6 +55,7 @@ public final class DistillationTrainer {
     private final List<DistillationObjective> objectives;
     private final List<EpochListener> listeners = new ArrayList<>();
     private ComputePath computePath = ComputePath.FAST_WHERE_EXACT;
+    private PeerChoice keep = PeerChoice.best();
 
     /** A trainer towards Hinton's distillation loss alone, at the plan's temperature and α. */
     public DistillationTrainer(TrainingPlan plan, SoftTargetSource targets, Evaluator evaluator) {
@@ -77,6 +79,15 @@ public final class DistillationTrainer {
     /** Computes the steps by {@code path}; {@link ComputePath#FAST_WHERE_EXACT} unless told otherwise. */
     public DistillationTrainer computePath(ComputePath path) {
         computePath = path;
+        return this;
+    }
+
+    /**
+     * Where peers train together, which one each epoch's held-out metrics describe and the run keeps; the most accurate
+     * unless told otherwise.
+     */
+    public DistillationTrainer keepPeer(PeerChoice choice) {
+        keep = choice;
         return this;
     }
 
@@ -136,6 +147,34 @@ public final class DistillationTrainer {
         requireExamples(data);
         return trainWithin(TrainingGraph.build(student, data.featureCount(), data.numClasses(), objectives,
                 plan.seed(), computePath), data, from, checkpoints, replica);
+    }
+
+    /**
+     * Trains two or more peer students together in place, each towards every objective (a {@link
+     * org.sparkdistill.core.objective.MutualLearning mutual} objective makes them learn from each other), as one
+     * training graph whose parameters the replicas exchange as they would a lone student's; otherwise as
+     * {@link #train(Model, Shard, TrainingProgress, Checkpoints, Replica)}. Each epoch's metrics hold every peer's
+     * held-out metrics, and describe the peer {@link #keepPeer} chooses.
+     *
+     * @throws InvalidInputException naming the value when there are fewer than two peers, or a peer does not fit the
+     *     data or the objectives
+     */
+    public List<EpochMetrics> trainPeers(List<? extends Model> peers, Shard data, TrainingProgress from,
+            Checkpoints checkpoints, Replica replica) {
+        requireExamples(data);
+        return trainWithin(TrainingGraph.buildPeers(peers, data.featureCount(), data.numClasses(), objectives,
+                plan.seed(), computePath), data, from, checkpoints, replica);
+    }
+
+    /**
+     * Trains peers in place from a checkpoint of their training graph; see {@link #trainPeers} and
+     * {@link #resume(ComputationGraph, Model, Shard, TrainingProgress, Checkpoints, Replica)}.
+     */
+    public List<EpochMetrics> resumePeers(ComputationGraph saved, List<? extends Model> peers, Shard data,
+            TrainingProgress from, Checkpoints checkpoints, Replica replica) {
+        requireExamples(data);
+        return trainWithin(TrainingGraph.resumePeers(saved, peers, data.featureCount(), data.numClasses(), objectives,
+                plan.seed()), data, from, checkpoints, replica);
     }
 
     /**
@@ -275,7 +314,7 @@ public final class DistillationTrainer {
                         // The mean over every step of the epoch, those before a resume included.
                         double meanLoss = lossSum / stepsPerEpoch;
                         graph.copyToStudent();
-                        EpochMetrics evaluated = evaluator.evaluate(graph.student(), epoch + 1, step, meanLoss,
+                        EpochMetrics evaluated = evaluate(graph, epoch + 1, step, meanLoss,
                                 (System.nanoTime() - started) / 1e9);
                         EpochMetrics metrics = (averager == null ? evaluated
                                 : evaluated.withCommunication(averager.takeEpochMetrics())).withPipeline(pipelineTimes);
@@ -289,6 +328,22 @@ public final class DistillationTrainer {
                 }
             }
         }
+    }
+
+    /** The held-out metrics of the graph's student, or of every peer, described by the kept one. */
+    private EpochMetrics evaluate(TrainingGraph graph, int epoch, long step, double meanLoss, double seconds) {
+        List<Model> students = graph.students();
+        if (students.size() == 1) {
+            return evaluator.evaluate(students.get(0), epoch, step, meanLoss, seconds);
+        }
+        List<EpochMetrics> each = new ArrayList<>();
+        List<PeerMetrics> peers = new ArrayList<>();
+        for (int k = 0; k < students.size(); k++) {
+            each.add(evaluator.evaluate(students.get(k), epoch, step, meanLoss, seconds));
+            peers.add(PeerMetrics.of(k, each.get(k)));
+        }
+        int kept = keep.choose(peers);
+        return each.get(kept).withPeers(kept, peers);
     }
 
     /**

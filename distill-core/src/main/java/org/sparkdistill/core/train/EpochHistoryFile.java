@@ -11,6 +11,7 @@ import java.util.List;
 import org.sparkdistill.core.InvalidInputException;
 import org.sparkdistill.core.metrics.CommunicationMetrics;
 import org.sparkdistill.core.metrics.EpochMetrics;
+import org.sparkdistill.core.metrics.PeerMetrics;
 import org.sparkdistill.core.metrics.PipelineMetrics;
 import org.sparkdistill.core.metrics.StageTimes;
 
@@ -18,14 +19,20 @@ import org.sparkdistill.core.metrics.StageTimes;
  * The per-epoch metrics a checkpoint carries, as a small binary file: a header, then every field in declaration order
  * in {@link DataOutputStream}'s encoding (doubles bit for bit, NaN included).
  *
+ * <p>Version 2 ({@code SDH2}) adds, after each epoch's pipeline block, the kept peer and every peer's held-out metrics
+ * (a count, then per peer its position and four doubles). Version 1 ({@code SDH1}), written before peers existed, is
+ * still read: its epochs have no peers.
+ *
  * <p>Reading checks the header, bounds every count before allocating, and refuses a file that ends early or goes on
  * after the last epoch, so a truncated file is reported rather than half read. No classes are instantiated by name.
  */
 final class EpochHistoryFile {
     static final String FILE = "history.bin";
-    private static final int MAGIC = 0x53444831; // "SDH1"
+    private static final int MAGIC_V1 = 0x53444831; // "SDH1"
+    private static final int MAGIC = 0x53444832; // "SDH2"
     private static final int MAX_EPOCHS = 100_000;
     private static final int MAX_STAGES = 64;
+    private static final int MAX_PEERS = 1_000;
 
     private EpochHistoryFile() {}
 
@@ -42,6 +49,7 @@ final class EpochHistoryFile {
             }
             writeCommunication(m.communication(), out);
             writePipeline(m.pipeline(), out);
+            writePeers(m, out);
         }
         out.flush();
     }
@@ -50,16 +58,18 @@ final class EpochHistoryFile {
     static List<EpochMetrics> read(InputStream source, String where) {
         DataInputStream in = new DataInputStream(source);
         try {
-            if (in.readInt() != MAGIC) {
+            int magic = in.readInt();
+            if (magic != MAGIC && magic != MAGIC_V1) {
                 throw new InvalidInputException("checkpoint history " + where + " does not start with the header of a"
                         + " spark-distill epoch history");
             }
             int epochs = count(in.readInt(), MAX_EPOCHS, "epochs", where);
             List<EpochMetrics> history = new ArrayList<>(epochs);
             for (int i = 0; i < epochs; i++) {
-                history.add(new EpochMetrics(in.readInt(), in.readLong(), in.readDouble(), in.readDouble(),
+                EpochMetrics metrics = new EpochMetrics(in.readInt(), in.readLong(), in.readDouble(), in.readDouble(),
                         in.readDouble(), in.readDouble(), in.readDouble(), in.readDouble(), readCommunication(in),
-                        readPipeline(in, where)));
+                        readPipeline(in, where));
+                history.add(magic == MAGIC ? readPeers(metrics, in, where) : metrics);
             }
             if (in.read() != -1) {
                 throw new InvalidInputException("checkpoint history " + where + " goes on after its " + epochs
@@ -129,6 +139,41 @@ final class EpochHistoryFile {
             stages.add(new StageTimes(in.readUTF(), in.readLong(), in.readDouble(), in.readDouble(), in.readDouble()));
         }
         return new PipelineMetrics(depth, stages);
+    }
+
+    private static void writePeers(EpochMetrics m, DataOutputStream out) throws IOException {
+        out.writeInt(m.peer());
+        out.writeInt(m.peers().size());
+        for (PeerMetrics peer : m.peers()) {
+            out.writeInt(peer.peer());
+            for (double value : new double[] {peer.accuracy(), peer.agreement(), peer.teacherKl(), peer.ece()}) {
+                out.writeDouble(value);
+            }
+        }
+    }
+
+    /** {@code metrics} with the peers block that follows it; the kept peer's fields are those written before it. */
+    private static EpochMetrics readPeers(EpochMetrics metrics, DataInputStream in, String where) throws IOException {
+        int kept = in.readInt();
+        int count = count(in.readInt(), MAX_PEERS, "peers", where);
+        List<PeerMetrics> peers = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            peers.add(new PeerMetrics(in.readInt(), in.readDouble(), in.readDouble(), in.readDouble(), in.readDouble()));
+        }
+        if (count == 0) {
+            if (kept != 0) {
+                throw new InvalidInputException("checkpoint history " + where + " keeps peer " + kept
+                        + " of an epoch without peers");
+            }
+            return metrics;
+        }
+        if (peers.stream().noneMatch(peer -> peer.peer() == kept)) {
+            throw new InvalidInputException("checkpoint history " + where + " keeps peer " + kept + ", which is not among"
+                    + " its " + count + " peers");
+        }
+        return new EpochMetrics(metrics.epoch(), metrics.step(), metrics.trainLoss(), metrics.accuracy(),
+                metrics.agreement(), metrics.teacherKl(), metrics.ece(), metrics.seconds(), metrics.communication(),
+                metrics.pipeline(), kept, peers);
     }
 
     private static int count(int value, int max, String what, String where) {

@@ -1,5 +1,6 @@
 package org.sparkdistill.core.train;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -7,12 +8,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.sparkdistill.core.InvalidInputException;
 import org.sparkdistill.core.metrics.CommunicationMetrics;
 import org.sparkdistill.core.metrics.EpochMetrics;
+import org.sparkdistill.core.metrics.PeerMetrics;
 import org.sparkdistill.core.metrics.PipelineMetrics;
 import org.sparkdistill.core.metrics.StageTimes;
 
@@ -23,7 +26,10 @@ class EpochHistoryFileTest {
                     .withCommunication(new CommunicationMetrics(7, 0.1, 0.2, 0.3, 0.4, Double.NaN, 0.05, 0.06, 0.07,
                             0.8, 1e9, "[0|1-2]", 2, 0.01, 0.15))
                     .withPipeline(new PipelineMetrics(2, List.of(new StageTimes("decode", 7, 0.01, 0.0, 0.02),
-                            new StageTimes("student", 7, 0.5, 0.03, 0.0)))));
+                            new StageTimes("student", 7, 0.5, 0.03, 0.0)))),
+            new EpochMetrics(3, 21, 0.25, 0.0, 0.0, 0.0, 0.0, 4.5)
+                    .withPeers(1, List.of(new PeerMetrics(0, 0.5, Double.NaN, Double.NaN, 0.25),
+                            new PeerMetrics(1, 0.75, 0.5, 0.125, 0.0625))));
 
     static byte[] bytes(List<EpochMetrics> history) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -39,6 +45,32 @@ class EpochHistoryFileTest {
     void everyFieldComesBackBitForBitNaNAndAbsentBlocksIncluded() throws IOException {
         assertEquals(HISTORY, read(bytes(HISTORY)));
         assertEquals(List.of(), read(bytes(List.of())));
+    }
+
+    @Test
+    void theFormatIsTheGoldenFilesBitForBit() throws IOException {
+        assertArrayEquals(golden("golden-history-v2.bin"), bytes(HISTORY));
+    }
+
+    @Test
+    void aVersionOneFileWrittenBeforePeersIsStillReadWithoutPeers() throws IOException {
+        assertEquals(HISTORY.subList(0, 2), read(golden("golden-history-v1.bin")));
+    }
+
+    @Test
+    void aPeersBlockThatKeepsAMissingPeerIsRefused() throws IOException {
+        byte[] whole = bytes(HISTORY.subList(2, 3));
+        // The kept peer is the int before the peer count and the two peer entries that end the file.
+        int kept = whole.length - 2 * (4 + 4 * 8) - 8;
+        whole[kept + 3] = 7;
+        assertTrue(assertThrows(InvalidInputException.class, () -> read(whole)).getMessage()
+                .contains("keeps peer 7, which is not among its 2 peers"));
+    }
+
+    static byte[] golden(String name) throws IOException {
+        try (InputStream in = EpochHistoryFileTest.class.getResourceAsStream("/checkpoint/" + name)) {
+            return in.readAllBytes();
+        }
     }
 
     @Test

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Random;
+import java.util.function.BiPredicate;
 import java.util.stream.IntStream;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.junit.jupiter.api.Test;
@@ -57,6 +58,14 @@ class GraphStudentTrainingTest {
             new FitNetHint("pool", new TeacherOutput(0, "dense", 8), 0.1));
 
     static Examples images(String name, int rows, long seed) {
+        return images(name, rows, seed, 0.5f, (pixel, label) -> pixel % Students.CLASSES == label);
+    }
+
+    /**
+     * {@code rows} seeded images of uniform noise with random labels, where pixel {@code j} of an image labelled
+     * {@code c} is {@code lift} brighter when {@code signal.test(j, c)}.
+     */
+    static Examples images(String name, int rows, long seed, float lift, BiPredicate<Integer, Integer> signal) {
         Random random = new Random(seed);
         float[] features = new float[rows * Students.FEATURES];
         int[] labels = new int[rows];
@@ -64,7 +73,7 @@ class GraphStudentTrainingTest {
             labels[i] = random.nextInt(Students.CLASSES);
             for (int j = 0; j < Students.FEATURES; j++) {
                 features[i * Students.FEATURES + j] = (float) random.nextDouble()
-                        + (j % Students.CLASSES == labels[i] ? 0.5f : 0f);
+                        + (signal.test(j, labels[i]) ? lift : 0f);
             }
         }
         return new Examples(name, features, labels, new int[] {1, Students.SIDE, Students.SIDE}, Students.CLASSES);

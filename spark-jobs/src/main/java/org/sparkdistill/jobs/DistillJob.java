@@ -39,6 +39,9 @@ import org.sparkdistill.jobs.spark.ShardStorage;
 import org.sparkdistill.jobs.storage.HadoopSettings;
 import org.sparkdistill.jobs.storage.PublishedOutput;
 import org.sparkdistill.jobs.storage.StoragePath;
+import org.sparkdistill.core.nn.ComputePath;
+import org.sparkdistill.core.train.PeerChoice;
+import org.sparkdistill.jobs.config.StudentConfig;
 
 /**
  * Distils a student from the configured teachers on Spark and writes it, with its metrics, to the output directory.
@@ -105,9 +108,11 @@ public final class DistillJob {
 
         TrainingPlan plan = planOf(config);
         StudentSpec student = StudentSpec.of(config.student(), spark.sparkContext().hadoopConfiguration());
+        List<StudentSpec> peers = config.student().peerStudents().stream()
+                .map(peer -> StudentSpec.of(peer, spark.sparkContext().hadoopConfiguration())).toList();
         List<DistillationObjective> objectives = ObjectiveSpecs.resolve(config.distillation(), teachers,
                 train.info().shape());
-        requireTrainable(student, objectives, train.info(), plan);
+        requireTrainable(peers.isEmpty() ? List.of(student) : peers, objectives, train.info(), plan);
         int workers = config.training().workers();
         requireSlots(spark, workers);
         RunCheckpoints checkpoints = checkpointDirectory == null ? null : RunCheckpoints.open(checkpointDirectory,
@@ -127,7 +132,8 @@ public final class DistillJob {
                     config.training().ioTimeout());
             DistillSetup setup = new DistillSetup(train.info(), plan, student, objectives, teachers, distils, exchange,
                     heldOutBroadcast, cache == null ? null : cache.layout(),
-                    new ShardStorage(config.data().shardMemory(), config.data().shuffleOrder()));
+                    new ShardStorage(config.data().shardMemory(), config.data().shuffleOrder()), peers,
+                    keepOf(config.student()));
             result = DataParallelTraining.run(context, shards, setup, checkpoints == null ? null : checkpoints.store(),
                     config.training().attempts());
         } finally {
@@ -140,6 +146,11 @@ public final class DistillJob {
         PublishedOutput.publish(output, "distill", config.overwrite(), dir -> {
             try (OutputStream out = dir.child(MODEL_FILE).create()) {
                 out.write(trained.modelZip());
+            }
+            for (int k = 0; k < trained.peerZips().size(); k++) {
+                try (OutputStream out = dir.child(peerFile(k)).create()) {
+                    out.write(trained.peerZips().get(k));
+                }
             }
             if (train.labels() != null) {
                 train.labels().writeTo(dir);
@@ -166,18 +177,35 @@ public final class DistillJob {
         return output.sibling(output.name() + ".checkpoints").uri();
     }
 
+    /** The file peer {@code k}'s model is written to, beside {@value #MODEL_FILE} (the kept peer's). */
+    public static String peerFile(int k) {
+        return "peer-" + k + ".zip";
+    }
+
+    private static PeerChoice keepOf(StudentConfig student) {
+        return student.keep().equals(StudentConfig.BEST) ? PeerChoice.best()
+                : new PeerChoice(Integer.parseInt(student.keep()));
+    }
+
     /**
-     * Builds the student and its training graph once, on the driver, so that a student that does not fit the data or
-     * an objective that does not fit the student is refused before Spark runs.
+     * Builds the student (or the peers) and the training graph once, on the driver, so that a student that does not
+     * fit the data or an objective that does not fit the student is refused before Spark runs.
      */
-    private static void requireTrainable(StudentSpec student, List<DistillationObjective> objectives, DatasetInfo info,
-            TrainingPlan plan) {
-        Model network = student.build(info.shape(), info.numClasses(), plan.seed(), 1);
+    private static void requireTrainable(List<StudentSpec> students, List<DistillationObjective> objectives,
+            DatasetInfo info, TrainingPlan plan) {
+        List<Model> networks = new ArrayList<>();
         try {
-            NetworkMemory.release(TrainingGraph.build(network, info.featureCount(), info.numClasses(), objectives,
-                    plan.seed()).graph());
+            for (int k = 0; k < students.size(); k++) {
+                networks.add(students.get(k).build(info.shape(), info.numClasses(), plan.seed() + k, 1));
+            }
+            TrainingGraph graph = networks.size() == 1
+                    ? TrainingGraph.build(networks.get(0), info.featureCount(), info.numClasses(), objectives,
+                            plan.seed())
+                    : TrainingGraph.buildPeers(networks, info.featureCount(), info.numClasses(), objectives,
+                            plan.seed(), ComputePath.FAST_WHERE_EXACT);
+            NetworkMemory.release(graph.graph());
         } finally {
-            NetworkMemory.release(network);
+            networks.forEach(NetworkMemory::release);
         }
     }
 

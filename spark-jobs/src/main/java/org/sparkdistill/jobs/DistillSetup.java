@@ -9,6 +9,7 @@ import org.sparkdistill.core.train.TrainingPlan;
 import org.sparkdistill.jobs.cache.CachedRows;
 import org.sparkdistill.jobs.spark.DatasetInfo;
 import org.sparkdistill.jobs.spark.ShardStorage;
+import org.sparkdistill.core.train.PeerChoice;
 
 /**
  * What the driver prepared for every replica of one {@code distill} run: the data's shape, the plan, the student and
@@ -21,12 +22,23 @@ import org.sparkdistill.jobs.spark.ShardStorage;
  * @param cache the layout of the cached logits each shard row carries after id, features and label; null when the
  *     teachers run on the training data instead
  * @param shards how each replica keeps its shard: the memory budget beyond which it spills, and the epoch order
+ * @param peers where peers train together, each peer's student (two or more); empty for a lone {@code student}
+ * @param keep which peer the run keeps as its student
  */
 public record DistillSetup(DatasetInfo info, TrainingPlan plan, StudentSpec student,
                            List<DistillationObjective> objectives, TeacherSpecs teachers, boolean distils,
                            ExchangeSpec exchange, Broadcast<Examples> heldOut, CachedRows.Layout cache,
-                           ShardStorage shards) implements Serializable {
+                           ShardStorage shards, List<StudentSpec> peers, PeerChoice keep) implements Serializable {
     public DistillSetup {
         objectives = List.copyOf(objectives);
+        peers = List.copyOf(peers);
+    }
+
+    /** The setup of a lone student. */
+    public DistillSetup(DatasetInfo info, TrainingPlan plan, StudentSpec student, List<DistillationObjective> objectives,
+            TeacherSpecs teachers, boolean distils, ExchangeSpec exchange, Broadcast<Examples> heldOut,
+            CachedRows.Layout cache, ShardStorage shards) {
+        this(info, plan, student, objectives, teachers, distils, exchange, heldOut, cache, shards, List.of(),
+                PeerChoice.best());
     }
 }

@@ -11,6 +11,7 @@ import org.sparkdistill.core.InvalidInputException;
 import org.sparkdistill.core.objective.DistillationObjective;
 import org.sparkdistill.core.objective.FitNetHint;
 import org.sparkdistill.core.objective.KnowledgeDistillation;
+import org.sparkdistill.core.objective.MutualLearning;
 import org.sparkdistill.core.objective.TeacherOutput;
 import org.sparkdistill.core.teacher.Teacher;
 import org.sparkdistill.core.teacher.TeacherEnsemble;
@@ -47,6 +48,8 @@ final class ObjectiveSpecs {
         for (ObjectiveConfig objective : distillation.objectives()) {
             if (objective.type() == ObjectiveConfig.Type.KD) {
                 objectives.add(new KnowledgeDistillation(objective.weight()));
+            } else if (objective.type() == ObjectiveConfig.Type.MUTUAL) {
+                objectives.add(new MutualLearning(objective.weight(), objective.temperature()));
             } else {
                 objectives.add(new FitNetHint(objective.student(),
                         new TeacherOutput(owners.get(h), objective.teacher(), widths[h]), objective.weight()));

@@ -1,12 +1,12 @@
 package org.sparkdistill.jobs;
 
+import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import org.apache.spark.BarrierTaskContext;
 import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.util.LongAccumulator;
-import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
@@ -80,28 +80,47 @@ final class ReplicaTask implements FlatMapFunction<Iterator<InternalRow>, Traine
             SoftTargetSource targets = !setup.distils() ? SoftTargetSource.HARD_LABELS
                     : cached != null ? cached.softLabels(ensemble.mixture(), shard) : ensemble;
             Checkpoints checkpoints = checkpointStore == null ? null : new Checkpoints(checkpointStore);
-            Model network = startingStudent(replica.largestShard());
+            List<Model> networks = startingStudents(replica.largestShard());
             Throwable failure = null;
             try {
                 if (replica.leads()) {
-                    network.addListeners(new StepCounter(steps));
+                    networks.get(0).addListeners(new StepCounter(steps));
                 }
                 DistillationTrainer trainer = new DistillationTrainer(setup.plan(), targets, evaluator,
-                        setup.objectives());
-                // Rank 0 of a resumed run continues the checkpoint's training graph; the others take its values from
-                // rank 0 when training starts.
-                List<EpochMetrics> history = resume != null && replica.leads()
-                        ? trainer.resume(restoredGraph(), network, shard, resume.progress(), checkpoints, replica)
-                        : trainer.train(network, shard, startingProgress(), checkpoints, replica);
-                return (replica.leads() ? List.of(TrainedStudent.of(network, history)) : List.<TrainedStudent>of())
-                        .iterator();
+                        setup.objectives()).keepPeer(setup.keep());
+                List<EpochMetrics> history = setup.peers().isEmpty()
+                        ? trainLone(trainer, networks.get(0), shard, checkpoints, replica)
+                        : trainPeers(trainer, networks, shard, checkpoints, replica);
+                if (!replica.leads()) {
+                    return List.<TrainedStudent>of().iterator();
+                }
+                return List.of(setup.peers().isEmpty() ? TrainedStudent.of(networks.get(0), history)
+                        : TrainedStudent.ofPeers(networks, history)).iterator();
             } catch (RuntimeException | Error e) {
                 failure = e;
                 throw e;
             } finally {
-                release(network, failure);
+                for (Model network : networks) {
+                    release(network, failure);
+                }
             }
         }
+    }
+
+    // Rank 0 of a resumed run continues the checkpoint's training graph; the others take its values from rank 0 when
+    // training starts.
+    private List<EpochMetrics> trainLone(DistillationTrainer trainer, Model network, Shard shard,
+            Checkpoints checkpoints, Replica replica) {
+        return resume != null && replica.leads()
+                ? trainer.resume(restoredGraph(), network, shard, resume.progress(), checkpoints, replica)
+                : trainer.train(network, shard, startingProgress(), checkpoints, replica);
+    }
+
+    private List<EpochMetrics> trainPeers(DistillationTrainer trainer, List<Model> peers, Shard shard,
+            Checkpoints checkpoints, Replica replica) {
+        return resume != null && replica.leads()
+                ? trainer.resumePeers(restoredGraph(), peers, shard, resume.progress(), checkpoints, replica)
+                : trainer.trainPeers(peers, shard, startingProgress(), checkpoints, replica);
     }
 
     /**
@@ -111,8 +130,27 @@ final class ReplicaTask implements FlatMapFunction<Iterator<InternalRow>, Traine
      * @param largestShard the rows of the largest shard, which fix the steps of the learning-rate schedule
      */
     Model startingStudent(int largestShard) {
+        return build(setup.student(), setup.plan().seed(), largestShard);
+    }
+
+    /**
+     * The lone student, or every peer (peer {@code k} from the plan's seed plus {@code k}, so that peers of one
+     * architecture start apart).
+     */
+    List<Model> startingStudents(int largestShard) {
+        if (setup.peers().isEmpty()) {
+            return List.of(startingStudent(largestShard));
+        }
+        List<Model> peers = new ArrayList<>();
+        for (int k = 0; k < setup.peers().size(); k++) {
+            peers.add(build(setup.peers().get(k), setup.plan().seed() + k, largestShard));
+        }
+        return List.copyOf(peers);
+    }
+
+    private Model build(StudentSpec spec, long seed, int largestShard) {
         TrainingPlan plan = setup.plan();
-        return setup.student().build(setup.info().shape(), setup.info().numClasses(), plan.seed(),
+        return spec.build(setup.info().shape(), setup.info().numClasses(), seed,
                 plan.stepsPerEpoch(largestShard) * plan.epochs());
     }
 

@@ -1,8 +1,11 @@
 package org.sparkdistill.jobs.cli;
 
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+import org.sparkdistill.core.metrics.EpochMetrics;
 import org.sparkdistill.jobs.DistillJob;
 import org.sparkdistill.jobs.JobInputs;
 import org.sparkdistill.jobs.config.DistillConfig;
@@ -54,7 +57,13 @@ public final class DistillCommand implements Callable<Integer> {
                 OutputRules.Kind.DIRECTORY, resolved.overwrite(), JobInputs.ofDistill(resolved, job.config));
         try (lock; Sessions.Scope session = Sessions.open("distill", resolved.master())) {
             DistillJob.Outcome outcome = DistillJob.run(session.spark(), resolved, "student");
-            System.out.println(outcome.summary().last());
+            EpochMetrics last = outcome.summary().last();
+            System.out.println(last);
+            if (!last.peers().isEmpty()) {
+                System.out.println("peers: " + last.peers().stream().map(p -> String.format(Locale.ROOT,
+                        "peer %d %.2f%%", p.peer(), 100 * p.accuracy())).collect(Collectors.joining(", "))
+                        + "; kept peer " + last.peer() + " as " + DistillJob.MODEL_FILE);
+            }
             System.out.println("wrote " + outcome.output().describe());
         }
         return 0;

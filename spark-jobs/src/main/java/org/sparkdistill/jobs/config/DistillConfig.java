@@ -39,6 +39,10 @@ public record DistillConfig(DataConfig data, List<TeacherConfig> teachers, Ensem
         output = OUTPUT.require(output);
         overwrite = OVERWRITE.require(overwrite);
         master = MASTER.require(master);
+        if (distillation.hasMutual() && student.peers().isEmpty()) {
+            throw new InvalidInputException("distillation.objectives lists mutual, which makes peers learn from each "
+                    + "other, but student.peers is empty; list two or more peers");
+        }
     }
 
     /**

@@ -34,14 +34,30 @@ public record DistillationConfig(double temperature, Double temperatureEnd, doub
         alpha = ALPHA.require(alpha);
         alphaEnd = ALPHA_END.require(alphaEnd);
         objectives = ObjectiveConfig.LIST.require(objectives == null ? List.of() : objectives);
-        if (objectives.stream().filter(o -> o.type() == ObjectiveConfig.Type.KD).count() > 1) {
-            throw new InvalidInputException(ObjectiveConfig.LIST.key() + " lists kd more than once; give it once");
+        for (ObjectiveConfig.Type once : List.of(ObjectiveConfig.Type.KD, ObjectiveConfig.Type.MUTUAL)) {
+            if (objectives.stream().filter(o -> o.type() == once).count() > 1) {
+                throw new InvalidInputException(ObjectiveConfig.LIST.key() + " lists " + ObjectiveConfig.TYPE.toYaml(once)
+                        + " more than once; give it once");
+            }
+        }
+        if (hasMutual(objectives) && objectives.stream().noneMatch(o -> o.type() == ObjectiveConfig.Type.KD)) {
+            throw new InvalidInputException(ObjectiveConfig.LIST.key() + " lists mutual without kd, whose label term "
+                    + "every peer learns from; add {type: kd}");
         }
     }
 
     /** Temperature and α schedules with the kd objective alone. */
     public DistillationConfig(double temperature, Double temperatureEnd, double alpha, Double alphaEnd) {
         this(temperature, temperatureEnd, alpha, alphaEnd, List.of());
+    }
+
+    /** Whether the peers learn from each other: the objectives list mutual. */
+    public boolean hasMutual() {
+        return hasMutual(objectives);
+    }
+
+    private static boolean hasMutual(List<ObjectiveConfig> objectives) {
+        return objectives.stream().anyMatch(o -> o.type() == ObjectiveConfig.Type.MUTUAL);
     }
 
     /** Whether an objective reads a teacher output, which needs the teachers to run during training. */

@@ -52,12 +52,13 @@ final class Field<T> {
     }
 
     /**
-     * Non-blank text that {@code check} accepts: it throws {@link IllegalArgumentException} with the reason, which
-     * then names the valid forms.
+     * Non-blank text, or an integer taken as its digits, that {@code check} accepts: it throws
+     * {@link IllegalArgumentException} with the reason, which then names the valid forms.
      */
     static Field<String> textAccepted(String key, String fallback, Consumer<String> check) {
         Function<Object, String> rule = raw -> {
-            String value = text(raw);
+            String value = raw instanceof Integer || raw instanceof Long || raw instanceof BigInteger
+                    ? raw.toString() : text(raw);
             try {
                 check.accept(value);
             } catch (IllegalArgumentException e) {

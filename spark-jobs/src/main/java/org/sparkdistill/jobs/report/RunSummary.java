@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.sparkdistill.core.metrics.CommunicationMetrics;
+import org.sparkdistill.core.metrics.PeerMetrics;
 import org.sparkdistill.core.metrics.PipelineMetrics;
 import org.sparkdistill.core.metrics.StageTimes;
 import org.sparkdistill.core.metrics.EpochMetrics;
@@ -50,6 +51,20 @@ public record RunSummary(String name, List<EpochMetrics> epochs, double seconds)
         if (m.pipeline() != null) {
             tree.put("pipeline", pipelineTree(m.pipeline()));
         }
+        if (!m.peers().isEmpty()) {
+            tree.put("peer", m.peer());
+            tree.put("peers", m.peers().stream().map(RunSummary::peerTree).toList());
+        }
+        return tree;
+    }
+
+    private static Map<String, Object> peerTree(PeerMetrics p) {
+        Map<String, Object> tree = new LinkedHashMap<>();
+        tree.put("peer", p.peer());
+        tree.put("accuracy", p.accuracy());
+        tree.put("agreement", p.agreement());
+        tree.put("teacherKl", p.teacherKl());
+        tree.put("ece", p.ece());
         return tree;
     }
 

@@ -38,6 +38,9 @@ import org.sparkdistill.jobs.StudentSpec;
 import org.sparkdistill.jobs.TeacherSpecs;
 import org.sparkdistill.jobs.TrainedStudent;
 import org.sparkdistill.jobs.storage.HadoopSettings;
+import org.sparkdistill.core.metrics.PeerMetrics;
+import org.sparkdistill.core.objective.MutualLearning;
+import org.sparkdistill.core.train.PeerChoice;
 import scala.reflect.ClassTag$;
 
 /**
@@ -144,7 +147,10 @@ public final class DistillKryoRegistrator implements KryoRegistrator {
                 DataTypes.NullType.getClass(),
                 DataTypes.TimestampType.getClass(),
                 DataTypes.DateType.getClass(),
-                org.apache.spark.ml.linalg.VectorUDT.class));
+                org.apache.spark.ml.linalg.VectorUDT.class,
+                PeerMetrics.class,
+                MutualLearning.class,
+                PeerChoice.class));
         return classes;
     }
 

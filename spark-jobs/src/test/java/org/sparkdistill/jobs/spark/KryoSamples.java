@@ -42,6 +42,9 @@ import org.sparkdistill.core.objective.TeacherOutput;
 import org.sparkdistill.core.train.StudentArchitecture;
 import org.sparkdistill.jobs.TeacherSpecs;
 import org.sparkdistill.jobs.TrainedStudent;
+import org.sparkdistill.core.metrics.PeerMetrics;
+import org.sparkdistill.core.objective.MutualLearning;
+import org.sparkdistill.core.train.PeerChoice;
 import scala.reflect.ClassTag;
 import scala.reflect.ClassTag$;
 
@@ -112,7 +115,12 @@ final class KryoSamples {
                 UpdaterKind.NESTEROVS,
                 UpdaterKind.LearningRateSchedule.LINEAR,
                 EnsembleWeighting.CONFIDENCE,
-                new TrainedStudent(zip, List.of(first, second), "linux-x86_64 (OpenBLAS, built-in convolution)"),
+                new TrainedStudent(zip, List.of(first, second.withPeers(1, List.of(new PeerMetrics(0, 0.5, 0.25,
+                        0.125, Double.NaN), new PeerMetrics(1, 0.75, 0.5, 0.0625, 0.03125)))),
+                        "linux-x86_64 (OpenBLAS, built-in convolution)", List.of(new byte[] {7, 8}, zip)),
+                new PeerMetrics(3, 0.875, Double.NaN, Double.NaN, 0.0625),
+                new MutualLearning(0.5, 2.0),
+                new PeerChoice(2),
                 new StudentSpec(StudentArchitecture.RESNET, List.of(64), List.of(8, 16), "hdfs://nn/student.zip",
                         "0c", new HadoopSettings(Map.of("fs.defaultFS", "hdfs://nn:8020")), UpdaterKind.SGD, 0.1,
                         UpdaterKind.LearningRateSchedule.LINEAR),
@@ -144,7 +152,13 @@ final class KryoSamples {
             return;
         }
         assertEquals(expected.getClass(), actual.getClass());
-        if (expected.getClass().isRecord()) {
+        if (expected instanceof List<?> expectedList) {
+            List<?> actualList = (List<?>) actual;
+            assertEquals(expectedList.size(), actualList.size(), "list length");
+            for (int i = 0; i < expectedList.size(); i++) {
+                assertSameValue(expectedList.get(i), actualList.get(i));
+            }
+        } else if (expected.getClass().isRecord()) {
             for (RecordComponent component : expected.getClass().getRecordComponents()) {
                 assertSameValue(component(component, expected), component(component, actual));
             }

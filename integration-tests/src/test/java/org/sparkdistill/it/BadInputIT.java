@@ -101,4 +101,12 @@ class BadInputIT {
         assertRefused(distill("--data", Fixtures.fashionMnist().toString()), "distillation.alpha = 0.9",
                 "needs at least one teacher");
     }
+
+    @Test
+    void aPeerListOfOneIsRefusedBeforeSparkStarts() throws IOException {
+        Path config = dir.resolve("peers.yaml");
+        Files.writeString(config, "data: {train: " + Fixtures.fashionMnist() + "}\nstudent: {peers: [{hidden: [16]}]}\n"
+                + "distillation: {alpha: 0, objectives: [{type: kd}, {type: mutual}]}\n");
+        assertRefused(distill("--config", config.toString()), "student.peers lists 1 peer");
+    }
 }

@@ -1,7 +1,6 @@
 package org.sparkdistill.core.objective;
 
 import java.util.List;
-import org.sparkdistill.core.InvalidInputException;
 
 /**
  * Deep mutual learning: each peer's logits pulled towards what the other peers predict for the same batch,
@@ -21,12 +20,7 @@ public record MutualLearning(double weight, double temperature) implements Disti
     public static final String NAME = "mutual";
 
     public MutualLearning {
-        if (!(weight >= 0) || Double.isInfinite(weight)) {
-            throw new InvalidInputException("objective mutual: weight = " + weight + " must be finite and >= 0");
-        }
-        if (!(temperature > 0) || Double.isInfinite(temperature)) {
-            throw new InvalidInputException("objective mutual: temperature = " + temperature + " must be finite and > 0");
-        }
+        PeerHead.requireValid(NAME, weight, temperature);
     }
 
     @Override
@@ -36,7 +30,8 @@ public record MutualLearning(double weight, double temperature) implements Disti
 
     @Override
     public List<ObjectiveHead> heads(StudentGraph student) {
-        return List.of(new PeerHead(student.head(NAME), student.prefix(), weight, temperature));
+        return List.of(new PeerHead(student.head(NAME), student.prefix(), weight, temperature,
+                PeerHead.Source.GRAPH_PEERS));
     }
 
     @Override

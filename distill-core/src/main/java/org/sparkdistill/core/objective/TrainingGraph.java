@@ -43,7 +43,8 @@ public final class TrainingGraph {
         this.peers = List.copyOf(peers);
         this.graph = graph;
         this.heads = List.copyOf(heads);
-        this.learnsFromPeers = heads.stream().anyMatch(PeerHead.class::isInstance);
+        this.learnsFromPeers = heads.stream().anyMatch(head -> head instanceof PeerHead peer
+                && peer.source() == PeerHead.Source.GRAPH_PEERS);
         Set<TeacherOutput> outputs = new LinkedHashSet<>();
         objectives.forEach(objective -> outputs.addAll(objective.teacherOutputs()));
         this.teacherOutputs = List.copyOf(outputs);
@@ -306,7 +307,7 @@ public final class TrainingGraph {
         Map<String, INDArray> activations = graph.feedForward(features, false);
         Map<String, INDArray> targets = new HashMap<>();
         for (ObjectiveHead head : heads) {
-            if (head instanceof PeerHead peerHead) {
+            if (head instanceof PeerHead peerHead && peerHead.source() == PeerHead.Source.GRAPH_PEERS) {
                 INDArray sum = null;
                 for (StudentGraph other : peers) {
                     if (!other.prefix().equals(peerHead.peer())) {

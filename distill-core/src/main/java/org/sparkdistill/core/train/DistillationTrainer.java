@@ -3,6 +3,7 @@ package org.sparkdistill.core.train;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.graph.ComputationGraph;
@@ -26,6 +27,8 @@ import org.sparkdistill.core.metrics.Evaluator;
 import org.sparkdistill.core.metrics.PeerMetrics;
 import org.sparkdistill.core.metrics.PipelineMetrics;
 import org.sparkdistill.core.nn.ComputePath;
+import org.sparkdistill.core.objective.BatchSignals;
+import org.sparkdistill.core.objective.Codistillation;
 import org.sparkdistill.core.objective.DistillationObjective;
 import org.sparkdistill.core.objective.KnowledgeDistillation;
 import org.sparkdistill.core.objective.TrainingGraph;
@@ -56,6 +59,8 @@ public final class DistillationTrainer {
     private final List<EpochListener> listeners = new ArrayList<>();
     private ComputePath computePath = ComputePath.FAST_WHERE_EXACT;
     private PeerChoice keep = PeerChoice.best();
+    private WorkerGroups groups;
+    private int exchangeEvery;
 
     /** A trainer towards Hinton's distillation loss alone, at the plan's temperature and α. */
     public DistillationTrainer(TrainingPlan plan, SoftTargetSource targets, Evaluator evaluator) {
@@ -88,6 +93,27 @@ public final class DistillationTrainer {
      */
     public DistillationTrainer keepPeer(PeerChoice choice) {
         keep = choice;
+        return this;
+    }
+
+    /**
+     * Makes this replica's group one of several that codistil: the replica passed to {@code train} must be a member of
+     * {@code groups.group()}, and every {@code exchangeEvery} steps the groups exchange their students' parameters,
+     * which a {@link Codistillation codistill} objective then learns from until the next exchange.
+     *
+     * @throws InvalidInputException naming the value when {@code exchangeEvery} is below 1 or no objective codistils
+     */
+    public DistillationTrainer codistill(WorkerGroups groups, int exchangeEvery) {
+        if (exchangeEvery < 1) {
+            throw new InvalidInputException("training.exchangeEvery = " + exchangeEvery + ": groups exchange their "
+                    + "parameters every so many steps, at least 1");
+        }
+        if (objectives.stream().noneMatch(Codistillation.class::isInstance)) {
+            throw new InvalidInputException("training.groups = " + groups.groupCount() + " trains groups that codistil,"
+                    + " but distillation.objectives lists no codistill objective to learn from the other groups");
+        }
+        this.groups = groups;
+        this.exchangeEvery = exchangeEvery;
         return this;
     }
 
@@ -223,8 +249,12 @@ public final class DistillationTrainer {
                 network.addListeners(averager);
             }
             // A failure to stop the exchange is suppressed into the training failure it follows, never hiding it.
-            try (BucketedGradientAverager exchanging = averager; FusedUpdate update = computePath.fusesUpdate() ? fusedUpdate(network) : null) {
-                trainEpochs(graph, data, from, checkpoints, replica, new StepRunner(averager, update), history);
+            try (BucketedGradientAverager exchanging = averager;
+                    FusedUpdate update = computePath.fusesUpdate() ? fusedUpdate(network) : null;
+                    OtherGroups others = groups == null ? null
+                            : new OtherGroups(graph.student(), groups.groupIndex(), groups.groupCount())) {
+                trainEpochs(graph, data, from, checkpoints, replica, new StepRunner(averager, update, others),
+                        history);
             }
             graph.copyToStudent();
             return history;
@@ -245,8 +275,11 @@ public final class DistillationTrainer {
         return update.orElse(null);
     }
 
-    /** How a step exchanges its gradient and applies its update. */
-    private record StepRunner(BucketedGradientAverager averager, FusedUpdate update) {
+    /**
+     * How a step exchanges its gradient and applies its update, and, where groups codistil, the copies of the other
+     * groups' students.
+     */
+    private record StepRunner(BucketedGradientAverager averager, FusedUpdate update, OtherGroups others) {
     }
 
     private static void cleanUp(ComputationGraph network, Collection<TrainingListener> ownListeners,
@@ -297,6 +330,10 @@ public final class DistillationTrainer {
                             batch.release();
                         }
                         step++;
+                        if (runner.others() != null && step % exchangeEvery == 0) {
+                            graph.copyToStudent();
+                            runner.others().update(groups.exchange(graph.student().params()));
+                        }
                         int nextBatch = batch.request().batch() + 1;
                         if (checkpointing && step % plan.checkpointEvery() == 0 && nextBatch < stepsPerEpoch) {
                             // The other replicas wait on rank 0 in the next step's exchange meanwhile.
@@ -359,6 +396,11 @@ public final class DistillationTrainer {
         }
     }
 
+    private double codistillationTemperature() {
+        return objectives.stream().filter(Codistillation.class::isInstance).map(Codistillation.class::cast)
+                .findFirst().orElseThrow().temperature();
+    }
+
     /**
      * One optimizer step on a prepared batch: forward, every head's loss at the batch's signals, backward, gradient
      * exchange and update, fused where it can be.
@@ -367,7 +409,12 @@ public final class DistillationTrainer {
         long step = batch.request().step();
         // Reseeding per step makes stochastic layers (dropout, noise) independent of where a run was resumed.
         Nd4j.getRandom().setSeed(plan.seed() * 1_000_003L + step + SHARD_SEED_STRIDE * rank);
-        MultiDataSet input = graph.dataSet(batch.features(), batch.signals());
+        BatchSignals signals = batch.signals();
+        if (runner.others() != null && runner.others().ready()) {
+            signals = signals.withPeerTargets(Map.of(graph.studentGraph().prefix(),
+                    runner.others().targets(batch.features(), codistillationTemperature())));
+        }
+        MultiDataSet input = graph.dataSet(batch.features(), signals);
         if (runner.averager() != null) {
             runner.averager().beginStep(step);
         }

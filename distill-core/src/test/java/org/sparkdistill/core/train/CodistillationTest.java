@@ -1,0 +1,121 @@
+package org.sparkdistill.core.train;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.sparkdistill.gradients.testing.ArrayAssertions.assertIdentical;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.IntStream;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.learning.config.Adam;
+import org.sparkdistill.core.InvalidInputException;
+import org.sparkdistill.core.data.Examples;
+import org.sparkdistill.core.data.InMemoryShard;
+import org.sparkdistill.core.metrics.Evaluator;
+import org.sparkdistill.core.objective.Codistillation;
+import org.sparkdistill.core.objective.DistillationObjective;
+import org.sparkdistill.core.objective.KnowledgeDistillation;
+import org.sparkdistill.core.objective.Students;
+import org.sparkdistill.core.teacher.SoftTargetSource;
+import org.sparkdistill.gradients.collective.Communicator;
+import org.sparkdistill.gradients.collective.InProcessTransport;
+import org.sparkdistill.gradients.collective.Ranks;
+import org.sparkdistill.gradients.collective.Transport;
+
+/** Four workers in two groups that train apart and learn from each other's stale copies (Anil et al. 2018). */
+class CodistillationTest {
+    private static final int WORKERS = 4;
+    private static final int GROUPS = 2;
+    private static final int ROWS_PER_WORKER = 32;
+    private static final int BATCH = 8;
+
+    @Test
+    void anExchangeGivesEveryRankEveryGroupsParameters() {
+        List<Transport> transports = InProcessTransport.group(WORKERS, Duration.ofMinutes(1), 1 << 20);
+        List<INDArray> results = Ranks.all(WORKERS, rank -> {
+            try (Communicator all = Communicator.of(transports.get(rank))) {
+                WorkerGroups groups = WorkerGroups.of(all, GROUPS);
+                assertEquals(rank / 2, groups.groupIndex());
+                assertEquals(2, groups.group().size());
+                INDArray own = Nd4j.valueArrayOf(new long[] {1, 5}, 10f * (groups.groupIndex() + 1), DataType.FLOAT);
+                return groups.exchange(own);
+            }
+        });
+        INDArray expected = Nd4j.createFromArray(new float[][] {{10, 10, 10, 10, 10}, {20, 20, 20, 20, 20}});
+        for (int rank = 0; rank < WORKERS; rank++) {
+            assertEquals(expected, results.get(rank), "rank " + rank);
+        }
+    }
+
+    @Test
+    void groupsThatDoNotDivideTheWorkersAndAnExchangeIntervalOfZeroAreRefusedNamingTheValues() {
+        List<Transport> transports = InProcessTransport.group(3, Duration.ofMinutes(1), 1 << 20);
+        List<String> messages = Ranks.all(3, rank -> {
+            try (Communicator all = Communicator.of(transports.get(rank))) {
+                return assertThrows(InvalidInputException.class, () -> WorkerGroups.of(all, 2)).getMessage();
+            }
+        });
+        assertEquals("training.groups = 2 must be 2 or more and divide training.workers = 3 into groups of equal size",
+                messages.get(0));
+        List<Transport> pair = InProcessTransport.group(2, Duration.ofMinutes(1), 1 << 20);
+        List<String> zero = Ranks.all(2, rank -> {
+            try (Communicator all = Communicator.of(pair.get(rank))) {
+                WorkerGroups groups = WorkerGroups.of(all, 2);
+                return assertThrows(InvalidInputException.class, () -> trainer(1.0).codistill(groups, 0)).getMessage();
+            }
+        });
+        assertTrue(zero.get(0).startsWith("training.exchangeEvery = 0"), zero.get(0));
+    }
+
+    /**
+     * The codistill term weighs nothing before the first exchange (a run that never exchanges trains as one without
+     * the term), and changes the training once the groups have exchanged.
+     */
+    @Test
+    void groupsTrainApartAndTheTermActsOnlyOnceTheyHaveExchanged() {
+        List<INDArray> never = codistil(1.0, 1_000);
+        List<INDArray> without = codistil(0.0, 1_000);
+        List<INDArray> exchanging = codistil(1.0, 3);
+        for (int rank = 0; rank < WORKERS; rank++) {
+            assertIdentical(without.get(rank), never.get(rank), "rank " + rank + ": no exchange, no term");
+            assertFalse(without.get(rank).equals(exchanging.get(rank)), "rank " + rank + ": the exchanges act");
+        }
+        for (List<INDArray> run : List.of(never, exchanging)) {
+            assertIdentical(run.get(0), run.get(1), "the ranks of group 0 stay identical");
+            assertIdentical(run.get(2), run.get(3), "the ranks of group 1 stay identical");
+            assertFalse(run.get(0).equals(run.get(2)), "the groups train different students");
+        }
+    }
+
+    private static DistillationTrainer trainer(double weight) {
+        List<DistillationObjective> objectives = List.of(KnowledgeDistillation.alone(), new Codistillation(weight, 2.0));
+        return new DistillationTrainer(new TrainingPlan(2, BATCH, 99L, Schedule.constant(1.0), Schedule.constant(0.0),
+                0), SoftTargetSource.HARD_LABELS, Evaluator.labelsOnly(PeerTrainingTest.bands("held-out", 30, 2L)),
+                objectives);
+    }
+
+    /** Every rank's final parameters after two epochs of codistillation at {@code weight}. */
+    private static List<INDArray> codistil(double weight, int exchangeEvery) {
+        Examples all = PeerTrainingTest.bands("train", WORKERS * ROWS_PER_WORKER, 4L);
+        List<Transport> transports = InProcessTransport.group(WORKERS, Duration.ofMinutes(1), 1 << 20);
+        return Ranks.all(WORKERS, rank -> {
+            Examples shard = all.select(IntStream.range(rank * ROWS_PER_WORKER, (rank + 1) * ROWS_PER_WORKER)
+                    .toArray());
+            try (Communicator world = Communicator.of(transports.get(rank))) {
+                WorkerGroups groups = WorkerGroups.of(world, GROUPS);
+                MultiLayerNetwork student = Networks.mlp(Students.FEATURES, List.of(16), Students.CLASSES,
+                        new Adam(0.01), 23L + groups.groupIndex());
+                trainer(weight).codistill(groups, exchangeEvery).train(student, InMemoryShard.of(shard),
+                        TrainingProgress.START, null, new Replica(groups.group(), ROWS_PER_WORKER));
+                return student.params().dup();
+            }
+        });
+    }
+}

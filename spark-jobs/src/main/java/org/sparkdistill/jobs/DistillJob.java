@@ -133,7 +133,7 @@ public final class DistillJob {
             DistillSetup setup = new DistillSetup(train.info(), plan, student, objectives, teachers, distils, exchange,
                     heldOutBroadcast, cache == null ? null : cache.layout(),
                     new ShardStorage(config.data().shardMemory(), config.data().shuffleOrder()), peers,
-                    keepOf(config.student()));
+                    keepOf(config.student()), config.training().groups(), config.training().exchangeEvery());
             result = DataParallelTraining.run(context, shards, setup, checkpoints == null ? null : checkpoints.store(),
                     config.training().attempts());
         } finally {
@@ -148,7 +148,8 @@ public final class DistillJob {
                 out.write(trained.modelZip());
             }
             for (int k = 0; k < trained.peerZips().size(); k++) {
-                try (OutputStream out = dir.child(peerFile(k)).create()) {
+                String name = config.training().groups() > 1 ? groupFile(k) : peerFile(k);
+                try (OutputStream out = dir.child(name).create()) {
                     out.write(trained.peerZips().get(k));
                 }
             }
@@ -180,6 +181,11 @@ public final class DistillJob {
     /** The file peer {@code k}'s model is written to, beside {@value #MODEL_FILE} (the kept peer's). */
     public static String peerFile(int k) {
         return "peer-" + k + ".zip";
+    }
+
+    /** The file codistillation group {@code g}'s student is written to, beside {@value #MODEL_FILE} (the kept one). */
+    public static String groupFile(int g) {
+        return "group-" + g + ".zip";
     }
 
     private static PeerChoice keepOf(StudentConfig student) {

@@ -23,12 +23,15 @@ import org.sparkdistill.core.train.PeerChoice;
  *     teachers run on the training data instead
  * @param shards how each replica keeps its shard: the memory budget beyond which it spills, and the epoch order
  * @param peers where peers train together, each peer's student (two or more); empty for a lone {@code student}
- * @param keep which peer the run keeps as its student
+ * @param keep which peer (or codistillation group) the run keeps as its student
+ * @param groups how many codistillation groups the workers form; 1 for plain data parallelism
+ * @param exchangeEvery steps between the groups' exchanges of parameters, when there are groups
  */
 public record DistillSetup(DatasetInfo info, TrainingPlan plan, StudentSpec student,
                            List<DistillationObjective> objectives, TeacherSpecs teachers, boolean distils,
                            ExchangeSpec exchange, Broadcast<Examples> heldOut, CachedRows.Layout cache,
-                           ShardStorage shards, List<StudentSpec> peers, PeerChoice keep) implements Serializable {
+                           ShardStorage shards, List<StudentSpec> peers, PeerChoice keep, int groups,
+                           int exchangeEvery) implements Serializable {
     public DistillSetup {
         objectives = List.copyOf(objectives);
         peers = List.copyOf(peers);
@@ -39,6 +42,6 @@ public record DistillSetup(DatasetInfo info, TrainingPlan plan, StudentSpec stud
             TeacherSpecs teachers, boolean distils, ExchangeSpec exchange, Broadcast<Examples> heldOut,
             CachedRows.Layout cache, ShardStorage shards) {
         this(info, plan, student, objectives, teachers, distils, exchange, heldOut, cache, shards, List.of(),
-                PeerChoice.best());
+                PeerChoice.best(), 1, 1);
     }
 }

@@ -8,6 +8,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.sparkdistill.core.InvalidInputException;
+import org.sparkdistill.core.objective.Codistillation;
 import org.sparkdistill.core.objective.DistillationObjective;
 import org.sparkdistill.core.objective.FitNetHint;
 import org.sparkdistill.core.objective.KnowledgeDistillation;
@@ -50,6 +51,8 @@ final class ObjectiveSpecs {
                 objectives.add(new KnowledgeDistillation(objective.weight()));
             } else if (objective.type() == ObjectiveConfig.Type.MUTUAL) {
                 objectives.add(new MutualLearning(objective.weight(), objective.temperature()));
+            } else if (objective.type() == ObjectiveConfig.Type.CODISTILL) {
+                objectives.add(new Codistillation(objective.weight(), objective.temperature()));
             } else {
                 objectives.add(new FitNetHint(objective.student(),
                         new TeacherOutput(owners.get(h), objective.teacher(), widths[h]), objective.weight()));

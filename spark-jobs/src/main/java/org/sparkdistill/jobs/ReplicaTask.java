@@ -11,11 +11,14 @@ import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.optimize.api.BaseTrainingListener;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.sparkdistill.core.NetworkCopies;
 import org.sparkdistill.core.NetworkMemory;
 import org.sparkdistill.core.data.Examples;
 import org.sparkdistill.core.data.Shard;
 import org.sparkdistill.core.metrics.EpochMetrics;
 import org.sparkdistill.core.metrics.Evaluator;
+import org.sparkdistill.core.metrics.PeerMetrics;
 import org.sparkdistill.core.teacher.SoftTargetSource;
 import org.sparkdistill.core.teacher.TeacherEnsemble;
 import org.sparkdistill.core.train.CheckpointStore;
@@ -24,6 +27,7 @@ import org.sparkdistill.core.train.DistillationTrainer;
 import org.sparkdistill.core.train.Replica;
 import org.sparkdistill.core.train.TrainingPlan;
 import org.sparkdistill.core.train.TrainingProgress;
+import org.sparkdistill.core.train.WorkerGroups;
 import org.sparkdistill.jobs.cache.CachedRows;
 import org.sparkdistill.jobs.spark.DatasetInfo;
 import org.sparkdistill.jobs.spark.ExampleFrames;
@@ -67,7 +71,7 @@ final class ReplicaTask implements FlatMapFunction<Iterator<InternalRow>, Traine
                 Shard shard = setup.shards().collect("training shard " + context.partitionId(), rows, info,
                         cached == null ? ExampleFrames.ExtraColumns.NONE : cached, context)) {
             Replica replica = rendezvous.join(shard.size(), secret, setup.exchange().settings());
-            return train(replica, shard, cached);
+            return setup.groups() > 1 ? codistil(replica, shard, cached) : train(replica, shard, cached);
         }
     }
 
@@ -75,10 +79,8 @@ final class ReplicaTask implements FlatMapFunction<Iterator<InternalRow>, Traine
     private Iterator<TrainedStudent> train(Replica replica, Shard shard, CachedRows cached) {
         try (TeacherEnsemble ensemble = setup.teachers().paths().isEmpty() ? null
                 : setup.teachers().load(setup.info().shape())) {
-            Examples heldOut = setup.heldOut().value();
-            Evaluator evaluator = ensemble == null ? Evaluator.labelsOnly(heldOut) : Evaluator.withTeacher(heldOut, ensemble);
-            SoftTargetSource targets = !setup.distils() ? SoftTargetSource.HARD_LABELS
-                    : cached != null ? cached.softLabels(ensemble.mixture(), shard) : ensemble;
+            Evaluator evaluator = evaluator(ensemble);
+            SoftTargetSource targets = targets(ensemble, cached, shard);
             Checkpoints checkpoints = checkpointStore == null ? null : new Checkpoints(checkpointStore);
             List<Model> networks = startingStudents(replica.largestShard());
             Throwable failure = null;
@@ -105,6 +107,65 @@ final class ReplicaTask implements FlatMapFunction<Iterator<InternalRow>, Traine
                 }
             }
         }
+    }
+
+    /**
+     * Trains this replica's group's student, codistilling with the other groups, then gathers every group's student:
+     * rank 0 returns them all, the most accurate on the held-out data as the run's student. Group {@code g}'s student
+     * starts from the plan's seed plus {@code g}.
+     */
+    private Iterator<TrainedStudent> codistil(Replica world, Shard shard, CachedRows cached) {
+        try (TeacherEnsemble ensemble = setup.teachers().paths().isEmpty() ? null
+                : setup.teachers().load(setup.info().shape())) {
+            Evaluator evaluator = evaluator(ensemble);
+            WorkerGroups groups = WorkerGroups.of(world.group(), setup.groups());
+            Replica replica = new Replica(groups.group(), world.largestShard(), world.exchange());
+            Model network = build(setup.student(), setup.plan().seed() + groups.groupIndex(), world.largestShard());
+            List<Model> everyGroup = new ArrayList<>();
+            Throwable failure = null;
+            try {
+                if (world.leads()) {
+                    network.addListeners(new StepCounter(steps));
+                }
+                List<EpochMetrics> history = new DistillationTrainer(setup.plan(), targets(ensemble, cached, shard),
+                        evaluator, setup.objectives()).codistill(groups, setup.exchangeEvery())
+                        .train(network, shard, TrainingProgress.START, null, replica);
+                INDArray students = groups.exchange(network.params());
+                if (!world.leads()) {
+                    return List.<TrainedStudent>of().iterator();
+                }
+                List<PeerMetrics> peers = new ArrayList<>();
+                EpochMetrics last = history.get(history.size() - 1);
+                for (int g = 0; g < groups.groupCount(); g++) {
+                    Model student = NetworkCopies.of(network);
+                    student.setParams(students.getRow(g).reshape(1, students.columns()));
+                    everyGroup.add(student);
+                    peers.add(PeerMetrics.of(g, evaluator.evaluate(student, last.epoch(), last.step(),
+                            last.trainLoss(), last.seconds())));
+                }
+                List<EpochMetrics> reported = new ArrayList<>(history.subList(0, history.size() - 1));
+                reported.add(last.withPeers(setup.keep().choose(peers), peers));
+                return List.of(TrainedStudent.ofPeers(everyGroup, reported)).iterator();
+            } catch (RuntimeException | Error e) {
+                failure = e;
+                throw e;
+            } finally {
+                release(network, failure);
+                for (Model student : everyGroup) {
+                    release(student, failure);
+                }
+            }
+        }
+    }
+
+    private Evaluator evaluator(TeacherEnsemble ensemble) {
+        Examples heldOut = setup.heldOut().value();
+        return ensemble == null ? Evaluator.labelsOnly(heldOut) : Evaluator.withTeacher(heldOut, ensemble);
+    }
+
+    private SoftTargetSource targets(TeacherEnsemble ensemble, CachedRows cached, Shard shard) {
+        return !setup.distils() ? SoftTargetSource.HARD_LABELS
+                : cached != null ? cached.softLabels(ensemble.mixture(), shard) : ensemble;
     }
 
     // Rank 0 of a resumed run continues the checkpoint's training graph; the others take its values from rank 0 when

@@ -20,13 +20,36 @@ import java.io.Serializable;
  * @param planChanges how many times the plan changed during the epoch
  * @param predictedTailSeconds the tail the planner predicted for the plans in force
  * @param communicationPredictionError the cost model's mean relative error on a step's communication time
+ * @param bytesSentPerStep payload bytes this rank sent per step to the ranks it averages gradients with (its
+ *     codistillation group, or all), NaN if not counted
+ * @param crossGroupBytesPerStep payload bytes this rank sent per step to other codistillation groups: 0 without
+ *     groups, NaN if not counted
  */
 public record CommunicationMetrics(long steps, double forwardSeconds, double backwardSeconds, double optimizerSeconds,
                                    double communicationSeconds, double communicationCpuSeconds,
                                    double exposedSeconds, double tailSeconds, double groupTailSeconds,
                                    double overlapRatio, double busBandwidthBytesPerSecond, String plan,
                                    int planChanges, double predictedTailSeconds,
-                                   double communicationPredictionError) implements Serializable {
+                                   double communicationPredictionError, double bytesSentPerStep,
+                                   double crossGroupBytesPerStep) implements Serializable {
+
+    /** Metrics whose bytes were not counted. */
+    public CommunicationMetrics(long steps, double forwardSeconds, double backwardSeconds, double optimizerSeconds,
+            double communicationSeconds, double communicationCpuSeconds, double exposedSeconds, double tailSeconds,
+            double groupTailSeconds, double overlapRatio, double busBandwidthBytesPerSecond, String plan,
+            int planChanges, double predictedTailSeconds, double communicationPredictionError) {
+        this(steps, forwardSeconds, backwardSeconds, optimizerSeconds, communicationSeconds, communicationCpuSeconds,
+                exposedSeconds, tailSeconds, groupTailSeconds, overlapRatio, busBandwidthBytesPerSecond, plan,
+                planChanges, predictedTailSeconds, communicationPredictionError, Double.NaN, Double.NaN);
+    }
+
+    /** These metrics with the bytes this rank sent per step inside its group and across groups. */
+    public CommunicationMetrics withTraffic(double bytesSentPerStep, double crossGroupBytesPerStep) {
+        return new CommunicationMetrics(steps, forwardSeconds, backwardSeconds, optimizerSeconds, communicationSeconds,
+                communicationCpuSeconds, exposedSeconds, tailSeconds, groupTailSeconds, overlapRatio,
+                busBandwidthBytesPerSecond, plan, planChanges, predictedTailSeconds, communicationPredictionError,
+                bytesSentPerStep, crossGroupBytesPerStep);
+    }
 
     /** The step time these parts add up to: forward, backward, exposed communication and optimizer. */
     public double stepSeconds() {

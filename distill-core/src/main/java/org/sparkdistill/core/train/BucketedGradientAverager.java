@@ -24,6 +24,8 @@ final class BucketedGradientAverager extends BaseTrainingListener implements Bac
     private final BackwardObserver observer;
     private final BucketedAllReduce exchange;
     private final CommunicationMeter meter;
+    private final Communicator group;
+    private long sentBeforeEpoch;
     private StepReport lastStep;
     private long averagedNanos;
 
@@ -38,6 +40,8 @@ final class BucketedGradientAverager extends BaseTrainingListener implements Bac
         }
         this.exchange = started;
         this.meter = new CommunicationMeter(group.size());
+        this.group = group;
+        this.sentBeforeEpoch = group.bytesSent();
     }
 
     /** Attaches to {@code student}; every replica of {@code group} must attach at the same point. */
@@ -83,7 +87,10 @@ final class BucketedGradientAverager extends BaseTrainingListener implements Bac
     CommunicationMetrics takeEpochMetrics() {
         CommunicationMetrics metrics = meter.summary();
         meter.reset();
-        return metrics;
+        long sent = group.bytesSent();
+        long sentInEpoch = sent - sentBeforeEpoch;
+        sentBeforeEpoch = sent;
+        return metrics == null ? null : metrics.withTraffic((double) sentInEpoch / metrics.steps(), 0);
     }
 
     /** Detaches from the student and stops the communication thread. */

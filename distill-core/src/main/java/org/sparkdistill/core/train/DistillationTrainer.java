@@ -22,6 +22,7 @@ import org.sparkdistill.core.data.InMemoryShard;
 import org.sparkdistill.core.data.MiniBatch;
 import org.sparkdistill.core.data.Pipeline;
 import org.sparkdistill.core.data.Shard;
+import org.sparkdistill.core.metrics.CommunicationMetrics;
 import org.sparkdistill.core.metrics.EpochMetrics;
 import org.sparkdistill.core.metrics.Evaluator;
 import org.sparkdistill.core.metrics.PeerMetrics;
@@ -61,6 +62,7 @@ public final class DistillationTrainer {
     private PeerChoice keep = PeerChoice.best();
     private WorkerGroups groups;
     private int exchangeEvery;
+    private long crossGroupBytesCounted;
 
     /** A trainer towards Hinton's distillation loss alone, at the plan's temperature and α. */
     public DistillationTrainer(TrainingPlan plan, SoftTargetSource targets, Evaluator evaluator) {
@@ -114,6 +116,7 @@ public final class DistillationTrainer {
         }
         this.groups = groups;
         this.exchangeEvery = exchangeEvery;
+        this.crossGroupBytesCounted = groups.bytesSentAcrossGroups();
         return this;
     }
 
@@ -354,7 +357,8 @@ public final class DistillationTrainer {
                         EpochMetrics evaluated = evaluate(graph, epoch + 1, step, meanLoss,
                                 (System.nanoTime() - started) / 1e9);
                         EpochMetrics metrics = (averager == null ? evaluated
-                                : evaluated.withCommunication(averager.takeEpochMetrics())).withPipeline(pipelineTimes);
+                                : evaluated.withCommunication(traffic(averager.takeEpochMetrics())))
+                                .withPipeline(pipelineTimes);
                         history.add(metrics);
                         listeners.forEach(listener -> listener.onEpoch(metrics));
                         if (checkpointing && step % plan.checkpointEvery() == 0) {
@@ -394,6 +398,17 @@ public final class DistillationTrainer {
         if (updaterState != null) {
             group.broadcast(updaterState, 0);
         }
+    }
+
+    /** {@code metrics} with the bytes this rank sent to other groups per step since the last call, where groups codistil. */
+    private CommunicationMetrics traffic(CommunicationMetrics metrics) {
+        if (groups == null || metrics == null) {
+            return metrics;
+        }
+        long sent = groups.bytesSentAcrossGroups();
+        double perStep = (double) (sent - crossGroupBytesCounted) / metrics.steps();
+        crossGroupBytesCounted = sent;
+        return metrics.withTraffic(metrics.bytesSentPerStep(), perStep);
     }
 
     private double codistillationTemperature() {

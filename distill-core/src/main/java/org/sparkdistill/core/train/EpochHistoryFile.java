@@ -19,8 +19,9 @@ import org.sparkdistill.core.metrics.StageTimes;
  * The per-epoch metrics a checkpoint carries, as a small binary file: a header, then every field in declaration order
  * in {@link DataOutputStream}'s encoding (doubles bit for bit, NaN included).
  *
- * <p>Version 2 ({@code SDH2}) adds, after each epoch's pipeline block, the kept peer and every peer's held-out metrics
- * (a count, then per peer its position and four doubles). Version 1 ({@code SDH1}), written before peers existed, is
+ * <p>Version 2 ({@code SDH2}) adds the bytes sent per step inside and across groups at the end of the communication
+ * block and, after each epoch's pipeline block, the kept peer and every peer's held-out metrics (a count, then per
+ * peer its position and four doubles). Version 1 ({@code SDH1}), written before peers existed, is
  * still read: its epochs have no peers.
  *
  * <p>Reading checks the header, bounds every count before allocating, and refuses a file that ends early or goes on
@@ -67,8 +68,8 @@ final class EpochHistoryFile {
             List<EpochMetrics> history = new ArrayList<>(epochs);
             for (int i = 0; i < epochs; i++) {
                 EpochMetrics metrics = new EpochMetrics(in.readInt(), in.readLong(), in.readDouble(), in.readDouble(),
-                        in.readDouble(), in.readDouble(), in.readDouble(), in.readDouble(), readCommunication(in),
-                        readPipeline(in, where));
+                        in.readDouble(), in.readDouble(), in.readDouble(), in.readDouble(),
+                        readCommunication(in, magic == MAGIC), readPipeline(in, where));
                 history.add(magic == MAGIC ? readPeers(metrics, in, where) : metrics);
             }
             if (in.read() != -1) {
@@ -98,15 +99,19 @@ final class EpochHistoryFile {
         out.writeInt(c.planChanges());
         out.writeDouble(c.predictedTailSeconds());
         out.writeDouble(c.communicationPredictionError());
+        out.writeDouble(c.bytesSentPerStep());
+        out.writeDouble(c.crossGroupBytesPerStep());
     }
 
-    private static CommunicationMetrics readCommunication(DataInputStream in) throws IOException {
+    /** The communication block; version 2 adds the bytes sent per step inside and across groups. */
+    private static CommunicationMetrics readCommunication(DataInputStream in, boolean version2) throws IOException {
         if (!in.readBoolean()) {
             return null;
         }
-        return new CommunicationMetrics(in.readLong(), in.readDouble(), in.readDouble(), in.readDouble(),
+        CommunicationMetrics metrics = new CommunicationMetrics(in.readLong(), in.readDouble(), in.readDouble(),
                 in.readDouble(), in.readDouble(), in.readDouble(), in.readDouble(), in.readDouble(), in.readDouble(),
-                in.readDouble(), in.readUTF(), in.readInt(), in.readDouble(), in.readDouble());
+                in.readDouble(), in.readDouble(), in.readUTF(), in.readInt(), in.readDouble(), in.readDouble());
+        return version2 ? metrics.withTraffic(in.readDouble(), in.readDouble()) : metrics;
     }
 
     private static void writePipeline(PipelineMetrics p, DataOutputStream out) throws IOException {

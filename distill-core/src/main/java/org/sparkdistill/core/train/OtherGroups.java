@@ -7,6 +7,7 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.ops.transforms.Transforms;
+import org.sparkdistill.core.NetworkCopies;
 import org.sparkdistill.core.NetworkMemory;
 
 /**
@@ -26,16 +27,9 @@ final class OtherGroups implements AutoCloseable {
         this.ownGroup = ownGroup;
         for (int g = 0; g < groups; g++) {
             if (g != ownGroup) {
-                copies.add(copyOf(student));
+                copies.add(NetworkCopies.of(student));
             }
         }
-    }
-
-    private static Model copyOf(Model student) {
-        if (student instanceof MultiLayerNetwork network) {
-            return network.clone();
-        }
-        return ((ComputationGraph) student).clone();
     }
 
     /** Takes the other groups' parameters from an exchange's result: row {@code g} holds group {@code g}'s. */

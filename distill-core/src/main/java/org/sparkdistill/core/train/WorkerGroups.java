@@ -62,6 +62,11 @@ public final class WorkerGroups {
         return group;
     }
 
+    /** The payload bytes this rank has sent to other groups so far: a leader's share of the exchanges. */
+    public long bytesSentAcrossGroups() {
+        return leaders == null ? 0 : leaders.bytesSent();
+    }
+
     /**
      * Every group's {@code params}, as row {@code g} of the result for group {@code g}, on every rank: the leaders
      * gather their groups' vectors, then each leader hands all of them to its group. Every rank of every group calls

@@ -18,6 +18,7 @@ import org.nd4j.linalg.learning.config.Adam;
 import org.sparkdistill.core.InvalidInputException;
 import org.sparkdistill.core.data.Examples;
 import org.sparkdistill.core.data.InMemoryShard;
+import org.sparkdistill.core.metrics.EpochMetrics;
 import org.sparkdistill.core.metrics.Evaluator;
 import org.sparkdistill.core.objective.Codistillation;
 import org.sparkdistill.core.objective.DistillationObjective;
@@ -94,6 +95,24 @@ class CodistillationTest {
         }
     }
 
+    @Test
+    void rankZeroReportsTheBytesItSentInsideItsGroupAndAcrossGroupsPerStep() {
+        List<List<EpochMetrics>> histories = onEveryRank((groups, student, shard) -> trainer(1.0).codistill(groups, 2)
+                .train(student, shard, TrainingProgress.START, null, new Replica(groups.group(), ROWS_PER_WORKER)));
+        long params = Networks.mlp(Students.FEATURES, List.of(16), Students.CLASSES, new Adam(0.01), 1L).numParams();
+        // 4 steps an epoch, an exchange every 2: per step, half an exchange. A pair's all-reduce sends the whole
+        // gradient from each rank, and each rank its backward pass's tail (one double) to the other; an exchange sends
+        // the leader's parameters to the other leader, then both groups' parameters to the leader's partner.
+        double allReduce = params * Float.BYTES + Double.BYTES;
+        double exchange = params * Float.BYTES;
+        for (EpochMetrics epoch : histories.get(0)) {
+            assertEquals(allReduce + GROUPS * exchange / 2, epoch.communication().bytesSentPerStep(), 1e-9,
+                    "epoch " + epoch.epoch() + ": inside the group");
+            assertEquals(exchange / 2, epoch.communication().crossGroupBytesPerStep(), 1e-9,
+                    "epoch " + epoch.epoch() + ": across groups");
+        }
+    }
+
     private static DistillationTrainer trainer(double weight) {
         List<DistillationObjective> objectives = List.of(KnowledgeDistillation.alone(), new Codistillation(weight, 2.0));
         return new DistillationTrainer(new TrainingPlan(2, BATCH, 99L, Schedule.constant(1.0), Schedule.constant(0.0),
@@ -103,6 +122,20 @@ class CodistillationTest {
 
     /** Every rank's final parameters after two epochs of codistillation at {@code weight}. */
     private static List<INDArray> codistil(double weight, int exchangeEvery) {
+        return onEveryRank((groups, student, shard) -> {
+            trainer(weight).codistill(groups, exchangeEvery).train(student, shard, TrainingProgress.START, null,
+                    new Replica(groups.group(), ROWS_PER_WORKER));
+            return student.params().dup();
+        });
+    }
+
+    /** What one rank computes from its groups, its group's new student and its shard. */
+    private interface RankRun<T> {
+        T run(WorkerGroups groups, MultiLayerNetwork student, InMemoryShard shard);
+    }
+
+    /** {@code run} on each of the workers in two groups, each on its own rows; group g's student from seed 23 + g. */
+    private static <T> List<T> onEveryRank(RankRun<T> run) {
         Examples all = PeerTrainingTest.bands("train", WORKERS * ROWS_PER_WORKER, 4L);
         List<Transport> transports = InProcessTransport.group(WORKERS, Duration.ofMinutes(1), 1 << 20);
         return Ranks.all(WORKERS, rank -> {
@@ -112,9 +145,7 @@ class CodistillationTest {
                 WorkerGroups groups = WorkerGroups.of(world, GROUPS);
                 MultiLayerNetwork student = Networks.mlp(Students.FEATURES, List.of(16), Students.CLASSES,
                         new Adam(0.01), 23L + groups.groupIndex());
-                trainer(weight).codistill(groups, exchangeEvery).train(student, InMemoryShard.of(shard),
-                        TrainingProgress.START, null, new Replica(groups.group(), ROWS_PER_WORKER));
-                return student.params().dup();
+                return run.run(groups, student, InMemoryShard.of(shard));
             }
         });
     }

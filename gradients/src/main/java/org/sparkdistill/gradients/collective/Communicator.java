@@ -3,6 +3,7 @@ package org.sparkdistill.gradients.collective;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Arrays;
+import java.util.concurrent.atomic.LongAdder;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -29,6 +30,7 @@ public final class Communicator implements AutoCloseable {
     private final int index;
     private final int segmentBytes;
     private final boolean ownsTransport;
+    private final LongAdder sent = new LongAdder();
     private ByteBuffer scratch;
 
     private Communicator(Transport transport, int[] members, int segmentBytes, boolean ownsTransport) {
@@ -138,7 +140,7 @@ public final class Communicator implements AutoCloseable {
             long sent = position == 0 ? step : step - 1;
             boolean sends = position < n - 1 && sent >= 0 && sent < segments;
             boolean receives = position > 0 && step < segments;
-            transport.exchange(sends ? next : Transport.NONE, sends ? slice(bytes, sent * segment, segment) : null,
+            exchange(sends ? next : Transport.NONE, sends ? slice(bytes, sent * segment, segment) : null,
                     receives ? previous : Transport.NONE, receives ? slice(bytes, step * segment, segment) : null,
                     Tags.BROADCAST);
         }
@@ -173,7 +175,7 @@ public final class Communicator implements AutoCloseable {
         int n = members.length;
         ByteBuffer empty = ByteBuffer.allocate(0);
         for (int distance = 1; distance < n; distance *= 2) {
-            transport.exchange(members[Math.floorMod(index + distance, n)], empty.duplicate(),
+            exchange(members[Math.floorMod(index + distance, n)], empty.duplicate(),
                     members[Math.floorMod(index - distance, n)], empty.duplicate(), Tags.BARRIER);
         }
     }
@@ -211,12 +213,28 @@ public final class Communicator implements AutoCloseable {
             boolean receives = in < receiveEnd;
             ByteBuffer target = receives ? slice(bytes, in, Math.min(segment, receiveEnd - in)) : null;
             ByteBuffer incoming = receives && reduce ? scratch(target.remaining()) : target;
-            transport.exchange(sends ? next : Transport.NONE, sends ? slice(bytes, out, Math.min(segment, sendEnd - out)) : null,
+            exchange(sends ? next : Transport.NONE, sends ? slice(bytes, out, Math.min(segment, sendEnd - out)) : null,
                     receives ? previous : Transport.NONE, incoming, tag);
             if (receives && reduce) {
                 VectorBytes.add(target, incoming.flip(), width == Double.BYTES);
             }
         }
+    }
+
+    /** One exchange through the transport, its sent bytes counted. */
+    private void exchange(int to, ByteBuffer out, int from, ByteBuffer in, int tag) {
+        if (out != null) {
+            sent.add(out.remaining());
+        }
+        transport.exchange(to, out, from, in, tag);
+    }
+
+    /**
+     * The payload bytes this rank has sent through this communicator's collectives so far (frame headers and
+     * heartbeats not included); a sub-group counts its own. Safe to read from any thread.
+     */
+    public long bytesSent() {
+        return sent.sum();
     }
 
     /** {@code length} bytes of {@code bytes} from {@code from}, clipped to its end, in native order. */

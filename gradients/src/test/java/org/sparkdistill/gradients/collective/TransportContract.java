@@ -172,6 +172,32 @@ abstract class TransportContract {
     }
 
     @Test
+    void everyCommunicatorCountsThePayloadItsRankSends() {
+        // A ring all-reduce of 3 chunks of 4 floats sends 2 × 2 chunks from each of 3 ranks; the broadcast's root sends
+        // the whole vector, the middle rank forwards it, the last rank sends nothing; a sub-group counts only its own.
+        List<long[]> sent = onEveryRank(3, c -> {
+            c.allReduceSum(input(c.rank(), 12, DataType.FLOAT));
+            long afterAllReduce = c.bytesSent();
+            c.broadcast(input(c.rank(), 12, DataType.FLOAT), 0);
+            Communicator pair = c.rank() == 2 ? null : c.subGroup(0, 1);
+            if (pair != null) {
+                pair.allReduceSum(input(c.rank(), 12, DataType.FLOAT));
+            }
+            long[] counts = {afterAllReduce, c.bytesSent(), pair == null ? -1 : pair.bytesSent()};
+            if (pair != null) {
+                pair.close();
+            }
+            return counts;
+        });
+        for (int rank = 0; rank < 3; rank++) {
+            assertEquals(4 * 4 * Float.BYTES, sent.get(rank)[0], "rank " + rank + ": all-reduce");
+            assertEquals(4 * 4 * Float.BYTES + (rank < 2 ? 12 * Float.BYTES : 0), sent.get(rank)[1],
+                    "rank " + rank + ": all-reduce and broadcast");
+        }
+        assertEquals(12 * Float.BYTES, sent.get(0)[2], "a pair's all-reduce sends each half once, in each phase");
+    }
+
+    @Test
     void aSubGroupMustContainThisRank() {
         List<Transport> transports = group(1);
         try (Communicator c = Communicator.of(transports.get(0))) {

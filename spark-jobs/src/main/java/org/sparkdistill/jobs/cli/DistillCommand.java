@@ -60,9 +60,10 @@ public final class DistillCommand implements Callable<Integer> {
             EpochMetrics last = outcome.summary().last();
             System.out.println(last);
             if (!last.peers().isEmpty()) {
-                System.out.println("peers: " + last.peers().stream().map(p -> String.format(Locale.ROOT,
-                        "peer %d %.2f%%", p.peer(), 100 * p.accuracy())).collect(Collectors.joining(", "))
-                        + "; kept peer " + last.peer() + " as " + DistillJob.MODEL_FILE);
+                String kind = resolved.training().groups() > 1 ? "group" : "peer";
+                System.out.println(kind + "s: " + last.peers().stream().map(p -> String.format(Locale.ROOT,
+                        "%s %d %.2f%%", kind, p.peer(), 100 * p.accuracy())).collect(Collectors.joining(", "))
+                        + "; kept " + kind + " " + last.peer() + " as " + DistillJob.MODEL_FILE);
             }
             System.out.println("wrote " + outcome.output().describe());
         }

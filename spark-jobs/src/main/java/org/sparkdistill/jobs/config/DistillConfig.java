@@ -39,6 +39,17 @@ public record DistillConfig(DataConfig data, List<TeacherConfig> teachers, Ensem
         output = OUTPUT.require(output);
         overwrite = OVERWRITE.require(overwrite);
         master = MASTER.require(master);
+        if (distillation.hasCodistillation() != (training.groups() > 1)) {
+            throw new InvalidInputException(distillation.hasCodistillation()
+                    ? "distillation.objectives lists codistill, which learns from other groups, but training.groups = "
+                            + training.groups() + "; set it to 2 or more"
+                    : "training.groups = " + training.groups() + " forms groups that codistil, but "
+                            + "distillation.objectives lists no codistill objective; add {type: codistill}");
+        }
+        if (training.groups() > 1 && !student.peers().isEmpty()) {
+            throw new InvalidInputException("training.groups = " + training.groups() + " with student.peers: a "
+                    + "codistillation group trains one student; drop one of the two");
+        }
         if (distillation.hasMutual() && student.peers().isEmpty()) {
             throw new InvalidInputException("distillation.objectives lists mutual, which makes peers learn from each "
                     + "other, but student.peers is empty; list two or more peers");

@@ -34,7 +34,8 @@ public record DistillationConfig(double temperature, Double temperatureEnd, doub
         alpha = ALPHA.require(alpha);
         alphaEnd = ALPHA_END.require(alphaEnd);
         objectives = ObjectiveConfig.LIST.require(objectives == null ? List.of() : objectives);
-        for (ObjectiveConfig.Type once : List.of(ObjectiveConfig.Type.KD, ObjectiveConfig.Type.MUTUAL)) {
+        for (ObjectiveConfig.Type once : List.of(ObjectiveConfig.Type.KD, ObjectiveConfig.Type.MUTUAL,
+                ObjectiveConfig.Type.CODISTILL)) {
             if (objectives.stream().filter(o -> o.type() == once).count() > 1) {
                 throw new InvalidInputException(ObjectiveConfig.LIST.key() + " lists " + ObjectiveConfig.TYPE.toYaml(once)
                         + " more than once; give it once");
@@ -58,6 +59,11 @@ public record DistillationConfig(double temperature, Double temperatureEnd, doub
 
     private static boolean hasMutual(List<ObjectiveConfig> objectives) {
         return objectives.stream().anyMatch(o -> o.type() == ObjectiveConfig.Type.MUTUAL);
+    }
+
+    /** Whether the groups learn from each other's copies: the objectives list codistill. */
+    public boolean hasCodistillation() {
+        return objectives.stream().anyMatch(o -> o.type() == ObjectiveConfig.Type.CODISTILL);
     }
 
     /** Whether an objective reads a teacher output, which needs the teachers to run during training. */

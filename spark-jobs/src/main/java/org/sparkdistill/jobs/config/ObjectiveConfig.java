@@ -17,7 +17,7 @@ import org.sparkdistill.core.InvalidInputException;
  * @param teacher the teacher output that is a hint, one of a teacher's {@code hints}; null otherwise
  * @param teacherIndex the position in {@code teachers} of the teacher whose output it is, or null for the only teacher
  *     that offers it
- * @param temperature the temperature of a mutual objective (1 when not given); null otherwise
+ * @param temperature the temperature of a mutual or codistill objective (1 when not given); null otherwise
  */
 public record ObjectiveConfig(Type type, double weight, String student, String teacher, Integer teacherIndex,
                               Double temperature) {
@@ -43,7 +43,9 @@ public record ObjectiveConfig(Type type, double weight, String student, String t
         /** A FitNet hint from a teacher output to a student layer (Romero et al. 2015). */
         HINT,
         /** Deep mutual learning among peers: each towards the others' predictions (Zhang et al. 2018). */
-        MUTUAL
+        MUTUAL,
+        /** Codistillation: each group towards the other groups' stale copies (Anil et al. 2018). */
+        CODISTILL
     }
 
     /** A kd or hint objective, which takes no temperature of its own. */
@@ -54,9 +56,9 @@ public record ObjectiveConfig(Type type, double weight, String student, String t
     /** Checks every component; throws {@link InvalidInputException} naming the key. */
     public ObjectiveConfig {
         if (type == null) {
-            throw new InvalidInputException("type: required but missing; must be one of kd, hint, mutual");
+            throw new InvalidInputException("type: required but missing; must be one of kd, hint, mutual, codistill");
         }
-        if (type == Type.MUTUAL) {
+        if (type == Type.MUTUAL || type == Type.CODISTILL) {
             temperature = TEMPERATURE.require(temperature == null ? TEMPERATURE.fallback() : temperature);
         } else if (temperature != null) {
             throw new InvalidInputException("a " + TYPE.toYaml(type) + " objective takes no temperature of its own, got "

@@ -1,5 +1,6 @@
 package org.sparkdistill.jobs.config;
 
+import org.sparkdistill.core.InvalidInputException;
 import org.sparkdistill.gradients.overlap.OverlapSettings;
 import org.sparkdistill.gradients.partition.AdaptivePolicy;
 import org.sparkdistill.gradients.partition.PartitionPolicies;
@@ -23,10 +24,13 @@ import org.sparkdistill.gradients.partition.PartitionPolicies;
  * @param ioTimeout seconds a replica waits on a peer during an exchange before the attempt fails; a stalled peer
  *     then fails every rank and the driver resumes from the last checkpoint. Rank 0's evaluation and checkpoint
  *     writes keep the others waiting with heartbeats, so they may take longer
+ * @param groups how many groups the workers form for codistillation (each trains its own student on its own ring);
+ *     1 for plain data parallelism
+ * @param exchangeEvery steps between the groups' exchanges of parameters, when there are groups
  */
 public record TrainingConfig(int epochs, int batchSize, long seed, int workers, int checkpointEvery,
                              String checkpointDirectory, int attempts, String gradientBuckets, int replanEvery,
-                             int pipelineDepth, int handshakeTimeout, int ioTimeout) {
+                             int pipelineDepth, int handshakeTimeout, int ioTimeout, int groups, int exchangeEvery) {
     static final Field<Integer> EPOCHS = Field.integer("training.epochs", 10, Range.closed(1, 100_000));
     static final Field<Integer> BATCH_SIZE = Field.integer("training.batchSize", 64, Range.closed(1, 65_536));
     static final Field<Long> SEED = Field.anyLong("training.seed", 42L);
@@ -44,12 +48,15 @@ public record TrainingConfig(int epochs, int batchSize, long seed, int workers, 
     static final Field<Integer> HANDSHAKE_TIMEOUT = Field.integer("training.handshakeTimeout", 10,
             Range.closed(1, 3_600));
     static final Field<Integer> IO_TIMEOUT = Field.integer("training.ioTimeout", 60, Range.closed(1, 86_400));
+    static final Field<Integer> GROUPS = Field.integer("training.groups", 1, Range.closed(1, 4_096));
+    static final Field<Integer> EXCHANGE_EVERY = Field.integer("training.exchangeEvery", 100,
+            Range.closed(1, 100_000_000));
 
     /** Every setting at its default. */
     public static final TrainingConfig DEFAULT = new TrainingConfig(EPOCHS.fallback(), BATCH_SIZE.fallback(),
             SEED.fallback(), WORKERS.fallback(), CHECKPOINT_EVERY.fallback(), CHECKPOINT_DIRECTORY.fallback(),
             ATTEMPTS.fallback(), GRADIENT_BUCKETS.fallback(), REPLAN_EVERY.fallback(), PIPELINE_DEPTH.fallback(),
-            HANDSHAKE_TIMEOUT.fallback(), IO_TIMEOUT.fallback());
+            HANDSHAKE_TIMEOUT.fallback(), IO_TIMEOUT.fallback(), GROUPS.fallback(), EXCHANGE_EVERY.fallback());
 
     /** Checks every component; throws {@link org.sparkdistill.core.InvalidInputException} naming the key. */
     public TrainingConfig {
@@ -65,5 +72,23 @@ public record TrainingConfig(int epochs, int batchSize, long seed, int workers, 
         pipelineDepth = PIPELINE_DEPTH.require(pipelineDepth);
         handshakeTimeout = HANDSHAKE_TIMEOUT.require(handshakeTimeout);
         ioTimeout = IO_TIMEOUT.require(ioTimeout);
+        groups = GROUPS.require(groups);
+        exchangeEvery = EXCHANGE_EVERY.require(exchangeEvery);
+        if (workers % groups != 0) {
+            throw new InvalidInputException(GROUPS.key() + " = " + groups + " does not divide " + WORKERS.key() + " = "
+                    + workers + "; every group needs the same number of workers");
+        }
+        if (groups > 1 && checkpointEvery > 0) {
+            throw new InvalidInputException(GROUPS.key() + " = " + groups + " with " + CHECKPOINT_EVERY.key() + " = "
+                    + checkpointEvery + ": codistillation groups do not write checkpoints; set it to 0");
+        }
+    }
+
+    /** Plain data parallelism: one group. */
+    public TrainingConfig(int epochs, int batchSize, long seed, int workers, int checkpointEvery,
+            String checkpointDirectory, int attempts, String gradientBuckets, int replanEvery, int pipelineDepth,
+            int handshakeTimeout, int ioTimeout) {
+        this(epochs, batchSize, seed, workers, checkpointEvery, checkpointDirectory, attempts, gradientBuckets,
+                replanEvery, pipelineDepth, handshakeTimeout, ioTimeout, GROUPS.fallback(), EXCHANGE_EVERY.fallback());
     }
 }

@@ -103,6 +103,8 @@ public record RunSummary(String name, List<EpochMetrics> epochs, double seconds)
         tree.put("planChanges", c.planChanges());
         tree.put("predictedTailSeconds", c.predictedTailSeconds());
         tree.put("communicationPredictionError", c.communicationPredictionError());
+        tree.put("bytesSentPerStep", c.bytesSentPerStep());
+        tree.put("crossGroupBytesPerStep", c.crossGroupBytesPerStep());
         return tree;
     }
 }

@@ -436,7 +436,7 @@ class ConfigLoaderTest {
 
     @Test
     void keysListEveryOverridableSetting() {
-        assertEquals(51, ConfigLoader.KEYS.size(), ConfigLoader.KEYS.toString());
+        assertEquals(53, ConfigLoader.KEYS.size(), ConfigLoader.KEYS.toString());
         assertTrue(ConfigLoader.KEYS.contains("teachers") && ConfigLoader.KEYS.contains("spark.master"));
         for (String key : ConfigLoader.KEYS) {
             assertTrue(key.equals("teachers") || key.equals("output") || key.equals("overwrite") || key.contains("."),

@@ -14,7 +14,7 @@ import org.sparkdistill.core.metrics.StageTimes;
 
 class RunSummaryTest {
     private static final CommunicationMetrics COMMUNICATION = new CommunicationMetrics(32, 0.01, 0.02, 0.003, 0.015,
-            0.002, 0.004, 0.005, 0.0045, 0.7, 1.2e8, "[0|1|2]", 1, 0.004, 0.12);
+            0.002, 0.004, 0.005, 0.0045, 0.7, 1.2e8, "[0|1|2]", 1, 0.004, 0.12).withTraffic(52_976.0, 1_047.5);
 
     @Test
     void anEpochOfSeveralWorkersCarriesItsCommunicationBlock() {
@@ -33,7 +33,9 @@ class RunSummaryTest {
         assertEquals("[0|1|2]", communication.get("plan"));
         assertEquals(1, communication.get("planChanges"));
         assertEquals(0.12, communication.get("communicationPredictionError"));
-        assertEquals(16, communication.size(), communication.keySet().toString());
+        assertEquals(52_976.0, communication.get("bytesSentPerStep"));
+        assertEquals(1_047.5, communication.get("crossGroupBytesPerStep"));
+        assertEquals(18, communication.size(), communication.keySet().toString());
     }
 
     @Test

@@ -118,6 +118,32 @@ class DistillFromCacheTest {
         }
     }
 
+    /**
+     * Peers that learn from each other and from the cached ensemble: every peer is written, each epoch reports both,
+     * and the first peer trains as it does from the live teachers, up to their rounding.
+     */
+    @Test
+    void peersLearnFromTheCacheAsFromTheLiveTeachers() throws IOException {
+        INDArray initial = initialParameters(config(List.of(), "unused", Map.of()));
+        Map<String, String> peers = with("student.peers", "[{}, {hidden: [16]}]", "distillation.objectives",
+                "[{type: kd}, {type: mutual, weight: 0.5}]");
+        DistillJob.run(in.spark(), config(List.of(in.teacherA(), in.teacherB()), "online-peers", peers), "online");
+        peers.put("cache.path", wholeCache.toString());
+        DistillJob.Outcome cached = DistillJob.run(in.spark(), config(List.of(in.teacherA(), in.teacherB()),
+                "cached-peers", peers), "cached");
+        assertEquals(2, cached.summary().last().peers().size(), cached.summary().last().toString());
+        for (String peer : List.of(DistillJob.peerFile(0), DistillJob.peerFile(1))) {
+            assertTrue(Files.isRegularFile(dir.resolve("cached-peers").resolve(peer)), peer);
+        }
+        assertCloseRelativeToMove(initial, peerParameters(dir.resolve("online-peers")),
+                peerParameters(dir.resolve("cached-peers")), TEACHER_ROUNDING, "the first peer's parameters");
+    }
+
+    private static INDArray peerParameters(Path output) throws IOException {
+        return ModelSerializer.restoreMultiLayerNetwork(output.resolve(DistillJob.peerFile(0)).toFile(), false)
+                .params();
+    }
+
     @Test
     void aTopKCacheTrainsAboutAsWellAsTheLiveTeacher() throws IOException {
         Path cache = dir.resolve("top2");

@@ -3,7 +3,6 @@ package org.sparkdistill.core.train;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.graph.ComputationGraph;
@@ -22,7 +21,6 @@ import org.sparkdistill.core.data.InMemoryShard;
 import org.sparkdistill.core.data.MiniBatch;
 import org.sparkdistill.core.data.Pipeline;
 import org.sparkdistill.core.data.Shard;
-import org.sparkdistill.core.metrics.CommunicationMetrics;
 import org.sparkdistill.core.metrics.EpochMetrics;
 import org.sparkdistill.core.metrics.Evaluator;
 import org.sparkdistill.core.metrics.PeerMetrics;
@@ -62,7 +60,7 @@ public final class DistillationTrainer {
     private PeerChoice keep = PeerChoice.best();
     private WorkerGroups groups;
     private int exchangeEvery;
-    private long crossGroupBytesCounted;
+    private double codistillationTemperature;
 
     /** A trainer towards Hinton's distillation loss alone, at the plan's temperature and α. */
     public DistillationTrainer(TrainingPlan plan, SoftTargetSource targets, Evaluator evaluator) {
@@ -116,7 +114,8 @@ public final class DistillationTrainer {
         }
         this.groups = groups;
         this.exchangeEvery = exchangeEvery;
-        this.crossGroupBytesCounted = groups.bytesSentAcrossGroups();
+        this.codistillationTemperature = objectives.stream().filter(Codistillation.class::isInstance)
+                .map(Codistillation.class::cast).findFirst().orElseThrow().temperature();
         return this;
     }
 
@@ -254,9 +253,9 @@ public final class DistillationTrainer {
             // A failure to stop the exchange is suppressed into the training failure it follows, never hiding it.
             try (BucketedGradientAverager exchanging = averager;
                     FusedUpdate update = computePath.fusesUpdate() ? fusedUpdate(network) : null;
-                    OtherGroups others = groups == null ? null
-                            : new OtherGroups(graph.student(), groups.groupIndex(), groups.groupCount())) {
-                trainEpochs(graph, data, from, checkpoints, replica, new StepRunner(averager, update, others),
+                    Codistilling codistilling = groups == null ? null
+                            : new Codistilling(groups, exchangeEvery, codistillationTemperature, graph.student())) {
+                trainEpochs(graph, data, from, checkpoints, replica, new StepRunner(averager, update, codistilling),
                         history);
             }
             graph.copyToStudent();
@@ -282,7 +281,7 @@ public final class DistillationTrainer {
      * How a step exchanges its gradient and applies its update, and, where groups codistil, the copies of the other
      * groups' students.
      */
-    private record StepRunner(BucketedGradientAverager averager, FusedUpdate update, OtherGroups others) {
+    private record StepRunner(BucketedGradientAverager averager, FusedUpdate update, Codistilling codistilling) {
     }
 
     private static void cleanUp(ComputationGraph network, Collection<TrainingListener> ownListeners,
@@ -333,9 +332,8 @@ public final class DistillationTrainer {
                             batch.release();
                         }
                         step++;
-                        if (runner.others() != null && step % exchangeEvery == 0) {
-                            graph.copyToStudent();
-                            runner.others().update(groups.exchange(graph.student().params()));
+                        if (runner.codistilling() != null) {
+                            runner.codistilling().afterStep(step, graph);
                         }
                         int nextBatch = batch.request().batch() + 1;
                         if (checkpointing && step % plan.checkpointEvery() == 0 && nextBatch < stepsPerEpoch) {
@@ -357,7 +355,9 @@ public final class DistillationTrainer {
                         EpochMetrics evaluated = evaluate(graph, epoch + 1, step, meanLoss,
                                 (System.nanoTime() - started) / 1e9);
                         EpochMetrics metrics = (averager == null ? evaluated
-                                : evaluated.withCommunication(traffic(averager.takeEpochMetrics())))
+                                : evaluated.withCommunication(runner.codistilling() == null
+                                        ? averager.takeEpochMetrics()
+                                        : runner.codistilling().traffic(averager.takeEpochMetrics())))
                                 .withPipeline(pipelineTimes);
                         history.add(metrics);
                         listeners.forEach(listener -> listener.onEpoch(metrics));
@@ -400,22 +400,6 @@ public final class DistillationTrainer {
         }
     }
 
-    /** {@code metrics} with the bytes this rank sent to other groups per step since the last call, where groups codistil. */
-    private CommunicationMetrics traffic(CommunicationMetrics metrics) {
-        if (groups == null || metrics == null) {
-            return metrics;
-        }
-        long sent = groups.bytesSentAcrossGroups();
-        double perStep = (double) (sent - crossGroupBytesCounted) / metrics.steps();
-        crossGroupBytesCounted = sent;
-        return metrics.withTraffic(metrics.bytesSentPerStep(), perStep);
-    }
-
-    private double codistillationTemperature() {
-        return objectives.stream().filter(Codistillation.class::isInstance).map(Codistillation.class::cast)
-                .findFirst().orElseThrow().temperature();
-    }
-
     /**
      * One optimizer step on a prepared batch: forward, every head's loss at the batch's signals, backward, gradient
      * exchange and update, fused where it can be.
@@ -424,11 +408,8 @@ public final class DistillationTrainer {
         long step = batch.request().step();
         // Reseeding per step makes stochastic layers (dropout, noise) independent of where a run was resumed.
         Nd4j.getRandom().setSeed(plan.seed() * 1_000_003L + step + SHARD_SEED_STRIDE * rank);
-        BatchSignals signals = batch.signals();
-        if (runner.others() != null && runner.others().ready()) {
-            signals = signals.withPeerTargets(Map.of(graph.studentGraph().prefix(),
-                    runner.others().targets(batch.features(), codistillationTemperature())));
-        }
+        BatchSignals signals = runner.codistilling() == null ? batch.signals()
+                : runner.codistilling().signals(graph, batch.signals(), batch.features());
         MultiDataSet input = graph.dataSet(batch.features(), signals);
         if (runner.averager() != null) {
             runner.averager().beginStep(step);

@@ -73,7 +73,7 @@ public final class WorkerGroups {
      * it at the same step with its group's parameters (the same on every rank of a group).
      */
     public INDArray exchange(INDArray params) {
-        INDArray local = params.reshape(params.length()).castTo(params.dataType()).dup();
+        INDArray local = params.reshape(params.length()).dup();
         INDArray gathered = Nd4j.create(local.dataType(), (long) groupCount * local.length());
         if (leaders != null) {
             leaders.allGather(local, gathered);

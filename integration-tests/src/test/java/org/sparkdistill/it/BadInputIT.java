@@ -109,4 +109,19 @@ class BadInputIT {
                 + "distillation: {alpha: 0, objectives: [{type: kd}, {type: mutual}]}\n");
         assertRefused(distill("--config", config.toString()), "student.peers lists 1 peer");
     }
+
+    @Test
+    void groupsThatDoNotDivideTheWorkersAnExchangeIntervalOfZeroAndCheckpointsBetweenExchangesAreRefused()
+            throws IOException {
+        Path config = dir.resolve("codistill.yaml");
+        Files.writeString(config, "data: {train: " + Fixtures.fashionMnist() + "}\ndistillation: {alpha: 0, "
+                + "objectives: [{type: kd}, {type: codistill}]}\ntraining: {workers: 4, groups: 2}\n");
+        assertRefused(distill("--config", config.toString(), "--set", "training.groups=3"),
+                "training.groups = 3 does not divide training.workers = 4");
+        assertRefused(distill("--config", config.toString(), "--set", "training.exchangeEvery=0"),
+                "training.exchangeEvery = 0");
+        assertRefused(distill("--config", config.toString(), "--set", "training.exchangeEvery=20", "--set",
+                "training.checkpointEvery=30"), "training.checkpointEvery = 30 is not a multiple of"
+                + " training.exchangeEvery = 20");
+    }
 }

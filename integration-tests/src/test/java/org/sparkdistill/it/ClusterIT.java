@@ -9,14 +9,17 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import org.deeplearning4j.util.ModelSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.linalg.api.ndarray.INDArray;
 import org.sparkdistill.it.cluster.ClusterSpec;
 import org.sparkdistill.it.cluster.EventLog;
 import org.sparkdistill.it.cluster.StandaloneCluster;
@@ -130,6 +133,55 @@ class ClusterIT {
         assertEquals(Fixtures.finalAccuracy(undisturbed), Fixtures.finalAccuracy(out),
                 "accuracy after recovery against the undisturbed run's");
         assertFalse(Files.exists(checkpoints), "the finished run's checkpoints are removed");
+    }
+
+    /**
+     * Kills the executor of one of two codistilling groups (one worker each, learning from the teacher and from each
+     * other) once both have checkpointed. The driver resumes every group from its own checkpoint of one step, a
+     * positive multiple of checkpointEvery, and the job finishes: both groups' students are written, bit for bit those
+     * of an undisturbed run, and the checkpoints are removed. Exactness holds as in the data-parallel case: a group
+     * resumed from a checkpoint at an exchange first exchanges again, which gives it the copies of the other group the
+     * undisturbed run had at that step.
+     */
+    @Test
+    void aCodistillationGroupKilledMidRunResumesFromItsCheckpointAndTheJobFinishes() throws IOException {
+        Path undisturbed = dir.resolve("codistill-undisturbed");
+        Map<String, String> twoExecutors = Fixtures.with(KRYO, Map.of("spark.cores.max", "2"));
+        Submission reference = cluster.submit(codistill(undisturbed), twoExecutors);
+        assertEquals(0, reference.exitCode(), reference::toString);
+        cluster.awaitExecutors(0, Duration.ofMinutes(1));
+
+        Path out = dir.resolve("codistill-disturbed");
+        Path checkpoints = dir.resolve("codistill-disturbed.checkpoints");
+        CompletableFuture<Submission> running = CompletableFuture.supplyAsync(() -> cluster.submit(codistill(out),
+                twoExecutors));
+        Submission run = Fixtures.killAnExecutorOnceCheckpointed(cluster, running, "a checkpoint of every group in "
+                + checkpoints, () -> Fixtures.hasCheckpoint(checkpoints, "group-0-step-")
+                && Fixtures.hasCheckpoint(checkpoints, "group-1-step-"), 2);
+        long step = Fixtures.resumedStep(run, CHECKPOINT_EVERY);
+        assertTrue(run.output().contains("group-0-step-" + String.format("%012d", step)) && run.output().contains(
+                "group-1-step-" + String.format("%012d", step)), "every group resumes from its checkpoint of step "
+                + step + ": " + run);
+        for (int g = 0; g < 2; g++) {
+            assertIdentical(groupParameters(undisturbed, g), groupParameters(out, g), "group " + g
+                    + "'s student after recovery against the undisturbed run's");
+        }
+        assertEquals(Fixtures.finalAccuracy(undisturbed), Fixtures.finalAccuracy(out),
+                "accuracy after recovery against the undisturbed run's");
+        assertFalse(Files.exists(checkpoints), "the finished run's checkpoints are removed");
+    }
+
+    /** {@link #distill} with two workers in two codistilling groups that exchange every 10 steps. */
+    private static List<String> codistill(Path out) {
+        List<String> args = new ArrayList<>(distill(out, 2));
+        args.addAll(List.of("--set", "training.groups=2", "--set", "training.exchangeEvery=10", "--set",
+                "distillation.objectives=[{type: kd}, {type: codistill}]"));
+        return args;
+    }
+
+    private static INDArray groupParameters(Path output, int group) throws IOException {
+        return ModelSerializer.restoreMultiLayerNetwork(output.resolve(DistillJob.groupFile(group)).toFile(), false)
+                .params();
     }
 
     /** The one value of {@code values}, which must hold exactly one. */

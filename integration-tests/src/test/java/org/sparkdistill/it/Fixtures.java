@@ -123,8 +123,13 @@ final class Fixtures {
 
     /** True once a run's folder in the checkpoint directory {@code checkpoints} holds a checkpoint. */
     static boolean hasCheckpoint(Path checkpoints) {
+        return hasCheckpoint(checkpoints, "step-");
+    }
+
+    /** True once a run's folder in {@code checkpoints} holds a checkpoint folder whose name starts with {@code prefix}. */
+    static boolean hasCheckpoint(Path checkpoints, String prefix) {
         try (var folders = Files.walk(checkpoints, 2)) {
-            return folders.anyMatch(p -> p.getFileName().toString().startsWith("step-"));
+            return folders.anyMatch(p -> p.getFileName().toString().startsWith(prefix));
         } catch (IOException e) {
             return false;
         }

@@ -10,6 +10,7 @@ import org.slf4j.LoggerFactory;
 import org.sparkdistill.core.InvalidInputException;
 import org.sparkdistill.core.train.CheckpointStore;
 import org.sparkdistill.core.train.Checkpoints;
+import org.sparkdistill.core.train.GroupCheckpoints;
 import org.sparkdistill.gradients.collective.TcpEndpoint;
 import org.sparkdistill.jobs.spark.BarrierStage;
 import org.sparkdistill.jobs.spark.StepProgress;
@@ -19,7 +20,8 @@ import org.sparkdistill.jobs.spark.TaskFailures;
  * Runs the replicas of one {@code distill} as a barrier stage, one task per shard, and runs it again from the last
  * checkpoint when it fails: Spark aborts a failed barrier result stage rather than retrying it, so the driver does.
  *
- * <p>Each attempt gets a fresh group secret. Steps done after the last checkpoint of a failed attempt are done again;
+ * <p>Codistilling groups resume together, each from its own checkpoint of the newest step that every group has
+ * (see {@link GroupCheckpoints}). Each attempt gets a fresh group secret. Steps done after the last checkpoint of a failed attempt are done again;
  * their number is logged and returned as a lower bound: rank 0 counts its steps into an accumulator whose value
  * reaches the driver with executor heartbeats, so steps taken after the last heartbeat before a crash are not counted.
  * A failure caused by bad input is not retried.
@@ -35,32 +37,34 @@ public final class DataParallelTraining {
     public record Result(TrainedStudent student, int attempts, long redoneSteps) {}
 
     /**
-     * Trains one student on {@code shards}, one partition per replica with rows sorted by id, resuming from the latest
-     * intact checkpoint in {@code store} if there is one (newer damaged ones are skipped with a warning naming the
+     * Trains one student (or one per group) on {@code shards}, one partition per replica with rows sorted by id,
+     * resuming from the latest intact checkpoint in {@code store} if there is one (newer damaged ones are skipped with a warning naming the
      * file). The store holds this run's checkpoints only: its key fixes the seed and everything else that shapes the
      * trajectory.
      *
-     * @param store where rank 0 checkpoints every {@code setup.plan().checkpointEvery()} steps, or null for nowhere
+     * @param store where rank 0 (each group's first rank) checkpoints every {@code setup.plan().checkpointEvery()}
+     *     steps, or null for nowhere
      * @param maxAttempts how many times to run the barrier stage before giving up
      */
     public static Result run(JavaSparkContext context, JavaRDD<InternalRow> shards, DistillSetup setup, CheckpointStore store,
             int maxAttempts) {
-        Checkpoints checkpoints = store == null ? null : new Checkpoints(store);
+        GroupCheckpoints checkpoints = store == null ? null : new GroupCheckpoints(store, setup.groups());
         long redone = 0;
         long reached = -1;
         for (int attempt = 1; ; attempt++) {
-            Checkpoints.Checkpoint resume = checkpoints == null ? null : checkpoints.latest().orElse(null);
-            long from = resume == null ? 0 : resume.state().step();
-            if (attempt == 1 && resume != null) {
-                LOG.warn("resuming from checkpoint {}: step {}, {} epoch(s) finished", store.locate(resume.name()), from,
-                        resume.state().epoch());
+            List<Checkpoints.Checkpoint> resume = checkpoints == null ? List.of()
+                    : checkpoints.latest().orElse(List.of());
+            long from = resume.isEmpty() ? 0 : resume.get(0).state().step();
+            if (attempt == 1 && !resume.isEmpty()) {
+                LOG.warn("resuming from checkpoint {}: step {}, {} epoch(s) finished", locate(store, resume), from,
+                        resume.get(0).state().epoch());
             }
             if (reached >= 0) {
                 // The failed attempt got at least as far as its last checkpoint and its last progress report.
                 long reachedAtLeast = Math.max(reached, from);
                 redone += reachedAtLeast - from;
                 LOG.warn("attempt {} of {} resumes from step {} ({}); the failed attempt had reached at least step {}",
-                        attempt, maxAttempts, from, resume == null ? "no checkpoint yet" : store.locate(resume.name()),
+                        attempt, maxAttempts, from, resume.isEmpty() ? "no checkpoint yet" : locate(store, resume),
                         reachedAtLeast);
             }
             LongAccumulator steps = context.sc().longAccumulator(STEP_ACCUMULATOR);
@@ -91,5 +95,10 @@ public final class DataParallelTraining {
             }
             reached = from + progress.highest();
         }
+    }
+
+    /** Where the checkpoints of one step are: the lone student's folder, or every group's. */
+    private static String locate(CheckpointStore store, List<Checkpoints.Checkpoint> checkpoints) {
+        return String.join(", ", checkpoints.stream().map(checkpoint -> store.locate(checkpoint.name())).toList());
     }
 }

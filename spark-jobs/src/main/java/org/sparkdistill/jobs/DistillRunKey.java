@@ -14,19 +14,19 @@ import org.sparkdistill.jobs.config.TrainingConfig;
  * resumed only by a run that would have taken the same steps.
  *
  * <p>In canonical order: the student ({@code student.hidden}, {@code updater}, {@code learningRate},
- * {@code learningRateSchedule}); each teacher's model SHA-256, settings (format, input, output) and weight, and
+ * {@code learningRateSchedule}, {@code peers}); each teacher's model SHA-256, settings (format, input, output) and weight, and
  * {@code ensemble.weighting} (a teacher's hints do not change its predictions); the training
  * rows' {@link DatasetFingerprint}, {@code data.limit}, {@code shuffleBlock} and {@code shuffleBuffer}; whether soft
  * labels come from the cache and the cache's top-k; {@code distillation.temperature}, {@code temperatureEnd},
  * {@code alpha}, {@code alphaEnd}; and {@code training.epochs}, {@code batchSize}, {@code workers}, {@code seed},
- * {@code checkpointEvery}.
+ * {@code checkpointEvery}, {@code groups}, {@code exchangeEvery}.
  *
  * <p>Left out because they do not change the steps taken: {@code training.pipelineDepth} (the pipeline gives the same
  * student bit for bit), {@code attempts}, {@code handshakeTimeout}, {@code ioTimeout}, {@code gradientBuckets} and
  * {@code replanEvery} (training stays exactly synchronous whatever the buckets), {@code data.shardMemory} (a spilled
  * shard is read in the same order as one in memory), {@code output}, {@code overwrite}, {@code spark.master},
  * {@code data.test} (it is only measured), the teachers' and data's paths (their contents are in the key), and the
- * checkpoint directory itself.
+ * checkpoint directory itself, and {@code student.keep} (which peer or group the run reports, not how any trains).
  */
 final class DistillRunKey {
     private DistillRunKey() {}
@@ -51,7 +51,8 @@ final class DistillRunKey {
                 .add("student.model", student.model() == null ? "none" : student.model())
                 .add("student.updater", name(student.updater()))
                 .add("student.learningRate", student.learningRate())
-                .add("student.learningRateSchedule", name(student.learningRateSchedule()));
+                .add("student.learningRateSchedule", name(student.learningRateSchedule()))
+                .add("student.peers", student.peers().isEmpty() ? "none" : student.peers().toString());
         for (int k = 0; k < config.teachers().size(); k++) {
             key.add("teachers[" + k + "].sha256", teacherSha256s.get(k))
                     .add("teachers[" + k + "].settings", teacherSettings.get(k))
@@ -77,6 +78,8 @@ final class DistillRunKey {
                 .add("training.workers", training.workers())
                 .add("training.seed", training.seed())
                 .add("training.checkpointEvery", training.checkpointEvery())
+                .add("training.groups", training.groups())
+                .add("training.exchangeEvery", training.exchangeEvery())
                 .build();
     }
 

@@ -24,6 +24,7 @@ import org.sparkdistill.core.teacher.TeacherEnsemble;
 import org.sparkdistill.core.train.CheckpointStore;
 import org.sparkdistill.core.train.Checkpoints;
 import org.sparkdistill.core.train.DistillationTrainer;
+import org.sparkdistill.core.train.GroupCheckpoints;
 import org.sparkdistill.core.train.Replica;
 import org.sparkdistill.core.train.TrainingPlan;
 import org.sparkdistill.core.train.TrainingProgress;
@@ -38,8 +39,8 @@ import org.sparkdistill.jobs.spark.Rendezvous;
  * the memory budget, else spilled to the executor's local disk), joins the other replicas, loads the teachers, trains,
  * and (rank 0 only) sends the student back.
  *
- * <p>Rank 0 starts from the resume checkpoint when there is one; the trainer then hands its parameters and updater
- * state to every rank. Teachers listed while α is zero throughout are loaded for evaluation only. With a soft-label
+ * <p>Rank 0 (where groups codistill, each group's first rank) starts from the resume checkpoint when there is one; the
+ * trainer then hands its parameters and updater state to every rank (of its group). Teachers listed while α is zero throughout are loaded for evaluation only. With a soft-label
  * cache, the soft targets come from the logits each shard row carries, and the teachers run only on the held-out set
  * for evaluation.
  */
@@ -48,15 +49,19 @@ final class ReplicaTask implements FlatMapFunction<Iterator<InternalRow>, Traine
 
     private final DistillSetup setup;
     private final CheckpointStore checkpointStore;
-    private final Checkpoints.Checkpoint resume;
+    private final List<Checkpoints.Checkpoint> resume;
     private final byte[] secret;
     private final LongAccumulator steps;
 
-    ReplicaTask(DistillSetup setup, CheckpointStore checkpointStore, Checkpoints.Checkpoint resume, byte[] secret,
+    /**
+     * @param resume the checkpoints to resume from, one per group in group order (one for a lone student or peers), or
+     *     none to start afresh
+     */
+    ReplicaTask(DistillSetup setup, CheckpointStore checkpointStore, List<Checkpoints.Checkpoint> resume, byte[] secret,
             LongAccumulator steps) {
         this.setup = setup;
         this.checkpointStore = checkpointStore;
-        this.resume = resume;
+        this.resume = List.copyOf(resume);
         this.secret = secret;
         this.steps = steps;
     }
@@ -81,7 +86,7 @@ final class ReplicaTask implements FlatMapFunction<Iterator<InternalRow>, Traine
                 : setup.teachers().load(setup.info().shape())) {
             Evaluator evaluator = evaluator(ensemble);
             SoftTargetSource targets = targets(ensemble, cached, shard);
-            Checkpoints checkpoints = checkpointStore == null ? null : new Checkpoints(checkpointStore);
+            Checkpoints checkpoints = checkpoints(0);
             List<Model> networks = startingStudents(replica.largestShard());
             Throwable failure = null;
             try {
@@ -91,7 +96,7 @@ final class ReplicaTask implements FlatMapFunction<Iterator<InternalRow>, Traine
                 DistillationTrainer trainer = new DistillationTrainer(setup.plan(), targets, evaluator,
                         setup.objectives()).keepPeer(setup.keep());
                 List<EpochMetrics> history = setup.peers().isEmpty()
-                        ? trainLone(trainer, networks.get(0), shard, checkpoints, replica)
+                        ? trainLone(trainer, networks.get(0), shard, checkpoints, replica, 0)
                         : trainPeers(trainer, networks, shard, checkpoints, replica);
                 if (!replica.leads()) {
                     return List.<TrainedStudent>of().iterator();
@@ -112,7 +117,8 @@ final class ReplicaTask implements FlatMapFunction<Iterator<InternalRow>, Traine
     /**
      * Trains this replica's group's student, codistilling with the other groups, then gathers every group's student:
      * rank 0 returns them all, the most accurate on the held-out data as the run's student. Group {@code g}'s student
-     * starts from the plan's seed plus {@code g}.
+     * starts from the plan's seed plus {@code g}; each group's first rank checkpoints it, and resumes it from the
+     * group's checkpoint.
      */
     private Iterator<TrainedStudent> codistil(Replica world, Shard shard, CachedRows cached) {
         try (TeacherEnsemble ensemble = setup.teachers().paths().isEmpty() ? null
@@ -127,9 +133,10 @@ final class ReplicaTask implements FlatMapFunction<Iterator<InternalRow>, Traine
                 if (world.leads()) {
                     network.addListeners(new StepCounter(steps));
                 }
-                List<EpochMetrics> history = new DistillationTrainer(setup.plan(), targets(ensemble, cached, shard),
-                        evaluator, setup.objectives()).codistill(groups, setup.exchangeEvery())
-                        .train(network, shard, TrainingProgress.START, null, replica);
+                DistillationTrainer trainer = new DistillationTrainer(setup.plan(), targets(ensemble, cached, shard),
+                        evaluator, setup.objectives()).codistill(groups, setup.exchangeEvery());
+                List<EpochMetrics> history = trainLone(trainer, network, shard, checkpoints(groups.groupIndex()),
+                        replica, groups.groupIndex());
                 INDArray students = groups.exchange(network.params());
                 if (!world.leads()) {
                     return List.<TrainedStudent>of().iterator();
@@ -168,20 +175,26 @@ final class ReplicaTask implements FlatMapFunction<Iterator<InternalRow>, Traine
                 : cached != null ? cached.softLabels(ensemble.mixture(), shard) : ensemble;
     }
 
-    // Rank 0 of a resumed run continues the checkpoint's training graph; the others take its values from rank 0 when
-    // training starts.
+    /** Where group {@code group}'s first rank checkpoints, or null for nowhere. */
+    private Checkpoints checkpoints(int group) {
+        return checkpointStore == null ? null : new GroupCheckpoints(checkpointStore, setup.groups()).group(group);
+    }
+
+    // The first rank of a resumed run (of each group) continues the checkpoint's training graph; the others take its
+    // values from that rank when training starts.
     private List<EpochMetrics> trainLone(DistillationTrainer trainer, Model network, Shard shard,
-            Checkpoints checkpoints, Replica replica) {
-        return resume != null && replica.leads()
-                ? trainer.resume(restoredGraph(), network, shard, resume.progress(), checkpoints, replica)
-                : trainer.train(network, shard, startingProgress(), checkpoints, replica);
+            Checkpoints checkpoints, Replica replica, int group) {
+        return !resume.isEmpty() && replica.leads()
+                ? trainer.resume(restoredGraph(group), network, shard, resume.get(group).progress(), checkpoints,
+                        replica)
+                : trainer.train(network, shard, startingProgress(group), checkpoints, replica);
     }
 
     private List<EpochMetrics> trainPeers(DistillationTrainer trainer, List<Model> peers, Shard shard,
             Checkpoints checkpoints, Replica replica) {
-        return resume != null && replica.leads()
-                ? trainer.resumePeers(restoredGraph(), peers, shard, resume.progress(), checkpoints, replica)
-                : trainer.trainPeers(peers, shard, startingProgress(), checkpoints, replica);
+        return !resume.isEmpty() && replica.leads()
+                ? trainer.resumePeers(restoredGraph(0), peers, shard, resume.get(0).progress(), checkpoints, replica)
+                : trainer.trainPeers(peers, shard, startingProgress(0), checkpoints, replica);
     }
 
     /**
@@ -215,14 +228,17 @@ final class ReplicaTask implements FlatMapFunction<Iterator<InternalRow>, Traine
                 plan.stepsPerEpoch(largestShard) * plan.epochs());
     }
 
-    /** The training graph of the resume checkpoint, with its updater state, which rank 0 of a resumed run continues. */
-    ComputationGraph restoredGraph() {
-        return new Checkpoints(checkpointStore).restore(resume);
+    /**
+     * The training graph of group {@code group}'s resume checkpoint, with its updater state, which the group's first
+     * rank continues.
+     */
+    ComputationGraph restoredGraph(int group) {
+        return checkpoints(group).restore(resume.get(group));
     }
 
-    /** Where training starts: the resume checkpoint's progress, or the first step. */
-    TrainingProgress startingProgress() {
-        return resume == null ? TrainingProgress.START : resume.progress();
+    /** Where group {@code group}'s training starts: its resume checkpoint's progress, or the first step. */
+    TrainingProgress startingProgress(int group) {
+        return resume.isEmpty() ? TrainingProgress.START : resume.get(group).progress();
     }
 
     /** Frees the student's memory; a failure to do so is suppressed into the training failure it follows, if any. */

@@ -31,6 +31,12 @@ class DistillRunKeyTest {
                 + teacherWeight + "}]\noutput: /runs/out\n", "job.yaml", all);
     }
 
+    static Map<String, String> with(Map<String, String> overrides, String key, String value) {
+        Map<String, String> changed = new HashMap<>(overrides);
+        changed.put(key, value);
+        return changed;
+    }
+
     static String id(Map<String, String> overrides) {
         return DistillRunKey.of(config(overrides), TEACHER, SETTINGS, ROWS, null).id();
     }
@@ -46,6 +52,7 @@ class DistillRunKeyTest {
                 student.updater=adam
                 student.learningRate=0.001
                 student.learningRateSchedule=linear
+                student.peers=none
                 teachers[0].sha256=039058c6f2c0cb492c533b0a4d14ef77cc0f78abccced5287d84a1a2011cfb81
                 teachers[0].settings=format=dl4j layout=auto shape=auto scale=1.0 mean=[] std=[] output=auto outputKind=auto
                 teachers[0].weight=1.0
@@ -68,6 +75,8 @@ class DistillRunKeyTest {
                 training.workers=1
                 training.seed=42
                 training.checkpointEvery=5
+                training.groups=1
+                training.exchangeEvery=100
                 """, key.text());
     }
 
@@ -79,7 +88,7 @@ class DistillRunKeyTest {
                 Map.of("training.replanEvery", "3"), Map.of("training.ioTimeout", "5"),
                 Map.of("training.handshakeTimeout", "5"), Map.of("output", "/elsewhere"),
                 Map.of("training.checkpointDirectory", "/ckpt"), Map.of("data.test", "/data/other-test"),
-                Map.of("data.shardMemory", "1m"))) {
+                Map.of("data.shardMemory", "1m"), Map.of("student.keep", "0"))) {
             assertEquals(base, id(change), change.toString());
         }
     }
@@ -98,6 +107,11 @@ class DistillRunKeyTest {
                 Map.of("training.checkpointEvery", "6"))) {
             assertNotEquals(base, id(change), change.toString());
         }
+        assertNotEquals(base, id(Map.of("student.peers", "[{hidden: [32]}, {hidden: [16]}]")));
+        Map<String, String> codistilling = Map.of("training.workers", "4", "training.groups", "2",
+                "training.exchangeEvery", "5", "distillation.objectives", "[{type: kd}, {type: codistill}]");
+        assertNotEquals(id(codistilling), id(with(codistilling, "training.groups", "4")));
+        assertNotEquals(id(codistilling), id(with(codistilling, "training.exchangeEvery", "1")));
         assertNotEquals(base, DistillRunKey.of(config(2.0, Map.of()), TEACHER, SETTINGS, ROWS, null).id());
         assertNotEquals(base, DistillRunKey.of(config(Map.of()), List.of("09"), SETTINGS, ROWS, null).id());
         assertNotEquals(base, DistillRunKey.of(config(Map.of()), TEACHER, List.of(TeacherDescription.DETECTED

@@ -65,12 +65,12 @@ class ReplicaTaskTest {
         TrainingProgress progress = new TrainingProgress(new TrainingState(20, 1, 4), 7.25,
                 List.of(new EpochMetrics(1, 16, 0.5, 0.25, Double.NaN, Double.NaN, 0.125, 2.0)));
         Checkpoints.Checkpoint checkpoint = new Checkpoints(store).save(trained, progress, SEED);
-        ReplicaTask task = new ReplicaTask(setup, store, checkpoint, TcpEndpoint.newSecret(), null);
+        ReplicaTask task = new ReplicaTask(setup, store, List.of(checkpoint), TcpEndpoint.newSecret(), null);
 
         byte[] bytes = serialize(task);
         ReplicaTask copy = deserialize(bytes);
 
-        ComputationGraph resumed = copy.restoredGraph();
+        ComputationGraph resumed = copy.restoredGraph(0);
         Model fresh = copy.startingStudent(LARGEST_SHARD);
         Model expectedFresh = task.startingStudent(LARGEST_SHARD);
         try {
@@ -78,7 +78,7 @@ class ReplicaTaskTest {
             assertIdentical(trained.getUpdater().getStateViewArray(), resumed.getUpdater().getStateViewArray(),
                     "rank 0's updater state, restored from the checkpoint");
             assertIdentical(expectedFresh.params(), fresh.params(), "another rank's student, built from the seed");
-            assertEquals(progress, copy.startingProgress(), "where the copy resumes");
+            assertEquals(progress, copy.startingProgress(0), "where the copy resumes");
             assertArrayEquals(bytes, serialize(copy),
                     "the copy serializes to the same bytes: it holds every serialized field unchanged (the group"
                             + " secret, the exchange and cache settings among them)");
@@ -89,13 +89,13 @@ class ReplicaTaskTest {
 
     @Test
     void aTaskStartingFreshSerializesAndStartsAtTheFirstStep() throws IOException, ClassNotFoundException {
-        ReplicaTask task = new ReplicaTask(setup, null, null, TcpEndpoint.newSecret(), null);
+        ReplicaTask task = new ReplicaTask(setup, null, List.of(), TcpEndpoint.newSecret(), null);
         ReplicaTask copy = deserialize(serialize(task));
         Model leader = copy.startingStudent(LARGEST_SHARD);
         Model expected = task.startingStudent(LARGEST_SHARD);
         try {
             assertIdentical(expected.params(), leader.params(), "rank 0's student without a checkpoint");
-            assertEquals(TrainingProgress.START, copy.startingProgress());
+            assertEquals(TrainingProgress.START, copy.startingProgress(0));
         } finally {
             List.of(leader, expected).forEach(NetworkMemory::release);
         }

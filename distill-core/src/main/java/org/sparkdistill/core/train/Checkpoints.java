@@ -32,9 +32,9 @@ import org.sparkdistill.core.metrics.EpochMetrics;
  * {@link org.sparkdistill.core.objective.TrainingGraph}: the student and its objectives' heads and adapters) and the
  * {@link TrainingProgress}, one folder per step.
  *
- * <p>A folder named {@code step-…} is always complete when written: the store publishes it atomically. With the plan's
- * seed, a checkpoint fixes the rest of the trajectory: the random streams derive from (seed, step), the data position
- * from the state, so resuming from it reproduces the parameters of an uninterrupted run; the metrics of the finished
+ * <p>A folder named {@code step-…} (or {@code group-<g>-step-…}, a codistillation group's) is always complete when
+ * written: the store publishes it atomically. With the plan's seed, a checkpoint fixes the rest of the trajectory: the
+ * random streams derive from (seed, step), the data position from the state, so resuming from it reproduces the parameters of an uninterrupted run; the metrics of the finished
  * epochs and the loss sum of the current one travel with it, so the resumed run also reports the same metrics.
  *
  * <p>The state file records the SHA-256 of the model and of the history file. A folder damaged later (a truncated copy,
@@ -49,14 +49,29 @@ public final class Checkpoints {
     private static final Logger LOG = LoggerFactory.getLogger(Checkpoints.class);
 
     private final CheckpointStore store;
+    private final String prefix;
 
     /** Checkpoints in a local directory. */
     public Checkpoints(Path directory) {
         this(new LocalCheckpointStore(directory));
     }
 
+    /** The checkpoints of a run's one student, in folders {@code step-<step>}. */
     public Checkpoints(CheckpointStore store) {
+        this(store, PREFIX);
+    }
+
+    private Checkpoints(CheckpointStore store, String prefix) {
         this.store = store;
+        this.prefix = prefix;
+    }
+
+    /**
+     * The checkpoints of group {@code group}'s student in a codistillation run, in folders
+     * {@code group-<group>-step-<step>} beside the other groups' (see {@link GroupCheckpoints}).
+     */
+    public static Checkpoints ofGroup(CheckpointStore store, int group) {
+        return new Checkpoints(store, "group-" + group + "-" + PREFIX);
     }
 
     /** A checkpoint in the store: its folder's name, the progress it holds and the seed of its run. */
@@ -69,7 +84,7 @@ public final class Checkpoints {
 
     /** Writes the network (with updater state) and the progress as the checkpoint of {@code progress}'s step. */
     public Checkpoint save(Model network, TrainingProgress progress, long seed) {
-        String name = String.format("%s%012d", PREFIX, progress.state().step());
+        String name = name(progress.state().step());
         store.publish(name, sink -> {
             MessageDigest model = Sha256.digest();
             try (OutputStream out = new DigestOutputStream(sink.create(MODEL_FILE), model)) {
@@ -103,16 +118,44 @@ public final class Checkpoints {
      * the reason.
      */
     public Optional<Checkpoint> latest(Consumer<String> skipped) {
-        List<String> names = store.folders().stream().filter(name -> name.startsWith(PREFIX))
-                .sorted(Comparator.reverseOrder()).toList();
-        for (String name : names) {
-            try {
-                return Optional.of(verify(name));
-            } catch (InvalidInputException | UncheckedIOException e) {
-                skipped.accept(e.getMessage() + "; falling back to the checkpoint before it");
+        for (long step : steps()) {
+            Optional<Checkpoint> verified = verified(name(step), skipped);
+            if (verified.isPresent()) {
+                return verified;
             }
         }
         return Optional.empty();
+    }
+
+    /** The steps of the complete folders in the store, newest first, whether or not they are intact. */
+    public List<Long> steps() {
+        return store.folders().stream().filter(name -> name.startsWith(prefix)
+                        && name.substring(prefix.length()).matches("[0-9]+"))
+                .map(name -> Long.parseLong(name.substring(prefix.length())))
+                .sorted(Comparator.reverseOrder()).toList();
+    }
+
+    /**
+     * The checkpoint of {@code step} if its folder is complete and passes its checks; otherwise empty, and a folder
+     * that fails them is reported to {@code skipped} with the file and the reason.
+     */
+    public Optional<Checkpoint> intact(long step, Consumer<String> skipped) {
+        String name = name(step);
+        return store.folders().contains(name) ? verified(name, skipped) : Optional.empty();
+    }
+
+    private Optional<Checkpoint> verified(String name, Consumer<String> skipped) {
+        try {
+            return Optional.of(verify(name));
+        } catch (InvalidInputException | UncheckedIOException e) {
+            skipped.accept(e.getMessage() + "; falling back to the checkpoint before it");
+            return Optional.empty();
+        }
+    }
+
+    /** The folder name of the checkpoint of {@code step}. */
+    String name(long step) {
+        return String.format("%s%012d", prefix, step);
     }
 
     /** Reads the checkpoint in folder {@code name}: its state and history, without checking the model file. */

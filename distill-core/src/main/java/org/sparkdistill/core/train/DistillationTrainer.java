@@ -101,12 +101,20 @@ public final class DistillationTrainer {
      * {@code groups.group()}, and every {@code exchangeEvery} steps the groups exchange their students' parameters,
      * which a {@link Codistillation codistill} objective then learns from until the next exchange.
      *
-     * @throws InvalidInputException naming the value when {@code exchangeEvery} is below 1 or no objective codistils
+     * <p>Each group's first rank checkpoints its group's student (pass it {@link Checkpoints#ofGroup}); checkpoints
+     * fall on exchanges, so that a group resumed from one takes the other groups' copies from an exchange at its first
+     * step, as the uninterrupted run had them.
+     *
+     * @throws InvalidInputException naming the values when {@code exchangeEvery} is below 1, the plan's checkpoint
+     *     interval is not a multiple of it, or no objective codistils
      */
     public DistillationTrainer codistill(WorkerGroups groups, int exchangeEvery) {
         if (exchangeEvery < 1) {
             throw new InvalidInputException("training.exchangeEvery = " + exchangeEvery + ": groups exchange their "
                     + "parameters every so many steps, at least 1");
+        }
+        if (plan.checkpointEvery() % exchangeEvery != 0) {
+            throw new InvalidInputException(checkpointsOffExchanges(plan.checkpointEvery(), exchangeEvery));
         }
         if (objectives.stream().noneMatch(Codistillation.class::isInstance)) {
             throw new InvalidInputException("training.groups = " + groups.groupCount() + " trains groups that codistil,"
@@ -117,6 +125,13 @@ public final class DistillationTrainer {
         this.codistillationTemperature = objectives.stream().filter(Codistillation.class::isInstance)
                 .map(Codistillation.class::cast).findFirst().orElseThrow().temperature();
         return this;
+    }
+
+    /** Why codistillation refuses checkpoints every {@code checkpointEvery} steps: they must fall on exchanges. */
+    public static String checkpointsOffExchanges(int checkpointEvery, int exchangeEvery) {
+        return "training.checkpointEvery = " + checkpointEvery + " is not a multiple of training.exchangeEvery = "
+                + exchangeEvery + ": codistilling groups checkpoint at exchanges, so that a resumed group learns from"
+                + " the same copies of the others";
     }
 
     /** The objectives the student trains towards. */
@@ -254,7 +269,8 @@ public final class DistillationTrainer {
             try (BucketedGradientAverager exchanging = averager;
                     FusedUpdate update = computePath.fusesUpdate() ? fusedUpdate(network) : null;
                     Codistilling codistilling = groups == null ? null
-                            : new Codistilling(groups, exchangeEvery, codistillationTemperature, graph.student())) {
+                            : Codistilling.from(from.state().step(), groups, exchangeEvery, codistillationTemperature,
+                                    graph)) {
                 trainEpochs(graph, data, from, checkpoints, replica, new StepRunner(averager, update, codistilling),
                         history);
             }

@@ -6,11 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.sparkdistill.gradients.testing.ArrayAssertions.assertIdentical;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.stream.IntStream;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -113,11 +116,72 @@ class CodistillationTest {
         }
     }
 
+    /**
+     * Every group's leader checkpoints its own group; a run resumed from the checkpoints of one step, every group from
+     * its own, ends with the parameters of the uninterrupted run on every rank: mid-epoch, at an epoch's end, and at
+     * the last step.
+     */
+    @Test
+    void groupsResumedFromTheirCheckpointsEndAsTheUninterruptedRun(@TempDir Path dir) {
+        GroupCheckpoints checkpoints = new GroupCheckpoints(new LocalCheckpointStore(dir), GROUPS);
+        List<INDArray> uninterrupted = onEveryRank((groups, student, shard) -> {
+            trainer(1.0, 2).codistill(groups, 2).train(student, shard, TrainingProgress.START,
+                    checkpoints.group(groups.groupIndex()), new Replica(groups.group(), ROWS_PER_WORKER));
+            return student.params().dup();
+        });
+        for (int g = 0; g < GROUPS; g++) {
+            assertEquals(List.of(8L, 6L, 4L, 2L), checkpoints.group(g).steps(), "group " + g + "'s checkpoints");
+        }
+        for (long step : List.of(6L, 4L, 8L)) {
+            List<INDArray> resumed = onEveryRank((groups, student, shard) -> {
+                Checkpoints own = checkpoints.group(groups.groupIndex());
+                Checkpoints.Checkpoint from = own.intact(step, Assertions::fail).orElseThrow();
+                DistillationTrainer trainer = trainer(1.0, 2).codistill(groups, 2);
+                Replica replica = new Replica(groups.group(), ROWS_PER_WORKER);
+                List<EpochMetrics> history = replica.leads()
+                        ? trainer.resume(own.restore(from), student, shard, from.progress(), null, replica)
+                        : trainer.train(student, shard, from.progress(), null, replica);
+                assertEquals(replica.leads() ? 2 : 0, history.size(), "the epochs reported");
+                return student.params().dup();
+            });
+            for (int rank = 0; rank < WORKERS; rank++) {
+                assertIdentical(uninterrupted.get(rank), resumed.get(rank), "rank " + rank + ", resumed from step "
+                        + step);
+            }
+        }
+    }
+
+    @Test
+    void checkpointsOffTheExchangesAndAResumeBetweenExchangesAreRefusedNamingTheValues() {
+        List<Transport> pair = InProcessTransport.group(2, Duration.ofMinutes(1), 1 << 20);
+        List<String> messages = Ranks.all(2, rank -> {
+            try (Communicator all = Communicator.of(pair.get(rank))) {
+                WorkerGroups groups = WorkerGroups.of(all, 2);
+                String offExchanges = assertThrows(InvalidInputException.class,
+                        () -> trainer(1.0, 3).codistill(groups, 2)).getMessage();
+                MultiLayerNetwork student = Networks.mlp(Students.FEATURES, List.of(4), Students.CLASSES,
+                        new Adam(0.01), 1L);
+                String between = assertThrows(InvalidInputException.class, () -> trainer(1.0, 0).codistill(groups, 2)
+                        .train(student, PeerTrainingTest.bands("rows", 16, 1L), new TrainingState(3, 0, 3), null,
+                                new Replica(groups.group(), 16))).getMessage();
+                return offExchanges + "\n" + between;
+            }
+        });
+        assertEquals("training.checkpointEvery = 3 is not a multiple of training.exchangeEvery = 2: codistilling groups"
+                + " checkpoint at exchanges, so that a resumed group learns from the same copies of the others\n"
+                + "a codistillation group resumes only from a step at an exchange: step 3 is not a multiple of"
+                + " training.exchangeEvery = 2", messages.get(0));
+    }
+
     private static DistillationTrainer trainer(double weight) {
+        return trainer(weight, 0);
+    }
+
+    private static DistillationTrainer trainer(double weight, int checkpointEvery) {
         List<DistillationObjective> objectives = List.of(KnowledgeDistillation.alone(), new Codistillation(weight, 2.0));
         return new DistillationTrainer(new TrainingPlan(2, BATCH, 99L, Schedule.constant(1.0), Schedule.constant(0.0),
-                0), SoftTargetSource.HARD_LABELS, Evaluator.labelsOnly(PeerTrainingTest.bands("held-out", 30, 2L)),
-                objectives);
+                checkpointEvery), SoftTargetSource.HARD_LABELS,
+                Evaluator.labelsOnly(PeerTrainingTest.bands("held-out", 30, 2L)), objectives);
     }
 
     /** Every rank's final parameters after two epochs of codistillation at {@code weight}. */

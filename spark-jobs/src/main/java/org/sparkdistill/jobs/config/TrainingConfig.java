@@ -1,6 +1,7 @@
 package org.sparkdistill.jobs.config;
 
 import org.sparkdistill.core.InvalidInputException;
+import org.sparkdistill.core.train.DistillationTrainer;
 import org.sparkdistill.gradients.overlap.OverlapSettings;
 import org.sparkdistill.gradients.partition.AdaptivePolicy;
 import org.sparkdistill.gradients.partition.PartitionPolicies;
@@ -26,7 +27,8 @@ import org.sparkdistill.gradients.partition.PartitionPolicies;
  *     writes keep the others waiting with heartbeats, so they may take longer
  * @param groups how many groups the workers form for codistillation (each trains its own student on its own ring);
  *     1 for plain data parallelism
- * @param exchangeEvery steps between the groups' exchanges of parameters, when there are groups
+ * @param exchangeEvery steps between the groups' exchanges of parameters, when there are groups; with groups, every
+ *     group's first worker checkpoints its group's student, and {@code checkpointEvery} must be a multiple of it
  */
 public record TrainingConfig(int epochs, int batchSize, long seed, int workers, int checkpointEvery,
                              String checkpointDirectory, int attempts, String gradientBuckets, int replanEvery,
@@ -78,9 +80,8 @@ public record TrainingConfig(int epochs, int batchSize, long seed, int workers, 
             throw new InvalidInputException(GROUPS.key() + " = " + groups + " does not divide " + WORKERS.key() + " = "
                     + workers + "; every group needs the same number of workers");
         }
-        if (groups > 1 && checkpointEvery > 0) {
-            throw new InvalidInputException(GROUPS.key() + " = " + groups + " with " + CHECKPOINT_EVERY.key() + " = "
-                    + checkpointEvery + ": codistillation groups do not write checkpoints; set it to 0");
+        if (groups > 1 && checkpointEvery % exchangeEvery != 0) {
+            throw new InvalidInputException(DistillationTrainer.checkpointsOffExchanges(checkpointEvery, exchangeEvery));
         }
     }
 

@@ -47,14 +47,21 @@ class GroupsConfigTest {
     }
 
     @Test
-    void codistillationAndGroupsComeTogetherAndWithoutPeersOrCheckpoints() {
+    void groupsCheckpointAtExchanges() {
+        assertEquals("training.checkpointEvery = 10 is not a multiple of training.exchangeEvery = 50: codistilling"
+                + " groups checkpoint at exchanges, so that a resumed group learns from the same copies of the others",
+                refusal(GROUPS.replace("exchangeEvery: 50", "exchangeEvery: 50, checkpointEvery: 10")));
+        assertEquals(150, ConfigLoader.parse(GROUPS.replace("exchangeEvery: 50", "exchangeEvery: 50, checkpointEvery:"
+                + " 150"), "job.yaml", Map.of()).training().checkpointEvery());
+    }
+
+    @Test
+    void codistillationAndGroupsComeTogetherAndWithoutPeers() {
         assertTrue(refusal(GROUPS.replace("groups: 2", "groups: 1")).contains("distillation.objectives lists codistill, "
                 + "which learns from other groups, but training.groups = 1"));
         assertTrue(refusal(GROUPS.replace(", {type: codistill, weight: 0.5, temperature: 2}", ""))
                 .contains("lists no codistill objective"));
         assertTrue(refusal(GROUPS.replace("output: out\n", "output: out\nstudent: {peers: [{}, {}]}\n"))
                 .contains("a codistillation group trains one student"));
-        assertTrue(refusal(GROUPS.replace("exchangeEvery: 50", "exchangeEvery: 50, checkpointEvery: 10"))
-                .contains("codistillation groups do not write checkpoints"));
     }
 }

@@ -139,9 +139,32 @@ class DistillFromCacheTest {
                 peerParameters(dir.resolve("cached-peers")), TEACHER_ROUNDING, "the first peer's parameters");
     }
 
+    /**
+     * Two codistilling groups that learn from each other and from the cached ensemble: each group's student is
+     * written, and each trains as it does from the live teachers, up to their rounding.
+     */
+    @Test
+    void codistillingGroupsLearnFromTheCacheAsFromTheLiveTeachers() throws IOException {
+        INDArray initial = initialParameters(config(List.of(), "unused", Map.of()));
+        Map<String, String> groups = with("training.workers", "2", "training.groups", "2", "training.exchangeEvery",
+                "3", "distillation.objectives", "[{type: kd}, {type: codistill}]");
+        DistillJob.run(in.spark(), config(List.of(in.teacherA(), in.teacherB()), "online-groups", groups), "online");
+        groups.put("cache.path", wholeCache.toString());
+        DistillJob.Outcome cached = DistillJob.run(in.spark(), config(List.of(in.teacherA(), in.teacherB()),
+                "cached-groups", groups), "cached");
+        assertEquals(2, cached.summary().last().peers().size(), cached.summary().last().toString());
+        assertCloseRelativeToMove(initial, parameters(dir.resolve("online-groups"), DistillJob.groupFile(0)),
+                parameters(dir.resolve("cached-groups"), DistillJob.groupFile(0)), TEACHER_ROUNDING,
+                "group 0's parameters");
+        assertTrue(Files.isRegularFile(dir.resolve("cached-groups").resolve(DistillJob.groupFile(1))));
+    }
+
     private static INDArray peerParameters(Path output) throws IOException {
-        return ModelSerializer.restoreMultiLayerNetwork(output.resolve(DistillJob.peerFile(0)).toFile(), false)
-                .params();
+        return parameters(output, DistillJob.peerFile(0));
+    }
+
+    private static INDArray parameters(Path output, String file) throws IOException {
+        return ModelSerializer.restoreMultiLayerNetwork(output.resolve(file).toFile(), false).params();
     }
 
     @Test

@@ -1,6 +1,5 @@
 package org.sparkdistill.bench.buckets;
 
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,7 +25,6 @@ import org.sparkdistill.core.train.TrainingState;
 import org.sparkdistill.core.train.UpdaterKind;
 import org.sparkdistill.core.optim.Vectorization;
 import org.sparkdistill.gradients.collective.Communicator;
-import org.sparkdistill.gradients.collective.TcpEndpoint;
 import org.sparkdistill.gradients.collective.TcpOptions;
 import org.sparkdistill.gradients.overlap.OverlapSettings;
 import org.sparkdistill.gradients.partition.PartitionPolicies;
@@ -50,11 +48,7 @@ public final class PolicyBenchRank {
     public static void main(String[] args) throws Exception {
         RankContext context = RankContext.fromEnvironment();
         PolicyBenchSettings settings = PolicyBenchSettings.parse(args);
-        TcpEndpoint endpoint = TcpEndpoint.listen(context.bindAddress(), OPTIONS);
-        List<InetSocketAddress> addresses = context.exchangePorts(endpoint.address().getPort()).stream()
-                .map(ports -> ports.get(0)).toList();
-        try (Communicator group = Communicator.of(endpoint.connect(context.rank(), addresses, context.secret()),
-                settings.segmentKiB() << 10)) {
+        try (Communicator group = context.connect(OPTIONS, settings.segmentKiB() << 10)) {
             if (group.rank() == 0) {
                 System.out.println("fused update on " + Vectorization.best().describe());
             }

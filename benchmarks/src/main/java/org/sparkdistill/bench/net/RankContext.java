@@ -8,6 +8,10 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import org.sparkdistill.gradients.collective.Communicator;
+import org.sparkdistill.gradients.collective.TcpEndpoint;
+import org.sparkdistill.gradients.collective.TcpOptions;
+import org.sparkdistill.gradients.collective.Transport;
 
 /**
  * What a rank process started by {@link RankLauncher} is told about its group, through environment variables: its
@@ -95,6 +99,19 @@ public record RankContext(int rank, int ranks, InetAddress bindAddress, Path ren
             all.add(addresses);
         }
         return all;
+    }
+
+    /**
+     * Joins the other ranks over TCP: listens on the bind address, exchanges the listening ports, and connects to
+     * every rank with the group's secret.
+     *
+     * @param segmentBytes the all-reduce's segment size (see {@link Communicator#of(Transport, int)})
+     */
+    public Communicator connect(TcpOptions options, int segmentBytes) throws IOException, InterruptedException {
+        TcpEndpoint endpoint = TcpEndpoint.listen(bindAddress, options);
+        List<InetSocketAddress> addresses = exchangePorts(endpoint.address().getPort()).stream()
+                .map(ports -> ports.get(0)).toList();
+        return Communicator.of(endpoint.connect(rank, addresses, secret()), segmentBytes);
     }
 
     /** The environment variables that carry this context. */

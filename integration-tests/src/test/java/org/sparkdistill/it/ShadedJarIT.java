@@ -44,6 +44,8 @@ class ShadedJarIT {
         assertEquals(0, run.exitCode(), run::toString);
         assertTrue(Files.isRegularFile(out.resolve(DistillJob.MODEL_FILE)), Fixtures.listing(out)::toString);
         String provenance = Files.readString(out.resolve(Provenance.FILE_NAME));
+        assertTrue(provenance.contains("sparkDistillVersion=" + System.getProperty("build.version") + "\n"),
+                "the jar's manifest names the release: " + provenance);
         assertTrue(provenance.contains("sparkVersion=" + SPARK_VERSION + "\n"),
                 "the student was made on Spark " + SPARK_VERSION + ": " + provenance);
         assertTrue(provenance.contains("computeBackend=linux-x86_64-onednn-avx2 (oneDNN, native convolution helpers), "

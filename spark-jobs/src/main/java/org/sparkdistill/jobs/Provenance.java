@@ -23,7 +23,7 @@ public record Provenance(long seed, String configSha256, String sparkDistillVers
      */
     public static Provenance of(long seed, String resolvedConfig, String computeBackend) {
         return new Provenance(seed, Sha256.hex(resolvedConfig.getBytes(StandardCharsets.UTF_8)),
-                versionOf(Provenance.class), versionOf(org.apache.spark.SparkContext.class),
+                ReleaseVersion.current(), versionOf(org.apache.spark.SparkContext.class),
                 versionOf(org.deeplearning4j.nn.multilayer.MultiLayerNetwork.class),
                 System.getProperty("java.version"), computeBackend, Instant.now());
     }

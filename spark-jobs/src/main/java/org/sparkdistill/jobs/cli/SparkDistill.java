@@ -4,9 +4,10 @@ import java.io.PrintWriter;
 import java.util.Optional;
 import org.sparkdistill.core.InvalidInputException;
 import org.sparkdistill.core.nn.NativeBackend;
+import org.sparkdistill.jobs.ReleaseVersion;
 import org.sparkdistill.jobs.spark.TaskFailures;
-import picocli.CommandLine.Command;
 import picocli.CommandLine;
+import picocli.CommandLine.Command;
 
 /** The command-line entry point: {@code spark-distill <command> [options]}. */
 @Command(name = "spark-distill", mixinStandardHelpOptions = true, versionProvider = SparkDistill.Version.class,
@@ -69,8 +70,7 @@ public final class SparkDistill implements Runnable {
     static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
-            String version = SparkDistill.class.getPackage().getImplementationVersion();
-            return new String[] {"spark-distill " + (version == null ? "(development build)" : version)};
+            return new String[] {"spark-distill " + ReleaseVersion.current()};
         }
     }
 }

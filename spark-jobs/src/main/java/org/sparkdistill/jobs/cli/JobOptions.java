@@ -4,8 +4,10 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.spark.SparkConf;
 import org.sparkdistill.jobs.config.ConfigLoader;
 import org.sparkdistill.jobs.config.DistillConfig;
+import org.sparkdistill.jobs.config.SparkConfSettings;
 import picocli.CommandLine.Option;
 
 /** The options every job that reads the distill configuration takes: the file, the data, the teachers, overrides. */
@@ -33,11 +35,17 @@ final class JobOptions {
     Map<String, String> settings = new LinkedHashMap<>();
 
     /**
-     * The configuration of the file, if any, with these options and then {@code commandOverrides} over it, and
-     * {@code --set} last.
+     * The configuration of the file, if any, with the Spark configuration's {@code spark.distill.*} settings (from
+     * {@code spark-submit --conf} or {@code spark-defaults.conf}) over it, then these options and
+     * {@code commandOverrides}, and {@code --set} last.
      */
     DistillConfig resolve(Map<String, String> commandOverrides) {
-        Map<String, String> overrides = new LinkedHashMap<>();
+        return resolve(SparkConfSettings.of(new SparkConf()), commandOverrides);
+    }
+
+    /** {@link #resolve(Map)} with {@code sparkConfSettings} as the Spark configuration's settings. */
+    DistillConfig resolve(Map<String, String> sparkConfSettings, Map<String, String> commandOverrides) {
+        Map<String, String> overrides = new LinkedHashMap<>(sparkConfSettings);
         put(overrides, "data.train", data);
         put(overrides, "data.limit", limit);
         put(overrides, "teachers", teachers == null ? null : String.join(",", teachers));

@@ -36,6 +36,7 @@ import org.sparkdistill.jobs.report.RunSummary;
 import org.sparkdistill.jobs.spark.ExampleFrames;
 import org.sparkdistill.jobs.spark.RunCheckpoints;
 import org.sparkdistill.jobs.spark.ShardStorage;
+import org.sparkdistill.jobs.spark.TaskSlots;
 import org.sparkdistill.jobs.storage.HadoopSettings;
 import org.sparkdistill.jobs.storage.PublishedOutput;
 import org.sparkdistill.jobs.storage.StoragePath;
@@ -70,6 +71,73 @@ public final class DistillJob {
 
     public static Outcome run(SparkSession spark, DistillConfig config, String runName) {
         long started = System.nanoTime();
+        PreparedDistill prepared = prepare(spark, config);
+        TeacherSpecs teachers = prepared.teachers();
+        SoftLabelCache cache = prepared.cache();
+        ExampleTable train = prepared.train();
+        TrainingPlan plan = prepared.plan();
+        int workers = config.training().workers();
+        RunCheckpoints checkpoints = prepared.checkpointDirectory() == null ? null : RunCheckpoints.open(
+                prepared.checkpointDirectory(), DistillRunKey.of(config, teachers.sha256s(), teachers.settings(),
+                        prepared.fingerprint(), cache == null ? null : cache.manifest().topK()),
+                spark.sparkContext().hadoopConfiguration(), LOG::warn);
+
+        JavaSparkContext context = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        Broadcast<Examples> heldOutBroadcast = context.broadcast(prepared.heldOut());
+        DataParallelTraining.Result result;
+        try {
+            context.setJobDescription("spark-distill distill " + runName + ": " + plan.epochs() + " epochs on "
+                    + train.info().rows() + " rows, " + workers + " worker(s)");
+            JavaRDD<InternalRow> shards = ExampleFrames.shards(prepared.trainRows(), workers,
+                    cache == null ? List.of() : cache.layout().columns());
+            ExchangeSpec exchange = new ExchangeSpec(config.training().gradientBuckets(),
+                    config.training().replanEvery(), config.training().handshakeTimeout(),
+                    config.training().ioTimeout());
+            DistillSetup setup = new DistillSetup(train.info(), plan, prepared.student(), prepared.objectives(), teachers,
+                    prepared.distils(), exchange,
+                    heldOutBroadcast, cache == null ? null : cache.layout(),
+                    new ShardStorage(config.data().shardMemory(), config.data().shuffleOrder()), prepared.peers(),
+                    keepOf(config.student()), config.training().groups(), config.training().exchangeEvery());
+            result = DataParallelTraining.run(context, shards, setup, checkpoints == null ? null : checkpoints.store(),
+                    config.training().attempts());
+        } finally {
+            context.setJobDescription(null);
+            heldOutBroadcast.destroy();
+        }
+        TrainedStudent trained = result.student();
+        StoragePath output = StoragePath.of(config.output(), spark.sparkContext().hadoopConfiguration());
+        RunSummary summary = new RunSummary(runName, trained.history(), (System.nanoTime() - started) / 1e9);
+        PublishedOutput.publish(output, "distill", config.overwrite(), dir -> {
+            try (OutputStream out = dir.child(MODEL_FILE).create()) {
+                out.write(trained.modelZip());
+            }
+            for (int k = 0; k < trained.peerZips().size(); k++) {
+                String name = config.training().groups() > 1 ? groupFile(k) : peerFile(k);
+                try (OutputStream out = dir.child(name).create()) {
+                    out.write(trained.peerZips().get(k));
+                }
+            }
+            if (train.labels() != null) {
+                train.labels().writeTo(dir);
+            }
+            dir.child(CONFIG_FILE).writeText(config.toYaml());
+            dir.child(ComparisonReport.JSON_FILE).writeText(Json.write(summary.toJsonTree()));
+            Provenance.of(config.training().seed(), config.toYaml(), trained.computeBackend()).writeTo(dir);
+        });
+        if (checkpoints != null) {
+            checkpoints.deleteOwn();
+        }
+        return new Outcome(output, summary);
+    }
+
+    /**
+     * Checks everything a run needs before it trains, and writes nothing: the configuration against the teachers, the
+     * teacher files, the data's schema and shape, each teacher against the data, the cache, the students and
+     * objectives, and the task slots. A dry run stops here.
+     *
+     * @throws InvalidInputException naming the first problem found
+     */
+    public static PreparedDistill prepare(SparkSession spark, DistillConfig config) {
         String checkpointDirectory = config.training().checkpointEvery() == 0 ? null
                 : CheckpointLocation.of(config, spark.sparkContext().master());
         boolean distils = distils(config.distillation());
@@ -114,56 +182,10 @@ public final class DistillJob {
                 train.info().shape());
         requireTrainable(peers.isEmpty() ? List.of(student) : peers, objectives, train.info(), plan);
         int workers = config.training().workers();
-        requireSlots(spark, workers);
-        RunCheckpoints checkpoints = checkpointDirectory == null ? null : RunCheckpoints.open(checkpointDirectory,
-                DistillRunKey.of(config, teachers.sha256s(), teachers.settings(), fingerprint, cache == null ? null : cache.manifest().topK()),
-                spark.sparkContext().hadoopConfiguration(), LOG::warn);
-
-        JavaSparkContext context = JavaSparkContext.fromSparkContext(spark.sparkContext());
-        Broadcast<Examples> heldOutBroadcast = context.broadcast(heldOut);
-        DataParallelTraining.Result result;
-        try {
-            context.setJobDescription("spark-distill distill " + runName + ": " + plan.epochs() + " epochs on "
-                    + train.info().rows() + " rows, " + workers + " worker(s)");
-            JavaRDD<InternalRow> shards = ExampleFrames.shards(trainRows, workers,
-                    cache == null ? List.of() : cache.layout().columns());
-            ExchangeSpec exchange = new ExchangeSpec(config.training().gradientBuckets(),
-                    config.training().replanEvery(), config.training().handshakeTimeout(),
-                    config.training().ioTimeout());
-            DistillSetup setup = new DistillSetup(train.info(), plan, student, objectives, teachers, distils, exchange,
-                    heldOutBroadcast, cache == null ? null : cache.layout(),
-                    new ShardStorage(config.data().shardMemory(), config.data().shuffleOrder()), peers,
-                    keepOf(config.student()), config.training().groups(), config.training().exchangeEvery());
-            result = DataParallelTraining.run(context, shards, setup, checkpoints == null ? null : checkpoints.store(),
-                    config.training().attempts());
-        } finally {
-            context.setJobDescription(null);
-            heldOutBroadcast.destroy();
-        }
-        TrainedStudent trained = result.student();
-        StoragePath output = StoragePath.of(config.output(), spark.sparkContext().hadoopConfiguration());
-        RunSummary summary = new RunSummary(runName, trained.history(), (System.nanoTime() - started) / 1e9);
-        PublishedOutput.publish(output, "distill", config.overwrite(), dir -> {
-            try (OutputStream out = dir.child(MODEL_FILE).create()) {
-                out.write(trained.modelZip());
-            }
-            for (int k = 0; k < trained.peerZips().size(); k++) {
-                String name = config.training().groups() > 1 ? groupFile(k) : peerFile(k);
-                try (OutputStream out = dir.child(name).create()) {
-                    out.write(trained.peerZips().get(k));
-                }
-            }
-            if (train.labels() != null) {
-                train.labels().writeTo(dir);
-            }
-            dir.child(CONFIG_FILE).writeText(config.toYaml());
-            dir.child(ComparisonReport.JSON_FILE).writeText(Json.write(summary.toJsonTree()));
-            Provenance.of(config.training().seed(), config.toYaml(), trained.computeBackend()).writeTo(dir);
-        });
-        if (checkpoints != null) {
-            checkpoints.deleteOwn();
-        }
-        return new Outcome(output, summary);
+        TaskSlots.require(spark.sparkContext().getConf(), spark.sparkContext().defaultParallelism(), workers);
+        return new PreparedDistill(config, checkpointDirectory, distils, teachers, cache, train, heldOut, trainRows,
+                fingerprint, plan, student, peers, objectives,
+                TaskSlots.describe(spark.sparkContext().getConf(), spark.sparkContext().defaultParallelism()));
     }
 
     /**
@@ -216,14 +238,6 @@ public final class DistillJob {
     }
 
     /** A barrier stage needs a task slot per worker at once; local Spark's slots are known before the job starts. */
-    private static void requireSlots(SparkSession spark, int workers) {
-        String master = spark.sparkContext().master();
-        int slots = spark.sparkContext().defaultParallelism();
-        if (master.startsWith("local") && workers > slots) {
-            throw new InvalidInputException("training.workers = " + workers + " needs " + workers
-                    + " task slots at once, but Spark master " + master + " has " + slots);
-        }
-    }
 
     /**
      * What needs a label on every training row: the hard-label term, unless α is 1 at every step; null when α is.

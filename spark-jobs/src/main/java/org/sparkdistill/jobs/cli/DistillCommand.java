@@ -8,6 +8,7 @@ import java.util.stream.Collectors;
 import org.sparkdistill.core.metrics.EpochMetrics;
 import org.sparkdistill.jobs.DistillJob;
 import org.sparkdistill.jobs.JobInputs;
+import org.sparkdistill.jobs.PreparedDistill;
 import org.sparkdistill.jobs.config.DistillConfig;
 import org.sparkdistill.jobs.output.NamedPath;
 import org.sparkdistill.jobs.output.OutputLock;
@@ -50,9 +51,16 @@ public final class DistillCommand implements Callable<Integer> {
     @Option(names = "--cache", paramLabel = "DIR", description = "Soft-label cache written by teacher-infer (cache.path).")
     String cache;
 
+    @Option(names = "--dry-run", description = {"Check the configuration, the data's schema, the teachers and the task "
+        + "slots, print the plan and stop, without training or writing anything."})
+    boolean dryRun;
+
     @Override
     public Integer call() {
         DistillConfig resolved = resolve();
+        if (dryRun) {
+            return dryRun(resolved);
+        }
         OutputLock lock = OutputRules.claim("distill", new NamedPath("output", resolved.output()),
                 OutputRules.Kind.DIRECTORY, resolved.overwrite(), JobInputs.ofDistill(resolved, job.config));
         try (lock; Sessions.Scope session = Sessions.open("distill", resolved.master())) {
@@ -66,6 +74,18 @@ public final class DistillCommand implements Callable<Integer> {
                         + "; kept " + kind + " " + last.peer() + " as " + DistillJob.MODEL_FILE);
             }
             System.out.println("wrote " + outcome.output().describe());
+        }
+        return 0;
+    }
+
+    /** Checks everything a run would before it trains, prints the plan, and writes nothing. */
+    private int dryRun(DistillConfig resolved) {
+        OutputRules.check("distill", new NamedPath("output", resolved.output()), OutputRules.Kind.DIRECTORY,
+                resolved.overwrite(), JobInputs.ofDistill(resolved, job.config));
+        try (Sessions.Scope session = Sessions.open("distill --dry-run", resolved.master())) {
+            PreparedDistill prepared = DistillJob.prepare(session.spark(), resolved);
+            System.out.println("dry run: every check passed; nothing was trained or written. The plan:");
+            prepared.describe().forEach(line -> System.out.println("  " + line));
         }
         return 0;
     }

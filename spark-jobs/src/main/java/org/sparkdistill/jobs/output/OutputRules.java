@@ -63,6 +63,30 @@ public final class OutputRules {
     /** {@link #claim(String, NamedPath, Kind, boolean, List)} with paths resolved by {@code conf}. */
     public static OutputLock claim(String command, NamedPath output, Kind kind, boolean overwrite,
             List<NamedPath> inputs, Configuration conf) {
+        StoragePath stored = requireAllowedPlace(command, output, inputs, conf);
+        OutputLock lock = OutputLock.take(stored);
+        try {
+            requireReplaceable(command, stored, kind, overwrite);
+        } catch (RuntimeException e) {
+            lock.close();
+            throw e;
+        }
+        System.out.println("writing " + stored.describe() + " (lock " + lock.file() + ")");
+        return lock;
+    }
+
+    /**
+     * Checks {@code output} against the rules as {@link #claim} does, without taking its lock or writing anything: for
+     * a dry run, which only says whether the command would be allowed to write there.
+     */
+    public static void check(String command, NamedPath output, Kind kind, boolean overwrite, List<NamedPath> inputs) {
+        StoragePath stored = requireAllowedPlace(command, output, inputs, HadoopSettings.beforeSession());
+        requireReplaceable(command, stored, kind, overwrite);
+    }
+
+    /** The output's place, once it is set, outside every protected place and apart from every input. */
+    private static StoragePath requireAllowedPlace(String command, NamedPath output, List<NamedPath> inputs,
+            Configuration conf) {
         if (output.path() == null || output.path().isBlank()) {
             throw new InvalidInputException(output.name() + " is not set; " + command + " writes its output there");
         }
@@ -75,15 +99,7 @@ public final class OutputRules {
                 requireApart(named, target, input.name(), locate(input, conf));
             }
         }
-        OutputLock lock = OutputLock.take(stored);
-        try {
-            requireReplaceable(command, stored, kind, overwrite);
-        } catch (RuntimeException e) {
-            lock.close();
-            throw e;
-        }
-        System.out.println("writing " + stored.describe() + " (lock " + lock.file() + ")");
-        return lock;
+        return stored;
     }
 
     /** Refuses an output that is or contains a protected place, naming the place it is before one it contains. */

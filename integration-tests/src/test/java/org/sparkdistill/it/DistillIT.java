@@ -41,7 +41,9 @@ class DistillIT {
                 "--master", "local[2]", "--set", "student.hidden=32");
         assertEquals(0, run.status(), run.err());
         assertEquals(List.of(OutputMarker.FILE_NAME, DistillJob.CONFIG_FILE, ComparisonReport.JSON_FILE, Provenance.FILE_NAME,
-                DistillJob.MODEL_FILE), Fixtures.listing(out));
+                DistillJob.STEPS_FILE, DistillJob.MODEL_FILE), Fixtures.listing(out));
+        assertEquals(64, Files.readAllLines(out.resolve(DistillJob.STEPS_FILE)).size(),
+                "2 epochs of 32 steps (2000 rows, batch 64), one line each");
         MultiLayerNetwork student = ModelSerializer.restoreMultiLayerNetwork(out.resolve(DistillJob.MODEL_FILE).toFile());
         assertTrue(Networks.loss(student) instanceof LossMCXENT, "the saved student is a plain DL4J classifier");
         String metrics = Files.readString(out.resolve(ComparisonReport.JSON_FILE));

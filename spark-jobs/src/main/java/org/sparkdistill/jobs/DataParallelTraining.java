@@ -1,10 +1,10 @@
 package org.sparkdistill.jobs;
 
 import java.util.List;
+import java.util.Locale;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.catalyst.InternalRow;
-import org.apache.spark.util.LongAccumulator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sparkdistill.core.InvalidInputException;
@@ -13,7 +13,9 @@ import org.sparkdistill.core.train.Checkpoints;
 import org.sparkdistill.core.train.GroupCheckpoints;
 import org.sparkdistill.gradients.collective.TcpEndpoint;
 import org.sparkdistill.jobs.spark.BarrierStage;
-import org.sparkdistill.jobs.spark.StepProgress;
+import org.sparkdistill.jobs.spark.JobDescription;
+import org.sparkdistill.jobs.spark.ProgressAccumulators;
+import org.sparkdistill.jobs.spark.ProgressPrinter;
 import org.sparkdistill.jobs.spark.TaskFailures;
 
 /**
@@ -28,7 +30,7 @@ import org.sparkdistill.jobs.spark.TaskFailures;
  */
 public final class DataParallelTraining {
     /** The name of the accumulator into which rank 0 counts the optimizer steps of an attempt. */
-    public static final String STEP_ACCUMULATOR = "spark-distill steps";
+    public static final String STEP_ACCUMULATOR = ProgressAccumulators.STEPS;
     private static final Logger LOG = LoggerFactory.getLogger(DataParallelTraining.class);
 
     private DataParallelTraining() {}
@@ -67,13 +69,17 @@ public final class DataParallelTraining {
                         attempt, maxAttempts, from, resume.isEmpty() ? "no checkpoint yet" : locate(store, resume),
                         reachedAtLeast);
             }
-            LongAccumulator steps = context.sc().longAccumulator(STEP_ACCUMULATOR);
-            StepProgress progress = new StepProgress(steps);
-            context.sc().addSparkListener(progress);
-            try {
+            ProgressAccumulators accumulators = ProgressAccumulators.register(context.sc());
+            ProgressPrinter printer = new ProgressPrinter(accumulators, from, setup.plan().epochs(),
+                    (long) setup.plan().batchSize() * shards.getNumPartitions(), System.out::println, System::nanoTime);
+            context.sc().addSparkListener(printer);
+            try (JobDescription described = JobDescription.of(context.sc(), String.format(Locale.ROOT,
+                    "spark-distill distill: training, attempt %d of %d%s: %d epoch(s) on %d worker(s), one barrier"
+                            + " stage", attempt, maxAttempts, from == 0 ? "" : " from step " + from,
+                    setup.plan().epochs(), shards.getNumPartitions()))) {
                 List<TrainedStudent> results = BarrierStage.mapPartitions(shards,
-                        new ReplicaTask(setup, store, resume, TcpEndpoint.newSecret(), steps), TrainedStudent.class)
-                        .collect();
+                        new ReplicaTask(setup, store, resume, TcpEndpoint.newSecret(), accumulators),
+                        TrainedStudent.class).collect();
                 if (attempt > 1) {
                     LOG.warn("training finished on attempt {} of {}; at least {} steps were redone after failures"
                             + " (progress arrives with executor heartbeats, every spark.executor.heartbeatInterval)",
@@ -91,9 +97,9 @@ public final class DataParallelTraining {
                 }
                 LOG.warn("training attempt {} of {} failed: {}", attempt, maxAttempts, e.getMessage());
             } finally {
-                context.sc().removeSparkListener(progress);
+                context.sc().removeSparkListener(printer);
             }
-            reached = from + progress.highest();
+            reached = from + printer.highestSteps();
         }
     }
 

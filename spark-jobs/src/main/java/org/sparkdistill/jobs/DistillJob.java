@@ -34,6 +34,7 @@ import org.sparkdistill.jobs.report.ComparisonReport;
 import org.sparkdistill.jobs.report.Json;
 import org.sparkdistill.jobs.report.RunSummary;
 import org.sparkdistill.jobs.spark.ExampleFrames;
+import org.sparkdistill.jobs.spark.JobDescription;
 import org.sparkdistill.jobs.spark.RunCheckpoints;
 import org.sparkdistill.jobs.spark.ShardStorage;
 import org.sparkdistill.jobs.spark.TaskSlots;
@@ -62,6 +63,8 @@ import org.sparkdistill.jobs.config.StudentConfig;
 public final class DistillJob {
     public static final String MODEL_FILE = "student.zip";
     public static final String CONFIG_FILE = "config.yaml";
+    /** Rank 0's steps, one JSON object per line: step, epoch, training loss, seconds into the training task. */
+    public static final String STEPS_FILE = "steps.jsonl";
     private static final Logger LOG = LoggerFactory.getLogger(DistillJob.class);
 
     private DistillJob() {}
@@ -86,8 +89,6 @@ public final class DistillJob {
         Broadcast<Examples> heldOutBroadcast = context.broadcast(prepared.heldOut());
         DataParallelTraining.Result result;
         try {
-            context.setJobDescription("spark-distill distill " + runName + ": " + plan.epochs() + " epochs on "
-                    + train.info().rows() + " rows, " + workers + " worker(s)");
             JavaRDD<InternalRow> shards = ExampleFrames.shards(prepared.trainRows(), workers,
                     cache == null ? List.of() : cache.layout().columns());
             ExchangeSpec exchange = new ExchangeSpec(config.training().gradientBuckets(),
@@ -101,7 +102,6 @@ public final class DistillJob {
             result = DataParallelTraining.run(context, shards, setup, checkpoints == null ? null : checkpoints.store(),
                     config.training().attempts());
         } finally {
-            context.setJobDescription(null);
             heldOutBroadcast.destroy();
         }
         TrainedStudent trained = result.student();
@@ -122,6 +122,9 @@ public final class DistillJob {
             }
             dir.child(CONFIG_FILE).writeText(config.toYaml());
             dir.child(ComparisonReport.JSON_FILE).writeText(Json.write(summary.toJsonTree()));
+            StringBuilder steps = new StringBuilder();
+            trained.steps().forEach(step -> steps.append(step.toJsonLine()).append('\n'));
+            dir.child(STEPS_FILE).writeText(steps.toString());
             Provenance.of(config.training().seed(), config.toYaml(), trained.computeBackend()).writeTo(dir);
         });
         if (checkpoints != null) {
@@ -138,6 +141,13 @@ public final class DistillJob {
      * @throws InvalidInputException naming the first problem found
      */
     public static PreparedDistill prepare(SparkSession spark, DistillConfig config) {
+        try (JobDescription described = JobDescription.of(spark.sparkContext(),
+                "spark-distill distill: checking the teachers and reading the training data")) {
+            return prepare(spark, config, described);
+        }
+    }
+
+    private static PreparedDistill prepare(SparkSession spark, DistillConfig config, JobDescription described) {
         String checkpointDirectory = config.training().checkpointEvery() == 0 ? null
                 : CheckpointLocation.of(config, spark.sparkContext().master());
         boolean distils = distils(config.distillation());
@@ -160,12 +170,14 @@ public final class DistillJob {
         if (cache != null) {
             train.requireIds("the soft-label cache (cache.path)", "data.id = " + config.data().id());
         }
+        described.describe("spark-distill distill: reading the held-out data");
         Examples heldOut = ExampleTables.test(spark, config.data(), train).collect();
         teachers.requireFit(train.info().shape(), train.info().numClasses());
         if (heldOut.featureCount() != train.info().featureCount() || heldOut.numClasses() != train.info().numClasses()) {
             throw new InvalidInputException("test data " + heldOut + " does not match training data " + train.info());
         }
         Dataset<Row> trainRows = train.rows();
+        described.describe("spark-distill distill: fingerprinting the training rows");
         DatasetFingerprint fingerprint = cache == null && checkpointDirectory == null ? null
                 : DatasetFingerprint.of(train.rows());
         if (cache != null) {

@@ -10,6 +10,7 @@ import org.sparkdistill.jobs.data.ExampleTable;
 import org.sparkdistill.jobs.data.ExampleTables;
 import org.sparkdistill.jobs.spark.DatasetInfo;
 import org.sparkdistill.jobs.spark.ExampleFrames;
+import org.sparkdistill.jobs.spark.JobDescription;
 import org.sparkdistill.jobs.storage.PublishedOutput;
 import org.sparkdistill.jobs.storage.StoragePath;
 
@@ -32,8 +33,8 @@ public final class PrepareJob {
      * {@code overwrite} (see {@link PublishedOutput#publish}).
      */
     public static void run(SparkSession spark, ExampleTable table, String output, boolean overwrite) {
-        spark.sparkContext().setJobDescription("spark-distill prepare: " + table.source());
-        try {
+        try (JobDescription described = JobDescription.of(spark.sparkContext(), "spark-distill prepare: "
+                + table.source())) {
             PublishedOutput.publish(StoragePath.of(output, spark.sparkContext().hadoopConfiguration()), "prepare",
                     overwrite, staging -> {
                         // The staging directory is this job's own, so Spark may replace it with the table.
@@ -42,8 +43,6 @@ public final class PrepareJob {
                         rows.write().mode(SaveMode.Overwrite).parquet(staging.uri());
                         ExampleTables.describe(table, staging.uri(), spark.sparkContext().hadoopConfiguration());
                     });
-        } finally {
-            spark.sparkContext().setJobDescription(null);
         }
     }
 }

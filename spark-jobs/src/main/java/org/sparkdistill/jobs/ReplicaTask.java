@@ -6,11 +6,9 @@ import java.util.List;
 import org.apache.spark.BarrierTaskContext;
 import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.sql.catalyst.InternalRow;
-import org.apache.spark.util.LongAccumulator;
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.deeplearning4j.optimize.api.BaseTrainingListener;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.sparkdistill.core.NetworkCopies;
 import org.sparkdistill.core.NetworkMemory;
@@ -32,6 +30,7 @@ import org.sparkdistill.core.train.WorkerGroups;
 import org.sparkdistill.jobs.cache.CachedRows;
 import org.sparkdistill.jobs.spark.DatasetInfo;
 import org.sparkdistill.jobs.spark.ExampleFrames;
+import org.sparkdistill.jobs.spark.ProgressAccumulators;
 import org.sparkdistill.jobs.spark.Rendezvous;
 
 /**
@@ -51,19 +50,19 @@ final class ReplicaTask implements FlatMapFunction<Iterator<InternalRow>, Traine
     private final CheckpointStore checkpointStore;
     private final List<Checkpoints.Checkpoint> resume;
     private final byte[] secret;
-    private final LongAccumulator steps;
+    private final ProgressAccumulators progress;
 
     /**
      * @param resume the checkpoints to resume from, one per group in group order (one for a lone student or peers), or
      *     none to start afresh
      */
     ReplicaTask(DistillSetup setup, CheckpointStore checkpointStore, List<Checkpoints.Checkpoint> resume, byte[] secret,
-            LongAccumulator steps) {
+            ProgressAccumulators progress) {
         this.setup = setup;
         this.checkpointStore = checkpointStore;
         this.resume = List.copyOf(resume);
         this.secret = secret;
-        this.steps = steps;
+        this.progress = progress;
     }
 
     @Override
@@ -90,19 +89,17 @@ final class ReplicaTask implements FlatMapFunction<Iterator<InternalRow>, Traine
             List<Model> networks = startingStudents(replica.largestShard());
             Throwable failure = null;
             try {
-                if (replica.leads()) {
-                    networks.get(0).addListeners(new StepCounter(steps));
-                }
                 DistillationTrainer trainer = new DistillationTrainer(setup.plan(), targets, evaluator,
                         setup.objectives()).keepPeer(setup.keep());
+                StepLog log = replica.leads() ? log(trainer, replica.largestShard()) : null;
                 List<EpochMetrics> history = setup.peers().isEmpty()
                         ? trainLone(trainer, networks.get(0), shard, checkpoints, replica, 0)
                         : trainPeers(trainer, networks, shard, checkpoints, replica);
                 if (!replica.leads()) {
                     return List.<TrainedStudent>of().iterator();
                 }
-                return List.of(setup.peers().isEmpty() ? TrainedStudent.of(networks.get(0), history)
-                        : TrainedStudent.ofPeers(networks, history)).iterator();
+                return List.of((setup.peers().isEmpty() ? TrainedStudent.of(networks.get(0), history)
+                        : TrainedStudent.ofPeers(networks, history)).withSteps(steps(log))).iterator();
             } catch (RuntimeException | Error e) {
                 failure = e;
                 throw e;
@@ -130,11 +127,9 @@ final class ReplicaTask implements FlatMapFunction<Iterator<InternalRow>, Traine
             List<Model> everyGroup = new ArrayList<>();
             Throwable failure = null;
             try {
-                if (world.leads()) {
-                    network.addListeners(new StepCounter(steps));
-                }
                 DistillationTrainer trainer = new DistillationTrainer(setup.plan(), targets(ensemble, cached, shard),
                         evaluator, setup.objectives()).codistill(groups, setup.exchangeEvery());
+                StepLog log = world.leads() ? log(trainer, world.largestShard()) : null;
                 List<EpochMetrics> history = trainLone(trainer, network, shard, checkpoints(groups.groupIndex()),
                         replica, groups.groupIndex());
                 INDArray students = groups.exchange(network.params());
@@ -152,7 +147,7 @@ final class ReplicaTask implements FlatMapFunction<Iterator<InternalRow>, Traine
                 }
                 List<EpochMetrics> reported = new ArrayList<>(history.subList(0, history.size() - 1));
                 reported.add(last.withPeers(setup.keep().choose(peers), peers));
-                return List.of(TrainedStudent.ofPeers(everyGroup, reported)).iterator();
+                return List.of(TrainedStudent.ofPeers(everyGroup, reported).withSteps(steps(log))).iterator();
             } catch (RuntimeException | Error e) {
                 failure = e;
                 throw e;
@@ -253,17 +248,20 @@ final class ReplicaTask implements FlatMapFunction<Iterator<InternalRow>, Traine
         }
     }
 
-    /** Counts rank 0's optimizer steps into an accumulator the driver watches, to report progress and redone steps. */
-    private static final class StepCounter extends BaseTrainingListener {
-        private final LongAccumulator steps;
-
-        StepCounter(LongAccumulator steps) {
-            this.steps = steps;
+    /**
+     * Rank 0's log of its steps and epochs, reported to the driver as they happen (none where no accumulators were
+     * given).
+     */
+    private StepLog log(DistillationTrainer trainer, int largestShard) {
+        if (progress == null) {
+            return null;
         }
+        StepLog log = new StepLog(progress, (long) setup.plan().stepsPerEpoch(largestShard) * setup.plan().epochs());
+        trainer.addStepListener(log).addListener(log);
+        return log;
+    }
 
-        @Override
-        public void iterationDone(Model model, int iteration, int epoch) {
-            steps.add(1);
-        }
+    private static List<StepRecord> steps(StepLog log) {
+        return log == null ? List.of() : log.records();
     }
 }

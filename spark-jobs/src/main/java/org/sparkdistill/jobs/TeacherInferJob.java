@@ -33,6 +33,7 @@ import org.sparkdistill.jobs.data.ExampleTable;
 import org.sparkdistill.jobs.data.ExampleTables;
 import org.sparkdistill.jobs.spark.ExampleFrames;
 import org.sparkdistill.jobs.spark.InferenceResources;
+import org.sparkdistill.jobs.spark.JobDescription;
 import org.sparkdistill.jobs.spark.TaskFailures;
 import org.sparkdistill.jobs.storage.PublishedOutput;
 import org.sparkdistill.jobs.storage.StoragePath;
@@ -105,9 +106,8 @@ public final class TeacherInferJob {
         LongAccumulator inferenceNanos = spark.sparkContext().longAccumulator("teacher-infer forward-pass nanos");
         LongAccumulator rowsInferred = spark.sparkContext().longAccumulator("teacher-infer rows inferred");
         long started = System.nanoTime();
-        try {
-            context.setJobDescription("spark-distill teacher-infer: " + teachers.paths().size() + " teacher(s) over "
-                    + data.info().rows() + " rows");
+        try (JobDescription described = JobDescription.of(spark.sparkContext(), "spark-distill teacher-infer: "
+                + teachers.paths().size() + " teacher(s) over " + data.info().rows() + " rows")) {
             DatasetFingerprint fingerprint = DatasetFingerprint.of(data.rows());
             if (fingerprint.rows() == 0) {
                 throw new InvalidInputException(DistillJob.describe(config.data()) + " has no rows");
@@ -136,8 +136,6 @@ public final class TeacherInferJob {
             String reason = String.valueOf(e.getMessage()).lines().findFirst().orElse("");
             throw new IllegalStateException("teacher inference failed; nothing was written to " + target.describe()
                     + ": " + reason, e);
-        } finally {
-            context.setJobDescription(null);
         }
         Outcome outcome = new Outcome(target, manifest, resources.description(), profileId, inferenceNanos.value(),
                 rowsInferred.value());

@@ -18,24 +18,31 @@ import org.sparkdistill.core.optim.Vectorization;
  * peer (the one the last epoch's metrics describe) and every peer's zip comes along.
  *
  * @param peerZips every peer's model zip in peer order, {@code modelZip} among them; empty for a lone student
+ * @param steps rank 0's steps in the attempt that finished (from its resume checkpoint on, if it resumed)
  */
-public record TrainedStudent(byte[] modelZip, List<EpochMetrics> history, String computeBackend, List<byte[]> peerZips)
-        implements Serializable {
+public record TrainedStudent(byte[] modelZip, List<EpochMetrics> history, String computeBackend, List<byte[]> peerZips,
+                             List<StepRecord> steps) implements Serializable {
     public TrainedStudent {
         history = List.copyOf(history);
         peerZips = List.copyOf(peerZips);
+        steps = List.copyOf(steps);
+    }
+
+    /** This student with rank 0's steps. */
+    public TrainedStudent withSteps(List<StepRecord> taken) {
+        return new TrainedStudent(modelZip, history, computeBackend, peerZips, taken);
     }
 
     /** Serialises the network without updater state: the output is a model for inference. */
     public static TrainedStudent of(Model network, List<EpochMetrics> history) {
-        return new TrainedStudent(zip(network), history, thisBackend(), List.of());
+        return new TrainedStudent(zip(network), history, thisBackend(), List.of(), List.of());
     }
 
     /** Serialises every peer without updater state; the model is the peer the last epoch kept. */
     public static TrainedStudent ofPeers(List<? extends Model> peers, List<EpochMetrics> history) {
         List<byte[]> zips = peers.stream().map(TrainedStudent::zip).toList();
         int kept = history.isEmpty() ? 0 : history.get(history.size() - 1).peer();
-        return new TrainedStudent(zips.get(kept), history, thisBackend(), zips);
+        return new TrainedStudent(zips.get(kept), history, thisBackend(), zips, List.of());
     }
 
     private static byte[] zip(Model network) {

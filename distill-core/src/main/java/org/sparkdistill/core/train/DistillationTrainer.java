@@ -56,6 +56,7 @@ public final class DistillationTrainer {
     private final Evaluator evaluator;
     private final List<DistillationObjective> objectives;
     private final List<EpochListener> listeners = new ArrayList<>();
+    private final List<StepListener> stepListeners = new ArrayList<>();
     private ComputePath computePath = ComputePath.FAST_WHERE_EXACT;
     private PeerChoice keep = PeerChoice.best();
     private WorkerGroups groups;
@@ -78,6 +79,12 @@ public final class DistillationTrainer {
 
     public DistillationTrainer addListener(EpochListener listener) {
         listeners.add(listener);
+        return this;
+    }
+
+    /** Tells {@code listener} every step the reporting replica takes, as it takes it. */
+    public DistillationTrainer addStepListener(StepListener listener) {
+        stepListeners.add(listener);
         return this;
     }
 
@@ -342,12 +349,19 @@ public final class DistillationTrainer {
                         Pipeline<MiniBatch> batches = inputs.pipeline(StudentInputs.requests(order, epoch, firstBatch,
                                 stepsPerEpoch, step, plan.batchSize(), replica.largestShard()), rows)) {
                     for (MiniBatch batch = batches.next(); batch != null; batch = batches.next()) {
+                        double loss;
                         try {
-                            lossSum += step(graph, batch, replica.rank(), runner);
+                            loss = step(graph, batch, replica.rank(), runner);
                         } finally {
                             batch.release();
                         }
+                        lossSum += loss;
                         step++;
+                        if (replica.leads()) {
+                            for (StepListener listener : stepListeners) {
+                                listener.onStep(step, epoch, loss);
+                            }
+                        }
                         if (runner.codistilling() != null) {
                             runner.codistilling().afterStep(step, graph);
                         }

@@ -36,6 +36,7 @@ import org.sparkdistill.core.train.UpdaterKind;
 import org.sparkdistill.jobs.ExchangeSpec;
 import org.sparkdistill.jobs.StudentSpec;
 import org.sparkdistill.jobs.TeacherSpecs;
+import org.sparkdistill.jobs.StepRecord;
 import org.sparkdistill.jobs.TrainedStudent;
 import org.sparkdistill.jobs.storage.HadoopSettings;
 import org.sparkdistill.core.metrics.PeerMetrics;
@@ -118,6 +119,7 @@ public final class DistillKryoRegistrator implements KryoRegistrator {
                 ChannelLayout.class,
                 OutputKind.class,
                 TrainedStudent.class,
+                StepRecord.class,
                 StudentSpec.class,
                 StudentArchitecture.class,
                 KnowledgeDistillation.class,

@@ -139,10 +139,10 @@ class KryoOnSparkTest {
         try {
             List<TrainedStudent> students = spark.parallelize(List.of(1, 2), 2).map(rank -> new TrainedStudent(
                     zips.value().get(rank - 1), List.of(new EpochMetrics(rank, rank * 10L, 0.5, 0.9, Double.NaN,
-                            Double.NaN, 0.01, examples.value().size())), "backend " + rank, List.of())).collect();
+                            Double.NaN, 0.01, examples.value().size())), "backend " + rank, List.of(), List.of())).collect();
             assertEquals(2, students.size());
             assertSameValue(new TrainedStudent(new byte[] {4}, List.of(new EpochMetrics(2, 20, 0.5, 0.9, Double.NaN,
-                    Double.NaN, 0.01, 2)), "backend 2", List.of()), students.get(1));
+                    Double.NaN, 0.01, 2)), "backend 2", List.of(), List.of()), students.get(1));
         } finally {
             examples.destroy();
             zips.destroy();

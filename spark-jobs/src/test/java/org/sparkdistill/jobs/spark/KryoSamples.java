@@ -41,6 +41,7 @@ import org.sparkdistill.core.objective.KnowledgeDistillation;
 import org.sparkdistill.core.objective.TeacherOutput;
 import org.sparkdistill.core.train.StudentArchitecture;
 import org.sparkdistill.jobs.TeacherSpecs;
+import org.sparkdistill.jobs.StepRecord;
 import org.sparkdistill.jobs.TrainedStudent;
 import org.sparkdistill.core.metrics.PeerMetrics;
 import org.sparkdistill.core.objective.MutualLearning;
@@ -117,7 +118,9 @@ final class KryoSamples {
                 EnsembleWeighting.CONFIDENCE,
                 new TrainedStudent(zip, List.of(first, second.withPeers(1, List.of(new PeerMetrics(0, 0.5, 0.25,
                         0.125, Double.NaN), new PeerMetrics(1, 0.75, 0.5, 0.0625, 0.03125)))),
-                        "linux-x86_64 (OpenBLAS, built-in convolution)", List.of(new byte[] {7, 8}, zip)),
+                        "linux-x86_64 (OpenBLAS, built-in convolution)", List.of(new byte[] {7, 8}, zip),
+                        List.of(new StepRecord(1, 1, 2.25, 0.5), new StepRecord(2, 1, Double.NaN, 0.75))),
+                new StepRecord(3, 2, 0.125, 1.5),
                 new PeerMetrics(3, 0.875, Double.NaN, Double.NaN, 0.0625),
                 new MutualLearning(0.5, 2.0),
                 new PeerChoice(2),

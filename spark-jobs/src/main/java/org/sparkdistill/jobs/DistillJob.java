@@ -69,8 +69,11 @@ public final class DistillJob {
 
     private DistillJob() {}
 
-    /** The result of a run: where it was written and the per-epoch metrics. */
-    public record Outcome(StoragePath output, RunSummary summary) {}
+    /**
+     * The result of a run: where it was written, the per-epoch metrics, and the shape of one example the student
+     * takes.
+     */
+    public record Outcome(StoragePath output, RunSummary summary, int[] exampleShape) {}
 
     public static Outcome run(SparkSession spark, DistillConfig config, String runName) {
         long started = System.nanoTime();
@@ -130,7 +133,7 @@ public final class DistillJob {
         if (checkpoints != null) {
             checkpoints.deleteOwn();
         }
-        return new Outcome(output, summary);
+        return new Outcome(output, summary, train.info().shape());
     }
 
     /**

@@ -39,7 +39,7 @@ import org.sparkdistill.core.InvalidInputException;
  * characters) standing for the columns it matches in the table's order, must each be a number; they are assembled
  * into the array in that order.
  */
-final class FeatureColumns {
+public final class FeatureColumns {
     static final ArrayType FLOATS = DataTypes.createArrayType(DataTypes.FloatType);
     private static final String KEY = "data.features";
     private static final Set<String> IMAGE_FIELDS = Set.of("origin", "height", "width", "nChannels", "mode", "data");
@@ -55,6 +55,17 @@ final class FeatureColumns {
      * @param width the number of features every row has, when the schema alone fixes it (assembled columns); else 0
      */
     record Features(Column column, Column origin, int width) {}
+
+    /**
+     * The features {@code names} select in a table of {@code schema}, as one {@code array<float>} column, as training
+     * reads them; for scoring a table with a trained model.
+     *
+     * @param shape the model's example shape; images are decoded to it
+     * @throws InvalidInputException naming the column, its type and what was expected
+     */
+    public static Column asFloats(StructType schema, List<String> names, int[] shape, String source) {
+        return of(schema, names, shape, source).column();
+    }
 
     /**
      * @param shape the configured example shape, or null; images need it as [channels, height, width]

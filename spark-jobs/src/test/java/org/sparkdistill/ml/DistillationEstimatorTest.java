@@ -26,6 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.sparkdistill.core.InvalidInputException;
 import org.sparkdistill.core.data.Examples;
 import org.sparkdistill.jobs.PrepareJob;
+import org.sparkdistill.jobs.cli.SparkDistill;
 
 /**
  * The Spark ML stages: fit a student on a DataFrame, score with it, save and load it alone and inside a fitted
@@ -99,6 +100,28 @@ class DistillationEstimatorTest {
         DistilledModel loaded = DistilledModel.load(saved);
         assertEquals(scored, loaded.transform(test).select("label", "prediction", "probability").collectAsList());
         assertEquals(model.uid(), loaded.uid());
+    }
+
+    /**
+     * {@code predict} scores a table with a saved model or a student.zip, as the model's own transform does, and,
+     * run where a session is already running, uses that session and leaves it running.
+     */
+    @Test
+    void predictScoresATableIntoParquetOnTheRunningSession() throws IOException {
+        DistilledModel model = estimator().setConfig("output", dir.resolve("fitted").toString()).fit(train);
+        model.write().save(dir.resolve("saved").toString());
+        List<Row> expected = model.transform(test).select("id", "label", "prediction", "probability")
+                .orderBy("id").collectAsList();
+        for (String saved : List.of(dir.resolve("saved").toString(), dir.resolve("fitted/student.zip").toString())) {
+            Path out = dir.resolve("predicted-" + expected.size() + "-" + saved.hashCode());
+            assertEquals(0, SparkDistill.execute("predict", "--model", saved, "--data", dir.resolve("test").toString(),
+                    "--output", out.toString()));
+            assertFalse(spark.sparkContext().isStopped(), "predict leaves the running session running");
+            assertEquals(expected, spark.read().parquet(out.toString()).orderBy("id").collectAsList(), saved);
+        }
+        assertEquals(2, SparkDistill.execute("predict", "--model", dir.resolve("missing.zip").toString(), "--data",
+                dir.resolve("test").toString(), "--output", dir.resolve("never").toString()));
+        assertFalse(Files.exists(dir.resolve("never")));
     }
 
     @Test

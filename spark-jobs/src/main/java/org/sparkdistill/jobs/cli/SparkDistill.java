@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
 @Command(name = "spark-distill", mixinStandardHelpOptions = true, versionProvider = SparkDistill.Version.class,
         description = "Distributed knowledge distillation on Apache Spark with Deeplearning4j.",
         subcommands = {PrepareCommand.class, TrainTeacherCommand.class, TeacherInferCommand.class, DistillCommand.class,
-            EvaluateCommand.class, QuickstartCommand.class, CommandLine.HelpCommand.class})
+            EvaluateCommand.class, PredictCommand.class, QuickstartCommand.class, CommandLine.HelpCommand.class})
 public final class SparkDistill implements Runnable {
     /** Exit status of a run refused for bad input. */
     public static final int INVALID_INPUT = 2;

@@ -9,15 +9,20 @@ public final class Sessions {
     private Sessions() {}
 
     /**
-     * A job's session, stopped when the scope closes.
+     * A job's session, stopped when the scope closes if the job started it; a session that was running before (a
+     * notebook's, a caller's) is left running.
      *
      * <p>A scope rather than the session itself: {@code SparkSession.close()} declares {@code IOException} in Spark 4
      * but not in Spark 3, and {@code stop()} is the same in both.
+     *
+     * @param owned whether the job started the session
      */
-    public record Scope(SparkSession spark) implements AutoCloseable {
+    public record Scope(SparkSession spark, boolean owned) implements AutoCloseable {
         @Override
         public void close() {
-            spark.stop();
+            if (owned) {
+                spark.stop();
+            }
         }
     }
 
@@ -26,14 +31,22 @@ public final class Sessions {
         return open(jobName, master, Map.of());
     }
 
-    /** A session for one job with {@code settings} on top of the submitted or default configuration. */
+    /**
+     * A session for one job with {@code settings} on top of the submitted or default configuration; the running
+     * session, as it is, when there is one.
+     */
     public static Scope open(String jobName, String master, Map<String, String> settings) {
+        SparkSession running = SparkSession.getActiveSession().isDefined() ? SparkSession.getActiveSession().get()
+                : SparkSession.getDefaultSession().isDefined() ? SparkSession.getDefaultSession().get() : null;
+        if (running != null && !running.sparkContext().isStopped()) {
+            return new Scope(running, false);
+        }
         SparkSession.Builder builder = SparkSession.builder().appName("spark-distill " + jobName)
                 .config("spark.ui.showConsoleProgress", "false");
         settings.forEach(builder::config);
         if (!new SparkConf().contains("spark.master")) {
             builder.master(master);
         }
-        return new Scope(builder.getOrCreate());
+        return new Scope(builder.getOrCreate(), true);
     }
 }

@@ -19,7 +19,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.Metadata;
 import org.apache.spark.sql.types.StructType;
 import org.sparkdistill.core.InvalidInputException;
 import org.sparkdistill.jobs.data.FeatureColumns;
@@ -128,9 +128,8 @@ public final class DistilledModel extends Model<DistilledModel> implements MLWri
             }
         }
         FeatureColumns.asFloats(schema, List.of(getFeaturesCols()), shape, "DistilledModel input");
-        return schema.add(new StructField(getPredictionCol(), DataTypes.DoubleType, false,
-                org.apache.spark.sql.types.Metadata.empty())).add(new StructField(getProbabilityCol(),
-                SQLDataTypes.VectorType(), false, org.apache.spark.sql.types.Metadata.empty()));
+        return schema.add(getPredictionCol(), DataTypes.DoubleType, false, Metadata.empty())
+                .add(getProbabilityCol(), SQLDataTypes.VectorType(), false, Metadata.empty());
     }
 
     @Override

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -65,7 +67,7 @@ final class StageMetadata {
         JsonNode root;
         try {
             root = JSON.readTree(text);
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new InvalidInputException(metadataPath(path) + " is not JSON: " + e.getMessage(), e);
         }
         String saved = root.path("class").asText();
@@ -86,7 +88,7 @@ final class StageMetadata {
 
     /** The names in the saved param map, in their order. */
     List<String> paramNames() {
-        List<String> names = new java.util.ArrayList<>();
+        List<String> names = new ArrayList<>();
         root.path("paramMap").fieldNames().forEachRemaining(names::add);
         return names;
     }

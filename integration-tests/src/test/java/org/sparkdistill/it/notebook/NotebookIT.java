@@ -8,8 +8,8 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.File;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
 import java.net.URL;
 import java.nio.file.Path;
@@ -115,7 +115,7 @@ class NotebookIT {
     /** {@code classPath}, with a jar whose manifest lists the real entries replaced by those entries. */
     static String expanded(String classPath) throws IOException {
         List<String> entries = new ArrayList<>();
-        for (String entry : classPath.split(java.io.File.pathSeparator)) {
+        for (String entry : classPath.split(File.pathSeparator)) {
             Manifest manifest = null;
             if (entry.endsWith(".jar")) {
                 try (JarFile jar = new JarFile(entry)) {
@@ -132,6 +132,6 @@ class NotebookIT {
                 entries.add(Path.of(URI.create(new URL(base, relative).toString())).toString());
             }
         }
-        return String.join(java.io.File.pathSeparator, entries);
+        return String.join(File.pathSeparator, entries);
     }
 }

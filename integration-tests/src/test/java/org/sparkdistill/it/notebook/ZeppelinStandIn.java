@@ -1,5 +1,6 @@
 package org.sparkdistill.it.notebook;
 
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,7 +21,7 @@ public final class ZeppelinStandIn {
         Dataset<?> dataset = (Dataset<?>) frame;
         StringBuilder table = new StringBuilder("%table ").append(String.join("\t", dataset.columns())).append('\n');
         for (Row row : dataset.toDF().collectAsList()) {
-            List<String> cells = new java.util.ArrayList<>();
+            List<String> cells = new ArrayList<>();
             for (int i = 0; i < row.size(); i++) {
                 cells.add(String.valueOf(row.get(i)));
             }

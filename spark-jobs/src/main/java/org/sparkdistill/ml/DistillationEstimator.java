@@ -13,7 +13,6 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 import org.apache.spark.ml.Estimator;
-import org.apache.spark.ml.linalg.SQLDataTypes;
 import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.util.Identifiable$;
@@ -22,8 +21,6 @@ import org.apache.spark.ml.util.MLWritable;
 import org.apache.spark.ml.util.MLWriter;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.Metadata;
 import org.apache.spark.sql.types.StructType;
 import org.sparkdistill.core.InvalidInputException;
 import org.sparkdistill.jobs.DistillJob;
@@ -153,8 +150,7 @@ public final class DistillationEstimator extends Estimator<DistilledModel> imple
         overrides.putIfAbsent("output", "unused");
         DistillConfig config = config(overrides);
         FeatureColumns.asFloats(schema, config.data().features(), null, "the DataFrame to fit");
-        return schema.add("prediction", DataTypes.DoubleType, false, Metadata.empty())
-                .add("probability", SQLDataTypes.VectorType(), false, Metadata.empty());
+        return DistilledModel.withScores(schema, DistilledModel.PREDICTION, DistilledModel.PROBABILITY);
     }
 
     @Override

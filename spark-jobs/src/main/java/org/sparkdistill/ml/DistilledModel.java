@@ -38,6 +38,9 @@ public final class DistilledModel extends Model<DistilledModel> implements MLWri
     /** The student's DL4J zip inside a saved model. */
     static final String ZIP = "data/student.zip";
     private static final String FEATURES = "__spark_distill_features";
+    /** The default names of the columns {@link #transform} appends. */
+    static final String PREDICTION = "prediction";
+    static final String PROBABILITY = "probability";
 
     private final String uid;
     private final byte[] studentZip;
@@ -61,8 +64,8 @@ public final class DistilledModel extends Model<DistilledModel> implements MLWri
         predictionCol = new Param<>(this, "predictionCol", "the predicted class column");
         probabilityCol = new Param<>(this, "probabilityCol", "the class probabilities column");
         setDefault(featuresCols, new String[] {"features"});
-        setDefault(predictionCol, "prediction");
-        setDefault(probabilityCol, "probability");
+        setDefault(predictionCol, PREDICTION);
+        setDefault(probabilityCol, PROBABILITY);
     }
 
     @Override
@@ -128,8 +131,13 @@ public final class DistilledModel extends Model<DistilledModel> implements MLWri
             }
         }
         FeatureColumns.asFloats(schema, List.of(getFeaturesCols()), shape, "DistilledModel input");
-        return schema.add(getPredictionCol(), DataTypes.DoubleType, false, Metadata.empty())
-                .add(getProbabilityCol(), SQLDataTypes.VectorType(), false, Metadata.empty());
+        return withScores(schema, getPredictionCol(), getProbabilityCol());
+    }
+
+    /** {@code schema} with the predicted class and the class probabilities appended under those names. */
+    static StructType withScores(StructType schema, String prediction, String probability) {
+        return schema.add(prediction, DataTypes.DoubleType, false, Metadata.empty())
+                .add(probability, SQLDataTypes.VectorType(), false, Metadata.empty());
     }
 
     @Override

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.stream.Collectors;
+import org.sparkdistill.bench.optim.OptimizerBench;
 
 /**
  * The comparison of codistillation with plain data parallelism: per run, the time to the target accuracy and who
@@ -149,9 +150,7 @@ final class CodistillTable {
         if (values.isEmpty()) {
             return Optional.empty();
         }
-        double[] sorted = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
-        int n = sorted.length;
-        return Optional.of(n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2);
+        return Optional.of(OptimizerBench.median(values.stream().mapToDouble(Double::doubleValue).toArray()));
     }
 
     /** An accuracy as a percentage without trailing zeros: 0.84 as 84%, 0.845 as 84.5%. */

@@ -189,7 +189,8 @@ public final class OptimizerBench {
         }
     }
 
-    static double median(double[] values) {
+    /** The median of {@code values}: the middle one, or the mean of the middle two. */
+    public static double median(double[] values) {
         double[] sorted = values.clone();
         Arrays.sort(sorted);
         int middle = sorted.length / 2;

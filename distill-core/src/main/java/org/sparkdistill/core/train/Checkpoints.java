@@ -119,9 +119,9 @@ public final class Checkpoints {
      */
     public Optional<Checkpoint> latest(Consumer<String> skipped) {
         for (long step : steps()) {
-            Optional<Checkpoint> verified = verified(name(step), skipped);
-            if (verified.isPresent()) {
-                return verified;
+            Optional<Checkpoint> intact = intact(step, skipped);
+            if (intact.isPresent()) {
+                return intact;
             }
         }
         return Optional.empty();
@@ -136,12 +136,11 @@ public final class Checkpoints {
     }
 
     /**
-     * The checkpoint of {@code step} if its folder is complete and passes its checks; otherwise empty, and a folder
-     * that fails them is reported to {@code skipped} with the file and the reason.
+     * The checkpoint of {@code step}, one of {@link #steps()}, if it passes its checks; otherwise empty, and the
+     * folder is reported to {@code skipped} with the file and the reason.
      */
     public Optional<Checkpoint> intact(long step, Consumer<String> skipped) {
-        String name = name(step);
-        return store.folders().contains(name) ? verified(name, skipped) : Optional.empty();
+        return verified(name(step), skipped);
     }
 
     private Optional<Checkpoint> verified(String name, Consumer<String> skipped) {

@@ -1,6 +1,7 @@
 package org.sparkdistill.core.train;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -53,7 +54,12 @@ public final class GroupCheckpoints {
         if (groups.size() == 1) {
             return groups.get(0).latest(skipped).map(List::of);
         }
-        for (long step : groups.get(0).steps()) {
+        // One listing of the store per group; only steps every group has are read.
+        List<Long> common = new ArrayList<>(groups.get(0).steps());
+        for (Checkpoints group : groups.subList(1, groups.size())) {
+            common.retainAll(new HashSet<>(group.steps()));
+        }
+        for (long step : common) {
             List<Checkpoints.Checkpoint> every = new ArrayList<>();
             for (Checkpoints group : groups) {
                 Optional<Checkpoints.Checkpoint> intact = group.intact(step, skipped);

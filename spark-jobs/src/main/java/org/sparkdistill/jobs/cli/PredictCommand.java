@@ -10,6 +10,7 @@ import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.functions;
 import org.sparkdistill.core.InvalidInputException;
 import org.sparkdistill.core.io.ModelZip;
+import org.sparkdistill.jobs.config.DataConfig;
 import org.sparkdistill.jobs.data.ExampleTable;
 import org.sparkdistill.jobs.data.ExampleTables;
 import org.sparkdistill.jobs.output.NamedPath;
@@ -70,7 +71,7 @@ public final class PredictCommand implements Callable<Integer> {
         if (!StoragePath.of(model, HadoopSettings.beforeSession()).exists()) {
             throw new InvalidInputException("--model " + model + ": no such file or directory");
         }
-        var config = description.toConfig(data);
+        DataConfig config = description.toConfig(data);
         try (OutputLock lock = OutputRules.claim("predict", new NamedPath("--output", output),
                 OutputRules.Kind.DIRECTORY, overwrite, List.of(new NamedPath("--model", model),
                         new NamedPath("--data", data)));

@@ -1,5 +1,6 @@
 package org.sparkdistill.jobs.spark;
 
+import java.util.List;
 import java.util.Map;
 import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
@@ -36,10 +37,11 @@ public final class Sessions {
      * session, as it is, when there is one.
      */
     public static Scope open(String jobName, String master, Map<String, String> settings) {
-        SparkSession running = SparkSession.getActiveSession().isDefined() ? SparkSession.getActiveSession().get()
-                : SparkSession.getDefaultSession().isDefined() ? SparkSession.getDefaultSession().get() : null;
-        if (running != null && !running.sparkContext().isStopped()) {
-            return new Scope(running, false);
+        for (scala.Option<SparkSession> running : List.of(SparkSession.getActiveSession(),
+                SparkSession.getDefaultSession())) {
+            if (running.isDefined() && !running.get().sparkContext().isStopped()) {
+                return new Scope(running.get(), false);
+            }
         }
         SparkSession.Builder builder = SparkSession.builder().appName("spark-distill " + jobName)
                 .config("spark.ui.showConsoleProgress", "false");

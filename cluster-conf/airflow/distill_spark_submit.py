@@ -64,7 +64,8 @@ with DAG(
     )
     evaluate = step(
         "evaluate",
-        ["--model", f"{STUDENT}/student.zip", "--data", "/data/fashion-mnist/test.parquet"]
+        ["--model", f"{STUDENT}/student.zip", "--data", "/data/fashion-mnist/test.parquet",
+         "--output", f"{STUDENT}-evaluation"]
         + [argument for teacher in TEACHERS for argument in ("--teacher", teacher)],
         executor_cores=2,
         num_executors=1,

@@ -26,7 +26,8 @@ import org.sparkdistill.it.cluster.Await;
 import org.sparkdistill.it.cluster.ClusterProcess;
 import org.sparkdistill.jobs.DistillJob;
 import org.sparkdistill.jobs.cli.SparkDistill;
-import org.sparkdistill.jobs.report.ComparisonReport;
+import org.sparkdistill.jobs.report.Json;
+import org.sparkdistill.jobs.report.MetricsDocument;
 
 /**
  * Checkpoints belong to one run, through the command line: a run killed after its final checkpoint publishes on rerun
@@ -195,7 +196,9 @@ class CheckpointOwnershipIT {
     }
 
     static List<String> deterministicMetrics(Path output) throws IOException {
-        Matcher matcher = DETERMINISTIC.matcher(Files.readString(output.resolve(ComparisonReport.JSON_FILE)));
+        Path file = output.resolve(MetricsDocument.FILE);
+        Matcher matcher = DETERMINISTIC.matcher(Json.write(Json.read(Files.readString(file), file.toString())
+                .get("runs")));
         List<String> values = new ArrayList<>();
         while (matcher.find()) {
             values.add(matcher.group(1) + "=" + matcher.group(2).trim());

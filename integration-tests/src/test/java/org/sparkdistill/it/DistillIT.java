@@ -16,7 +16,8 @@ import org.nd4j.linalg.lossfunctions.impl.LossMCXENT;
 import org.sparkdistill.core.train.Networks;
 import org.sparkdistill.jobs.DistillJob;
 import org.sparkdistill.jobs.Provenance;
-import org.sparkdistill.jobs.report.ComparisonReport;
+import org.sparkdistill.jobs.report.HtmlReport;
+import org.sparkdistill.jobs.report.MetricsDocument;
 import org.sparkdistill.jobs.spark.DatasetInfo;
 import org.sparkdistill.jobs.storage.OutputMarker;
 import org.sparkdistill.jobs.storage.StoragePath;
@@ -40,13 +41,13 @@ class DistillIT {
                 "--teacher", teacher.toString(), "--epochs", "2", "--seed", "5", "--output", out.toString(),
                 "--master", "local[2]", "--set", "student.hidden=32");
         assertEquals(0, run.status(), run.err());
-        assertEquals(List.of(OutputMarker.FILE_NAME, DistillJob.CONFIG_FILE, ComparisonReport.JSON_FILE, Provenance.FILE_NAME,
-                DistillJob.STEPS_FILE, DistillJob.MODEL_FILE), Fixtures.listing(out));
+        assertEquals(List.of(OutputMarker.FILE_NAME, DistillJob.CONFIG_FILE, MetricsDocument.FILE, Provenance.FILE_NAME,
+                HtmlReport.FILE, DistillJob.STEPS_FILE, DistillJob.MODEL_FILE), Fixtures.listing(out));
         assertEquals(64, Files.readAllLines(out.resolve(DistillJob.STEPS_FILE)).size(),
                 "2 epochs of 32 steps (2000 rows, batch 64), one line each");
         MultiLayerNetwork student = ModelSerializer.restoreMultiLayerNetwork(out.resolve(DistillJob.MODEL_FILE).toFile());
         assertTrue(Networks.loss(student) instanceof LossMCXENT, "the saved student is a plain DL4J classifier");
-        String metrics = Files.readString(out.resolve(ComparisonReport.JSON_FILE));
+        String metrics = Files.readString(out.resolve(MetricsDocument.FILE));
         assertTrue(metrics.contains("\"epoch\": 2") && metrics.contains("\"agreement\""), metrics);
         double accuracy = Fixtures.finalAccuracy(out);
         assertTrue(accuracy > 0.6, "a 784-32-10 student on 2000 rows for 2 epochs reaches > 60%, got " + accuracy);
@@ -64,7 +65,7 @@ class DistillIT {
                 "--set", "training.batchSize=32", "--set", "training.checkpointEvery=20",
                 "--set", "training.gradientBuckets=per-layer");
         assertEquals(0, run.status(), run.err());
-        String metrics = Files.readString(out.resolve(ComparisonReport.JSON_FILE));
+        String metrics = Files.readString(out.resolve(MetricsDocument.FILE));
         // 2000 rows in two shards of about 1000: 32 or 33 steps per epoch, each on 2 × 32 rows.
         assertTrue(metrics.contains("\"epoch\": 2"), metrics);
         // Each epoch reports how rank 0 exchanged its gradients: one bucket per layer of the training graph, the

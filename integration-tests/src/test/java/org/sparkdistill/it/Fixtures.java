@@ -28,7 +28,8 @@ import org.sparkdistill.it.cluster.Submission;
 import org.sparkdistill.jobs.DistillJob;
 import org.sparkdistill.jobs.TeacherTraining;
 import org.sparkdistill.jobs.cli.SparkDistill;
-import org.sparkdistill.jobs.report.ComparisonReport;
+import org.sparkdistill.jobs.report.Json;
+import org.sparkdistill.jobs.report.MetricsDocument;
 
 /** Shared inputs of the integration tests: the Fashion-MNIST directory, small teachers, and running the CLI. */
 final class Fixtures {
@@ -105,8 +106,9 @@ final class Fixtures {
 
     /** The final held-out accuracy recorded in a {@code distill} output's metrics file. */
     static double finalAccuracy(Path output) throws IOException {
-        String metrics = Files.readString(output.resolve(ComparisonReport.JSON_FILE));
-        return Double.parseDouble(metrics.replaceAll("(?s).*?\"final\": \\{.*?\"accuracy\": ([0-9.]+).*", "$1"));
+        Path file = output.resolve(MetricsDocument.FILE);
+        return Json.read(Files.readString(file), file.toString()).get("runs").get(0).get("final").get("accuracy")
+                .asDouble();
     }
 
     /** The parameters of the student a {@code distill} run wrote into {@code output}. */

@@ -2,7 +2,10 @@ package org.sparkdistill.jobs;
 
 import java.io.OutputStream;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import org.deeplearning4j.nn.api.Model;
 import org.sparkdistill.core.NetworkMemory;
 import org.sparkdistill.jobs.spark.DatasetInfo;
@@ -30,8 +33,10 @@ import org.sparkdistill.jobs.config.DistillationConfig;
 import org.sparkdistill.jobs.config.TeacherConfig;
 import org.sparkdistill.jobs.data.ExampleTable;
 import org.sparkdistill.jobs.data.ExampleTables;
-import org.sparkdistill.jobs.report.ComparisonReport;
-import org.sparkdistill.jobs.report.Json;
+import org.sparkdistill.jobs.data.LabelIndex;
+import org.sparkdistill.core.io.ModelZip;
+import org.sparkdistill.jobs.report.MetricsDocument;
+import org.sparkdistill.jobs.report.ModelProfile;
 import org.sparkdistill.jobs.report.RunSummary;
 import org.sparkdistill.jobs.spark.ExampleFrames;
 import org.sparkdistill.jobs.spark.JobDescription;
@@ -70,10 +75,10 @@ public final class DistillJob {
     private DistillJob() {}
 
     /**
-     * The result of a run: where it was written, the per-epoch metrics, and the shape of one example the student
-     * takes.
+     * The result of a run: where it was written, the per-epoch metrics, the shape of one example the student takes,
+     * and everything its {@value MetricsDocument#FILE} holds.
      */
-    public record Outcome(StoragePath output, RunSummary summary, int[] exampleShape) {}
+    public record Outcome(StoragePath output, RunSummary summary, int[] exampleShape, MetricsDocument metrics) {}
 
     public static Outcome run(SparkSession spark, DistillConfig config, String runName) {
         long started = System.nanoTime();
@@ -110,6 +115,7 @@ public final class DistillJob {
         TrainedStudent trained = result.student();
         StoragePath output = StoragePath.of(config.output(), spark.sparkContext().hadoopConfiguration());
         RunSummary summary = new RunSummary(runName, trained.history(), (System.nanoTime() - started) / 1e9);
+        MetricsDocument metrics = metrics(spark, config, prepared, trained, summary);
         PublishedOutput.publish(output, "distill", config.overwrite(), dir -> {
             try (OutputStream out = dir.child(MODEL_FILE).create()) {
                 out.write(trained.modelZip());
@@ -124,7 +130,7 @@ public final class DistillJob {
                 train.labels().writeTo(dir);
             }
             dir.child(CONFIG_FILE).writeText(config.toYaml());
-            dir.child(ComparisonReport.JSON_FILE).writeText(Json.write(summary.toJsonTree()));
+            metrics.writeTo(dir);
             StringBuilder steps = new StringBuilder();
             trained.steps().forEach(step -> steps.append(step.toJsonLine()).append('\n'));
             dir.child(STEPS_FILE).writeText(steps.toString());
@@ -133,7 +139,35 @@ public final class DistillJob {
         if (checkpoints != null) {
             checkpoints.deleteOwn();
         }
-        return new Outcome(output, summary, train.info().shape());
+        return new Outcome(output, summary, train.info().shape(), metrics);
+    }
+
+    /** The run's figures for {@value MetricsDocument#FILE} and the report: the teachers and the student profiled. */
+    private static MetricsDocument metrics(SparkSession spark, DistillConfig config, PreparedDistill prepared,
+            TrainedStudent trained, RunSummary summary) {
+        ExampleTable train = prepared.train();
+        Model student = ModelZip.of(trained.modelZip(), "the trained student").network();
+        List<ModelProfile> models;
+        try (JobDescription described = JobDescription.of(spark.sparkContext(),
+                "spark-distill distill: measuring the teachers and the student for the report")) {
+            models = ModelProfiles.of(prepared.teachers(), train.info().shape(), prepared.heldOut(), summary.name(),
+                    ModelProfile.STUDENT, student, trained.modelZip().length);
+        } finally {
+            NetworkMemory.release(student);
+        }
+        Map<String, Object> settings = new LinkedHashMap<>();
+        settings.put("training data", describe(config.data()));
+        settings.put("teachers", prepared.teachers().names());
+        settings.put("student", config.student().architecture().toString().toLowerCase(Locale.ROOT));
+        settings.put("workers", config.training().workers());
+        settings.put("epochs", config.training().epochs());
+        settings.put("batch size per worker", config.training().batchSize());
+        settings.put("temperature", config.distillation().temperature());
+        settings.put("alpha", config.distillation().alpha());
+        settings.put("pipeline depth", config.training().pipelineDepth());
+        settings.put("seed", config.training().seed());
+        return MetricsDocument.of("distill", "spark-distill distill: " + summary.name(),
+                LabelIndex.classNames(train.labels(), train.info().numClasses()), models, List.of(summary), settings);
     }
 
     /**

@@ -11,8 +11,8 @@ import org.apache.spark.sql.SparkSession;
 import org.sparkdistill.core.data.FashionMnist;
 import org.sparkdistill.jobs.config.ConfigLoader;
 import org.sparkdistill.jobs.config.DistillConfig;
-import org.sparkdistill.jobs.report.ComparisonReport;
-import org.sparkdistill.jobs.report.RunSummary;
+import org.sparkdistill.jobs.report.MetricsDocument;
+import org.sparkdistill.jobs.report.ModelProfile;
 import org.sparkdistill.jobs.storage.PublishedOutput;
 import org.sparkdistill.jobs.storage.StoragePath;
 
@@ -35,20 +35,19 @@ public final class QuickstartJob {
                            List<Integer> hidden, double learningRate, double temperature, double alpha,
                            TeacherTraining.Recipe teacher, String master, boolean overwrite) {}
 
-    public static ComparisonReport run(SparkSession spark, Settings s) {
+    public static MetricsDocument run(SparkSession spark, Settings s) {
         TeacherTraining.Trained teacher = TeacherTraining.trainOrReuse(FashionMnist.train(s.data()),
                 FashionMnist.test(s.data()), s.teacher(), s.cache());
         System.out.printf("teacher: %.2f%% accuracy (%s)%n", 100 * teacher.accuracy(),
                 teacher.cached() ? "from the cache, " + teacher.model() : "trained in " + Math.round(teacher.seconds()) + " s");
-        List<RunSummary> runs = new ArrayList<>();
+        List<DistillJob.Outcome> runs = new ArrayList<>();
         PublishedOutput.publish(StoragePath.local(s.output()), "quickstart", s.overwrite(), dir -> {
             Path local = Path.of(dir.describe());
             Files.copy(teacher.model(), local.resolve(TEACHER_FILE));
-            runs.add(DistillJob.run(spark, config(s, local.resolve("alone"), teacher.model(), 0.0), "student alone")
-                    .summary());
+            runs.add(DistillJob.run(spark, config(s, local.resolve("alone"), teacher.model(), 0.0), "student alone"));
             runs.add(DistillJob.run(spark, config(s, local.resolve("distilled"), teacher.model(), s.alpha()),
-                    "student distilled").summary());
-            report(s, teacher, runs).writeTo(local);
+                    "student distilled"));
+            report(s, teacher, runs).writeTo(dir);
         });
         return report(s, teacher, runs);
     }
@@ -71,7 +70,11 @@ public final class QuickstartJob {
         return ConfigLoader.parse("{}", "quickstart", overrides);
     }
 
-    private static ComparisonReport report(Settings s, TeacherTraining.Trained teacher, List<RunSummary> runs) {
+    /**
+     * The two runs in one document: the teacher as both runs measured it (the same file on the same data), then each
+     * run's student under its run's name.
+     */
+    private static MetricsDocument report(Settings s, TeacherTraining.Trained teacher, List<DistillJob.Outcome> runs) {
         Map<String, Object> settings = new LinkedHashMap<>();
         settings.put("data", s.data().toString());
         settings.put("student training rows", s.limit());
@@ -82,7 +85,13 @@ public final class QuickstartJob {
         settings.put("alpha (distilled run)", s.alpha());
         settings.put("seed", s.seed());
         settings.put("teacher", "CNN, " + s.teacher().describe() + (teacher.cached() ? " (cached)" : ""));
-        return new ComparisonReport("spark-distill quickstart: Fashion-MNIST", teacher.accuracy(), teacher.seconds(),
-                runs, settings);
+        settings.put("teacher training (s)", Math.round(teacher.seconds()));
+        List<ModelProfile> models = new ArrayList<>(runs.get(runs.size() - 1).metrics().teachers());
+        for (DistillJob.Outcome run : runs) {
+            run.metrics().others().forEach(student -> models.add(student.named(run.summary().name())));
+        }
+        return MetricsDocument.of("quickstart", "spark-distill quickstart: Fashion-MNIST",
+                runs.get(0).metrics().classes(), models, runs.stream().map(DistillJob.Outcome::summary).toList(),
+                settings);
     }
 }

@@ -91,7 +91,7 @@ public record StudentSpec(StudentArchitecture architecture, List<Integer> hidden
                         + " is now " + copy.sha256() + ", but was " + modelSha256 + " when the job started");
             }
             ModelZip zip = ModelZip.read(copy.file(), WHAT, file.describe());
-            Model network = zip.isComputationGraph() ? zip.computationGraph() : zip.multiLayerNetwork(false);
+            Model network = zip.network();
             trainWith(network, optimizer);
             return network;
         }

@@ -6,6 +6,7 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
 import org.apache.spark.TaskContext;
 import org.sparkdistill.core.InvalidInputException;
 import org.sparkdistill.core.io.ModelZip;
@@ -81,6 +82,26 @@ public record TeacherSpecs(List<String> paths, List<String> sha256s, List<Teache
     /** The teachers' names: their model files' names. */
     public List<String> names() {
         return paths.stream().map(path -> new org.apache.hadoop.fs.Path(path).getName()).toList();
+    }
+
+    /**
+     * Each teacher's model file size in bytes, in configuration order, as the file system reports it now.
+     *
+     * @throws InvalidInputException naming the file when it is gone
+     */
+    public List<Long> fileBytes() {
+        Configuration conf = hadoop.toConfiguration();
+        List<Long> sizes = new ArrayList<>();
+        for (String path : paths) {
+            StoragePath file = StoragePath.of(path, conf);
+            FileStatus status = file.status();
+            if (status == null) {
+                throw new InvalidInputException(WHAT + " " + file.describe() + " is gone; do not remove teacher files"
+                        + " under a running job");
+            }
+            sizes.add(status.getLen());
+        }
+        return sizes;
     }
 
     /** How the teachers' predictions are combined, as configured. */

@@ -39,7 +39,7 @@ final class Scorer implements FlatMapFunction<Iterator<Row>, Row> {
     @Override
     public Iterator<Row> call(Iterator<Row> rows) {
         ModelZip zip = ModelZip.of(modelZip, "the distilled student");
-        Model student = zip.isComputationGraph() ? zip.computationGraph() : zip.multiLayerNetwork(false);
+        Model student = zip.network();
         TaskContext task = TaskContext.get();
         if (task != null) {
             task.addTaskCompletionListener((TaskCompletionListener) context -> NetworkMemory.release(student));

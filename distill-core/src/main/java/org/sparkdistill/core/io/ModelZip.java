@@ -12,6 +12,7 @@ import java.util.HashSet;
 import java.util.Set;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
+import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
@@ -139,6 +140,15 @@ public final class ModelZip {
     /** Whether the zip holds a ComputationGraph (its configuration has vertices) rather than a MultiLayerNetwork. */
     public boolean isComputationGraph() {
         return computationGraph;
+    }
+
+    /**
+     * Builds the network the zip holds, a ComputationGraph or a MultiLayerNetwork, without its updater state.
+     *
+     * @throws InvalidInputException naming the source when DL4J cannot read it
+     */
+    public Model network() {
+        return computationGraph ? computationGraph() : multiLayerNetwork(false);
     }
 
     /**

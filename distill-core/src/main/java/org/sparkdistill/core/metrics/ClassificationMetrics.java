@@ -1,5 +1,7 @@
 package org.sparkdistill.core.metrics;
 
+import java.util.ArrayList;
+import java.util.List;
 import org.sparkdistill.core.InvalidInputException;
 
 /**
@@ -78,6 +80,26 @@ public final class ClassificationMetrics {
      * <p>See: Guo C., Pleiss G., Sun Y., Weinberger K. "On Calibration of Modern Neural Networks", ICML 2017.
      */
     public static double expectedCalibrationError(float[] probabilities, int classes, int[] labels) {
+        return expectedCalibrationError(reliability(probabilities, classes, labels));
+    }
+
+    /** The expected calibration error of a reliability diagram's bins. */
+    public static double expectedCalibrationError(List<ReliabilityBin> bins) {
+        long rows = bins.stream().mapToLong(ReliabilityBin::rows).sum();
+        double error = 0;
+        for (ReliabilityBin bin : bins) {
+            if (bin.rows() > 0) {
+                error += bin.rows() * Math.abs(bin.confidence() - bin.accuracy()) / rows;
+            }
+        }
+        return error;
+    }
+
+    /**
+     * The reliability diagram of top-1 predictions: {@value #CALIBRATION_BINS} equal-width bins of confidence, each with
+     * its rows' mean confidence and accuracy.
+     */
+    public static List<ReliabilityBin> reliability(float[] probabilities, int classes, int[] labels) {
         requireRows(probabilities, classes, labels.length);
         double[] confidenceSum = new double[CALIBRATION_BINS];
         int[] correct = new int[CALIBRATION_BINS];
@@ -92,13 +114,13 @@ public final class ClassificationMetrics {
                 correct[bin]++;
             }
         }
-        double error = 0;
+        List<ReliabilityBin> bins = new ArrayList<>(CALIBRATION_BINS);
         for (int b = 0; b < CALIBRATION_BINS; b++) {
-            if (count[b] > 0) {
-                error += Math.abs(confidenceSum[b] - correct[b]) / labels.length;
-            }
+            bins.add(new ReliabilityBin((double) b / CALIBRATION_BINS, (double) (b + 1) / CALIBRATION_BINS, count[b],
+                    count[b] == 0 ? Double.NaN : confidenceSum[b] / count[b],
+                    count[b] == 0 ? Double.NaN : (double) correct[b] / count[b]));
         }
-        return error;
+        return bins;
     }
 
     static int argMax(float[] probabilities, int classes, int row) {

@@ -6,6 +6,8 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.sparkdistill.core.data.Examples;
+import org.nd4j.linalg.ops.transforms.Transforms;
+import org.sparkdistill.core.teacher.Teacher;
 import org.sparkdistill.core.teacher.TeacherEnsemble;
 import org.sparkdistill.core.train.Batches;
 
@@ -39,27 +41,27 @@ public final class Evaluator {
 
     /** Measures a student whose output layer is softmax; {@code trainLoss}, {@code epoch}, {@code step} and {@code seconds} are passed through. */
     public EpochMetrics evaluate(Model student, int epoch, long step, double trainLoss, double seconds) {
-        float[] studentProbabilities = predict(heldOut, (x, y) -> output(student, x));
-        int classes = heldOut.numClasses();
-        double accuracy = ClassificationMetrics.accuracy(studentProbabilities, classes, heldOut.labels());
-        double ece = ClassificationMetrics.expectedCalibrationError(studentProbabilities, classes, heldOut.labels());
-        double agreement = Double.NaN;
-        double kl = Double.NaN;
-        if (teacherProbabilities != null) {
-            agreement = ClassificationMetrics.agreement(studentProbabilities, teacherProbabilities, classes);
-            kl = ClassificationMetrics.meanKl(teacherProbabilities, studentProbabilities, classes);
-        }
-        return new EpochMetrics(epoch, step, trainLoss, accuracy, agreement, kl, ece, seconds);
+        HeldOutScores scores = score(student);
+        return new EpochMetrics(epoch, step, trainLoss, scores.accuracy(), scores.agreement(), scores.teacherKl(),
+                scores.ece(), seconds);
     }
 
-    /** The student's accuracy on the held-out rows of each class, by class index; NaN for a class with no rows. */
-    public double[] accuracyPerClass(Model student) {
-        return ClassificationMetrics.accuracyPerClass(predict(heldOut, (x, y) -> output(student, x)),
-                heldOut.numClasses(), heldOut.labels());
+    /** Everything measured of a student whose output layer is softmax, against the labels and the teachers. */
+    public HeldOutScores score(Model student) {
+        return scores(predict(heldOut, (x, y) -> output(student, x)));
+    }
+
+    /** Everything measured of one teacher's softmax at T = 1, against the labels and the ensemble. */
+    public HeldOutScores score(Teacher teacher) {
+        return scores(predict(heldOut, (x, y) -> Transforms.softmax(teacher.logits(x), false)));
+    }
+
+    private HeldOutScores scores(float[] probabilities) {
+        return HeldOutScores.of(probabilities, teacherProbabilities, heldOut.numClasses(), heldOut.labels());
     }
 
     /** The output of {@code student}, a MultiLayerNetwork or a single-output ComputationGraph, at inference. */
-    private static INDArray output(Model student, INDArray features) {
+    public static INDArray output(Model student, INDArray features) {
         if (student instanceof MultiLayerNetwork network) {
             return network.output(features, false);
         }

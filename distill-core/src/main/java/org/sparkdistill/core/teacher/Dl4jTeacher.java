@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.conf.layers.ActivationLayer;
@@ -138,6 +139,11 @@ public final class Dl4jTeacher implements Teacher {
     @Override
     public String name() {
         return name;
+    }
+
+    @Override
+    public OptionalLong parameterCount() {
+        return OptionalLong.of(model.numParams());
     }
 
     @Override

@@ -2,6 +2,7 @@ package org.sparkdistill.core.teacher;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalLong;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.sparkdistill.core.InvalidInputException;
 
@@ -17,6 +18,11 @@ public interface Teacher extends AutoCloseable {
 
     /** A short name used in messages and reports, such as the model file's name. */
     String name();
+
+    /** How many trained values the model holds, for reports; empty when the format does not say. */
+    default OptionalLong parameterCount() {
+        return OptionalLong.empty();
+    }
 
     /** The teacher's logits for {@code features}. */
     INDArray logits(INDArray features);

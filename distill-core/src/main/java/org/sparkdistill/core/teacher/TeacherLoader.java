@@ -51,7 +51,7 @@ public final class TeacherLoader {
      * unless the description gives an input shape.
      */
     static Teacher dl4j(ModelZip zip, String name, TeacherDescription description, long[] dataShape) {
-        Model model = zip.isComputationGraph() ? zip.computationGraph() : zip.multiLayerNetwork(false);
+        Model model = zip.network();
         long[] flat = description.input().shape() != null ? null
                 : new long[] {-1, LongStream.of(dataShape).reduce(1, Math::multiplyExact)};
         try {

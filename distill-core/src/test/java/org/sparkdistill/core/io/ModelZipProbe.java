@@ -13,7 +13,7 @@ public final class ModelZipProbe {
     public static void main(String[] args) {
         try {
             ModelZip zip = ModelZip.read(Path.of(args[0]), "model file");
-            Object network = zip.isComputationGraph() ? zip.computationGraph() : zip.multiLayerNetwork(false);
+            Object network = zip.network();
             System.out.println("built " + network.getClass().getSimpleName());
             System.exit(0);
         } catch (InvalidInputException e) {

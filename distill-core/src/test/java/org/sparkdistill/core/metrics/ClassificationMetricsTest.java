@@ -2,7 +2,10 @@ package org.sparkdistill.core.metrics;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.sparkdistill.core.InvalidInputException;
 
@@ -37,6 +40,24 @@ class ClassificationMetricsTest {
         // Bin of 0.95: 1 row, accuracy 1 -> gap 0.05; bin of 0.9: 1 row, accuracy 0 -> gap 0.9;
         // bin of 0.6: 1 row, accuracy 1 -> gap 0.4. ECE = (0.05 + 0.9 + 0.4) / 3.
         assertEquals((0.05 + 0.9 + 0.4) / 3, ClassificationMetrics.expectedCalibrationError(P, 2, LABELS), 1e-6);
+    }
+
+    @Test
+    void theReliabilityDiagramHasEveryBinWithItsRowsConfidenceAndAccuracy() {
+        List<ReliabilityBin> bins = ClassificationMetrics.reliability(P, 2, LABELS);
+        assertEquals(ClassificationMetrics.CALIBRATION_BINS, bins.size());
+        assertEquals(List.of(9, 13, 14), IntStream.range(0, bins.size()).filter(b -> bins.get(b).rows() > 0).boxed()
+                .toList(), "0.6, 0.9 and 0.95 fall in bins 9, 13 and 14 of 15");
+        assertEquals(new ReliabilityBin(9 / 15.0, 10 / 15.0, 1, 0.6, 1.0), rounded(bins.get(9)));
+        assertEquals(new ReliabilityBin(13 / 15.0, 14 / 15.0, 1, 0.9, 0.0), rounded(bins.get(13)));
+        assertTrue(Double.isNaN(bins.get(0).confidence()) && Double.isNaN(bins.get(0).accuracy()), "an empty bin");
+        assertEquals(ClassificationMetrics.expectedCalibrationError(P, 2, LABELS),
+                ClassificationMetrics.expectedCalibrationError(bins), 1e-15);
+    }
+
+    private static ReliabilityBin rounded(ReliabilityBin bin) {
+        return new ReliabilityBin(bin.lower(), bin.upper(), bin.rows(), Math.round(bin.confidence() * 1e6) / 1e6,
+                bin.accuracy());
     }
 
     @Test

@@ -1,8 +1,10 @@
 package org.sparkdistill.jobs.cli;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.hadoop.conf.Configuration;
 import org.deeplearning4j.nn.api.Model;
@@ -11,18 +13,25 @@ import org.sparkdistill.core.NetworkMemory;
 import org.sparkdistill.core.data.Examples;
 import org.sparkdistill.core.data.FashionMnist;
 import org.sparkdistill.core.io.ModelZip;
+import org.sparkdistill.core.metrics.HeldOutScores;
 import org.sparkdistill.core.objective.StudentGraph;
-import org.sparkdistill.core.metrics.EpochMetrics;
-import org.sparkdistill.core.metrics.Evaluator;
-import org.sparkdistill.core.teacher.TeacherEnsemble;
+import org.sparkdistill.jobs.ModelProfiles;
 import org.sparkdistill.jobs.TeacherSpecs;
 import org.sparkdistill.jobs.config.DataConfig;
 import org.sparkdistill.jobs.data.ExampleTable;
 import org.sparkdistill.jobs.data.ExampleTables;
 import org.sparkdistill.jobs.data.LabelIndex;
+import org.sparkdistill.jobs.output.NamedPath;
+import org.sparkdistill.jobs.output.OutputLock;
+import org.sparkdistill.jobs.output.OutputRules;
+import org.sparkdistill.jobs.report.HtmlReport;
+import org.sparkdistill.jobs.report.MetricsDocument;
+import org.sparkdistill.jobs.report.ModelProfile;
+import org.sparkdistill.jobs.report.SummaryTable;
 import org.sparkdistill.jobs.spark.Sessions;
 import org.sparkdistill.jobs.storage.HadoopSettings;
 import org.sparkdistill.jobs.storage.LocalCopy;
+import org.sparkdistill.jobs.storage.PublishedOutput;
 import org.sparkdistill.jobs.storage.StoragePath;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -36,9 +45,10 @@ import picocli.CommandLine.Option;
  * it does not hold is refused.
  */
 @Command(name = "evaluate", mixinStandardHelpOptions = true,
-        description = {"Report accuracy (per class too), expected calibration error and, with --teacher, agreement",
-            "and KL. The data is an IDX directory (its t10k files), a path Spark reads (--format) or a catalog",
-            "table (--table)."})
+        description = {"Report accuracy (per class too), expected calibration error, size and speed and, with",
+            "--teacher, agreement and KL, against each teacher's. The data is an IDX directory (its t10k files), a",
+            "path Spark reads (--format) or a catalog table (--table). With --output, also metrics.json and",
+            "report.html."})
 public final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--model", required = true, paramLabel = "ZIP", description = "DL4J model zip to evaluate,"
             + " a MultiLayerNetwork or a ComputationGraph (a path or a URI such as hdfs://…).")
@@ -59,47 +69,61 @@ public final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--teacher", paramLabel = "ZIP", description = "Teacher to compare with; repeat for an ensemble.")
     List<String> teachers = new ArrayList<>();
 
+    @Option(names = "--output", paramLabel = "DIR", description = "Also write " + MetricsDocument.FILE + " and "
+            + HtmlReport.FILE + " into this new folder (a path or a URI).")
+    String output;
+
+    @Option(names = "--overwrite", description = "Replace an earlier output of evaluate at --output.")
+    boolean overwrite;
+
     @Option(names = "--master", description = "Spark master when not run through spark-submit (default: ${DEFAULT-VALUE}).")
     String master = "local[*]";
 
     @Override
     public Integer call() {
-        // The model and label index are checked before Spark starts.
+        // The model, the label index and the output folder are checked before Spark starts.
         Configuration conf = HadoopSettings.beforeSession();
-        Model network;
         StoragePath modelFile = StoragePath.of(model, conf);
+        TeacherSpecs teacherSpecs = TeacherSpecs.check(teachers, conf);
+        long fileBytes;
+        Model network;
         try (LocalCopy copy = LocalCopy.of(modelFile, "model file")) {
-            ModelZip zip = ModelZip.read(copy.file(), "model file", modelFile.describe());
-            network = zip.isComputationGraph() ? zip.computationGraph() : zip.multiLayerNetwork(false);
+            network = ModelZip.read(copy.file(), "model file", modelFile.describe()).network();
+            fileBytes = copy.file().toFile().length();
         }
-        try {
+        List<NamedPath> inputs = new ArrayList<>(List.of(new NamedPath("--model", model), new NamedPath("--data", data)));
+        teachers.forEach(teacher -> inputs.add(new NamedPath("--teacher", teacher)));
+        try (OutputLock lock = output == null ? null : OutputRules.claim("evaluate", new NamedPath("--output", output),
+                OutputRules.Kind.DIRECTORY, overwrite, inputs)) {
             HeldOut heldOut = heldOut(labelIndex(modelFile, conf));
             Examples test = heldOut.examples();
-            LabelIndex labels = heldOut.labels();
             try {
                 StudentGraph.of(network, test.featureCount(), test.numClasses());
             } catch (InvalidInputException e) {
                 throw new InvalidInputException("model " + model + ": " + e.getMessage(), e);
             }
-            EpochMetrics m;
-            double[] perClass;
-            if (teachers.isEmpty()) {
-                Evaluator evaluator = Evaluator.labelsOnly(test);
-                m = evaluator.evaluate(network, 0, 0, Double.NaN, 0);
-                perClass = evaluator.accuracyPerClass(network);
-            } else {
-                try (TeacherEnsemble ensemble = TeacherSpecs.check(teachers, conf).load(test.shape())) {
-                    ensemble.requireCompatible(test.featureCount(), test.numClasses());
-                    Evaluator evaluator = Evaluator.withTeacher(test, ensemble);
-                    m = evaluator.evaluate(network, 0, 0, Double.NaN, 0);
-                    perClass = evaluator.accuracyPerClass(network);
-                }
-            }
+            List<ModelProfile> models = ModelProfiles.of(teacherSpecs, test.shape(), test, modelFile.name(),
+                    ModelProfile.MODEL, network, fileBytes);
+            List<String> classes = LabelIndex.classNames(heldOut.labels(), test.numClasses());
+            Map<String, Object> settings = new LinkedHashMap<>();
+            settings.put("model", modelFile.describe());
+            settings.put("held-out data", description.table == null ? data : description.table);
+            settings.put("held-out examples", test.size());
+            settings.put("teachers", teacherSpecs.names());
+            MetricsDocument report = MetricsDocument.of("evaluate", "spark-distill evaluate: " + modelFile.name(),
+                    classes, models, List.of(), settings);
+            ModelProfile measured = models.get(models.size() - 1);
+            HeldOutScores m = measured.scores();
             System.out.printf(Locale.ROOT, "accuracy %.2f%%  agreement %.2f%%  KL %.4f  ECE %.2f%%  (%d examples)%n",
                     100 * m.accuracy(), 100 * m.agreement(), m.teacherKl(), 100 * m.ece(), test.size());
-            for (int c = 0; c < perClass.length; c++) {
-                System.out.printf(Locale.ROOT, "  class %s: accuracy %.2f%%%n",
-                        labels == null ? String.valueOf(c) : labels.names().get(c), 100 * perClass[c]);
+            for (int c = 0; c < classes.size(); c++) {
+                System.out.printf(Locale.ROOT, "  class %s: accuracy %.2f%%%n", classes.get(c),
+                        100 * m.accuracyPerClass().get(c));
+            }
+            System.out.print(SummaryTable.of(report));
+            if (output != null) {
+                PublishedOutput.publish(StoragePath.of(output, conf), "evaluate", overwrite, report::writeTo);
+                System.out.println("wrote " + StoragePath.of(output, conf).child(HtmlReport.FILE).describe());
             }
         } finally {
             NetworkMemory.release(network);

@@ -9,7 +9,9 @@ import org.sparkdistill.jobs.TeacherTraining;
 import org.sparkdistill.jobs.output.NamedPath;
 import org.sparkdistill.jobs.output.OutputLock;
 import org.sparkdistill.jobs.output.OutputRules;
-import org.sparkdistill.jobs.report.ComparisonReport;
+import org.sparkdistill.jobs.report.HtmlReport;
+import org.sparkdistill.jobs.report.MetricsDocument;
+import org.sparkdistill.jobs.report.SummaryTable;
 import org.sparkdistill.jobs.spark.Sessions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -70,11 +72,11 @@ public final class QuickstartCommand implements Callable<Integer> {
                 OutputRules.Kind.DIRECTORY, overwrite,
                 List.of(new NamedPath("--data", data.toString()), new NamedPath("--cache", cache.toString())));
         try (lock; Sessions.Scope session = Sessions.open("quickstart", master)) {
-            ComparisonReport report = QuickstartJob.run(session.spark(), settings);
+            MetricsDocument report = QuickstartJob.run(session.spark(), settings);
             System.out.println();
-            System.out.print(report.table());
+            System.out.print(SummaryTable.of(report));
             System.out.println();
-            System.out.println("wrote " + output.toAbsolutePath().resolve(ComparisonReport.HTML_FILE));
+            System.out.println("wrote " + output.toAbsolutePath().resolve(HtmlReport.FILE));
         }
         return 0;
     }

@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.IntStream;
 import org.sparkdistill.core.Excerpt;
 import org.sparkdistill.core.InvalidInputException;
 import org.sparkdistill.jobs.config.SafeYaml;
@@ -39,6 +40,11 @@ public record LabelIndex(List<String> names) implements Serializable {
                     + Excerpt.of(names));
         }
         names = List.copyOf(names);
+    }
+
+    /** The names of {@code classes} classes by index: those of {@code index}, or the indices for numeric labels. */
+    public static List<String> classNames(LabelIndex index, int classes) {
+        return index != null ? index.names() : IntStream.range(0, classes).mapToObj(String::valueOf).toList();
     }
 
     /** The class count. */

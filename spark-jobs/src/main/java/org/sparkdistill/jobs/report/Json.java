@@ -1,98 +1,109 @@
 package org.sparkdistill.jobs.report;
 
-import java.util.Iterator;
-import java.util.List;
-import java.util.Map;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.util.DefaultIndenter;
+import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectWriter;
+import com.fasterxml.jackson.databind.SerializerProvider;
+import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.databind.ser.std.StdSerializer;
+import java.io.IOException;
 
 /**
- * Writes maps, lists, strings, numbers and booleans as indented JSON; non-finite numbers become {@code null}.
+ * Writes the project's JSON files with Jackson: maps, lists, records and scalars, indented by two spaces with one
+ * item per line; non-finite numbers become {@code null}.
  *
- * <p>Map order is kept, so a {@link java.util.LinkedHashMap} gives a stable, diffable file.
+ * <p>Map order is kept, so a {@link java.util.LinkedHashMap} gives a stable, diffable file; records keep the order of
+ * their components.
  */
 public final class Json {
+    private static final ObjectMapper MAPPER = new ObjectMapper()
+            .registerModule(new SimpleModule("spark-distill-numbers").addSerializer(Double.class, new FiniteOrNull())
+                    .addSerializer(double.class, new FiniteOrNull()))
+            .registerModule(new MetricsJsonModule());
+    private static final ObjectWriter WRITER = MAPPER.writer(new Layout());
+
     private Json() {}
 
+    /** {@code value} as indented JSON text, ending with a line break. */
     public static String write(Object value) {
-        StringBuilder out = new StringBuilder();
-        append(out, value, 0);
-        return out.append('\n').toString();
-    }
-
-    private static void append(StringBuilder out, Object value, int depth) {
-        if (value == null) {
-            out.append("null");
-        } else if (value instanceof String s) {
-            appendString(out, s);
-        } else if (value instanceof Double || value instanceof Float) {
-            double d = ((Number) value).doubleValue();
-            out.append(Double.isFinite(d) ? Double.toString(d) : "null");
-        } else if (value instanceof Number || value instanceof Boolean) {
-            out.append(value);
-        } else if (value instanceof Map<?, ?> map) {
-            appendMap(out, map, depth);
-        } else if (value instanceof List<?> list) {
-            appendList(out, list, depth);
-        } else {
-            throw new IllegalArgumentException("cannot write " + value.getClass().getName() + " as JSON");
+        try {
+            return WRITER.writeValueAsString(value) + "\n";
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("cannot write " + value.getClass().getName() + " as JSON: "
+                    + e.getOriginalMessage(), e);
         }
     }
 
-    private static void appendMap(StringBuilder out, Map<?, ?> map, int depth) {
-        if (map.isEmpty()) {
-            out.append("{}");
-            return;
+    /**
+     * Reads JSON text into a tree.
+     *
+     * @throws IllegalArgumentException naming {@code source} when the text is not JSON
+     */
+    public static JsonNode read(String text, String source) {
+        try {
+            return MAPPER.readTree(text);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException(source + " is not JSON: " + e.getOriginalMessage(), e);
         }
-        out.append("{\n");
-        Iterator<? extends Map.Entry<?, ?>> entries = map.entrySet().iterator();
-        while (entries.hasNext()) {
-            Map.Entry<?, ?> entry = entries.next();
-            indent(out, depth + 1);
-            appendString(out, String.valueOf(entry.getKey()));
-            out.append(": ");
-            append(out, entry.getValue(), depth + 1);
-            out.append(entries.hasNext() ? ",\n" : "\n");
-        }
-        indent(out, depth);
-        out.append('}');
     }
 
-    private static void appendList(StringBuilder out, List<?> list, int depth) {
-        if (list.isEmpty()) {
-            out.append("[]");
-            return;
+    /** Doubles as Jackson writes them, except NaN and the infinities, which JSON cannot hold: those become null. */
+    private static final class FiniteOrNull extends StdSerializer<Double> {
+        FiniteOrNull() {
+            super(Double.class);
         }
-        out.append("[\n");
-        for (int i = 0; i < list.size(); i++) {
-            indent(out, depth + 1);
-            append(out, list.get(i), depth + 1);
-            out.append(i + 1 < list.size() ? ",\n" : "\n");
-        }
-        indent(out, depth);
-        out.append(']');
-    }
 
-    private static void indent(StringBuilder out, int depth) {
-        out.append("  ".repeat(depth));
-    }
-
-    private static void appendString(StringBuilder out, String s) {
-        out.append('"');
-        for (char c : s.toCharArray()) {
-            switch (c) {
-                case '"' -> out.append("\\\"");
-                case '\\' -> out.append("\\\\");
-                case '\n' -> out.append("\\n");
-                case '\r' -> out.append("\\r");
-                case '\t' -> out.append("\\t");
-                default -> {
-                    if (c < 0x20) {
-                        out.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        out.append(c);
-                    }
-                }
+        @Override
+        public void serialize(Double value, JsonGenerator generator, SerializerProvider provider) throws IOException {
+            if (Double.isFinite(value)) {
+                generator.writeNumber(value);
+            } else {
+                generator.writeNull();
             }
         }
-        out.append('"');
+    }
+
+    /** Two-space indents, every object entry and array item on its own line, {@code "key": value}, {@code []}. */
+    private static final class Layout extends DefaultPrettyPrinter {
+        private static final DefaultIndenter LINES = new DefaultIndenter("  ", "\n");
+
+        Layout() {
+            indentObjectsWith(LINES);
+            indentArraysWith(LINES);
+        }
+
+        @Override
+        public Layout createInstance() {
+            return new Layout();
+        }
+
+        @Override
+        public void writeObjectFieldValueSeparator(JsonGenerator generator) throws IOException {
+            generator.writeRaw(": ");
+        }
+
+        @Override
+        public void writeEndObject(JsonGenerator generator, int entries) throws IOException {
+            if (entries == 0) {
+                _nesting--;
+                generator.writeRaw('}');
+            } else {
+                super.writeEndObject(generator, entries);
+            }
+        }
+
+        @Override
+        public void writeEndArray(JsonGenerator generator, int values) throws IOException {
+            if (values == 0) {
+                _nesting--;
+                generator.writeRaw(']');
+            } else {
+                super.writeEndArray(generator, values);
+            }
+        }
     }
 }

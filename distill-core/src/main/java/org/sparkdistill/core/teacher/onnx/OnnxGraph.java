@@ -13,13 +13,16 @@ import org.sparkdistill.core.teacher.onnx.Protobuf.Field;
  * What a teacher needs of an ONNX model's graph: the tensors its nodes produce, the op that produces each, and the
  * graph's outputs; and the model rewritten with more graph outputs, since ONNX Runtime fetches only graph outputs.
  *
- * <p>Field numbers are those of onnx.proto: {@code ModelProto.graph} 7; {@code GraphProto.node} 1 and {@code output}
- * 12; {@code NodeProto.output} 2 and {@code op_type} 4; {@code ValueInfoProto.name} 1. Immutable.
+ * <p>Field numbers are those of onnx.proto: {@code ModelProto.graph} 7; {@code GraphProto.node} 1, {@code initializer}
+ * 5 and {@code output} 12; {@code NodeProto.output} 2 and {@code op_type} 4; {@code ValueInfoProto.name} 1;
+ * {@code TensorProto.dims} 1. Immutable.
  */
 final class OnnxGraph {
     private static final int MODEL_GRAPH = 7;
     private static final int GRAPH_NODE = 1;
+    private static final int GRAPH_INITIALIZER = 5;
     private static final int GRAPH_OUTPUT = 12;
+    private static final int TENSOR_DIMS = 1;
     private static final int NODE_INPUT = 1;
     private static final int NODE_OUTPUT = 2;
     private static final int NODE_OP_TYPE = 4;
@@ -30,10 +33,12 @@ final class OnnxGraph {
 
     private final List<Node> nodes;
     private final List<String> outputs;
+    private final long parameterCount;
 
-    private OnnxGraph(List<Node> nodes, List<String> outputs) {
+    private OnnxGraph(List<Node> nodes, List<String> outputs, long parameterCount) {
         this.nodes = List.copyOf(nodes);
         this.outputs = List.copyOf(outputs);
+        this.parameterCount = parameterCount;
     }
 
     /**
@@ -55,17 +60,20 @@ final class OnnxGraph {
             }
             List<Node> nodes = new ArrayList<>();
             List<String> outputs = new ArrayList<>();
+            long parameters = 0;
             for (Field field : Protobuf.fields(model, graph.valueStart(), graph.end())) {
                 if (field.wireType() != Protobuf.LENGTH_DELIMITED) {
                     continue;
                 }
                 if (field.number() == GRAPH_NODE) {
                     nodes.add(node(model, field));
+                } else if (field.number() == GRAPH_INITIALIZER) {
+                    parameters += elementCount(model, field);
                 } else if (field.number() == GRAPH_OUTPUT) {
                     outputs.add(firstString(model, field, VALUE_INFO_NAME));
                 }
             }
-            return new OnnxGraph(nodes, outputs);
+            return new OnnxGraph(nodes, outputs, parameters);
         } catch (IllegalArgumentException e) {
             throw new InvalidInputException("teacher model file " + origin + " is not an ONNX model: "
                     + e.getMessage(), e);
@@ -90,6 +98,19 @@ final class OnnxGraph {
         return new Node(opType, inputs, outputs);
     }
 
+    /** The number of values an initializer tensor holds: the product of its dimensions, 1 for a scalar. */
+    private static long elementCount(byte[] model, Field tensor) {
+        long count = 1;
+        for (Field field : Protobuf.fields(model, tensor.valueStart(), tensor.end())) {
+            if (field.number() == TENSOR_DIMS) {
+                for (long dim : field.varints(model)) {
+                    count = Math.multiplyExact(count, dim);
+                }
+            }
+        }
+        return count;
+    }
+
     private static String firstString(byte[] model, Field message, int number) {
         for (Field field : Protobuf.fields(model, message.valueStart(), message.end())) {
             if (field.number() == number && field.wireType() == Protobuf.LENGTH_DELIMITED) {
@@ -97,6 +118,11 @@ final class OnnxGraph {
             }
         }
         return "";
+    }
+
+    /** The number of values in the graph's initializers: the model's trained parameters and constants. */
+    long parameterCount() {
+        return parameterCount;
     }
 
     /** The graph's outputs, in their order. */

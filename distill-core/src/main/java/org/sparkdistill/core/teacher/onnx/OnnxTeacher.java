@@ -11,6 +11,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.OptionalLong;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.LongStream;
@@ -132,6 +133,12 @@ public final class OnnxTeacher implements Teacher {
     @Override
     public String name() {
         return name;
+    }
+
+    /** The values in the model's initializers, where ONNX keeps trained weights. */
+    @Override
+    public OptionalLong parameterCount() {
+        return OptionalLong.of(graph.parameterCount());
     }
 
     /** What the chosen output holds, as described or as told from the model. */

@@ -33,6 +33,26 @@ final class Protobuf {
         String string(byte[] bytes) {
             return new String(bytes, valueStart, end - valueStart, StandardCharsets.UTF_8);
         }
+
+        /**
+         * The integers a field holds: one for a varint field, every one packed in a length-delimited field.
+         *
+         * @throws IllegalArgumentException for a field of another wire type, or a malformed packed payload
+         */
+        List<Long> varints(byte[] bytes) {
+            if (wireType != VARINT && wireType != LENGTH_DELIMITED) {
+                throw new IllegalArgumentException("field " + number + " at byte " + start + " holds no integers");
+            }
+            List<Long> values = new ArrayList<>();
+            int[] at = {valueStart};
+            while (at[0] < end) {
+                values.add(varint(bytes, at, end));
+                if (wireType == VARINT) {
+                    break;
+                }
+            }
+            return values;
+        }
     }
 
     /**

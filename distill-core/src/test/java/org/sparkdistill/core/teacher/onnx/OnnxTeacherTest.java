@@ -178,6 +178,17 @@ class OnnxTeacherTest implements TeacherContract {
     }
 
     @Test
+    void itsParametersAreTheValuesOfTheModelsInitializers() {
+        // Conv2d(3, 4, 3) holds 4·3·3·3 weights and 4 biases, Linear(64, 5) 64·5 and 5: 112 + 325.
+        Reference cnn = Reference.of("cnn-nhwc.onnx");
+        TeacherInput nhwc = new TeacherInput(ChannelLayout.NHWC, null, 1, null, null);
+        try (OnnxTeacher teacher = OnnxTeacher.load(cnn.model(), "cnn", "cnn-nhwc.onnx",
+                new TeacherDescription(null, nhwc, null, null, List.of()), new long[] {3, 4, 4}, 1)) {
+            assertEquals(437, teacher.parameterCount().orElseThrow());
+        }
+    }
+
+    @Test
     void channelsLastAndNormalisationComeFromTheTeachersInput() {
         Reference cnn = Reference.of("cnn-nhwc.onnx");
         TeacherInput nhwc = new TeacherInput(ChannelLayout.NHWC, null, 1, null, null);

@@ -150,8 +150,9 @@ public final class DistillJob {
         List<ModelProfile> models;
         try (JobDescription described = JobDescription.of(spark.sparkContext(),
                 "spark-distill distill: measuring the teachers and the student for the report")) {
-            models = ModelProfiles.of(prepared.teachers(), train.info().shape(), prepared.heldOut(), summary.name(),
-                    ModelProfile.STUDENT, student, trained.modelZip().length);
+            models = ModelProfiles.of(prepared.teachers(), train.info().shape(), prepared.heldOut(),
+                    List.of(new ModelProfiles.Subject(summary.name(), ModelProfile.STUDENT, student,
+                            trained.modelZip().length)));
         } finally {
             NetworkMemory.release(student);
         }

@@ -1,5 +1,7 @@
 package org.sparkdistill.jobs;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -8,11 +10,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import org.apache.spark.sql.SparkSession;
+import org.sparkdistill.core.NetworkMemory;
 import org.sparkdistill.core.data.FashionMnist;
+import org.sparkdistill.core.io.ModelZip;
 import org.sparkdistill.jobs.config.ConfigLoader;
 import org.sparkdistill.jobs.config.DistillConfig;
 import org.sparkdistill.jobs.report.MetricsDocument;
 import org.sparkdistill.jobs.report.ModelProfile;
+import org.sparkdistill.jobs.storage.HadoopSettings;
 import org.sparkdistill.jobs.storage.PublishedOutput;
 import org.sparkdistill.jobs.storage.StoragePath;
 
@@ -40,16 +45,18 @@ public final class QuickstartJob {
                 FashionMnist.test(s.data()), s.teacher(), s.cache());
         System.out.printf("teacher: %.2f%% accuracy (%s)%n", 100 * teacher.accuracy(),
                 teacher.cached() ? "from the cache, " + teacher.model() : "trained in " + Math.round(teacher.seconds()) + " s");
-        List<DistillJob.Outcome> runs = new ArrayList<>();
+        List<MetricsDocument> report = new ArrayList<>();
         PublishedOutput.publish(StoragePath.local(s.output()), "quickstart", s.overwrite(), dir -> {
             Path local = Path.of(dir.describe());
             Files.copy(teacher.model(), local.resolve(TEACHER_FILE));
-            runs.add(DistillJob.run(spark, config(s, local.resolve("alone"), teacher.model(), 0.0), "student alone"));
-            runs.add(DistillJob.run(spark, config(s, local.resolve("distilled"), teacher.model(), s.alpha()),
-                    "student distilled"));
-            report(s, teacher, runs).writeTo(dir);
+            List<DistillJob.Outcome> runs = List.of(
+                    DistillJob.run(spark, config(s, local.resolve("alone"), teacher.model(), 0.0), "student alone"),
+                    DistillJob.run(spark, config(s, local.resolve("distilled"), teacher.model(), s.alpha()),
+                            "student distilled"));
+            report.add(report(s, teacher, local, runs));
+            report.get(0).writeTo(dir);
         });
-        return report(s, teacher, runs);
+        return report.get(0);
     }
 
     /** Both runs share everything but α; with α = 0 the teacher is only used to measure agreement and KL. */
@@ -71,10 +78,11 @@ public final class QuickstartJob {
     }
 
     /**
-     * The two runs in one document: the teacher as both runs measured it (the same file on the same data), then each
-     * run's student under its run's name.
+     * The two runs in one document, with the teacher and both students measured again side by side, one after another
+     * in this JVM, so that their speeds compare.
      */
-    private static MetricsDocument report(Settings s, TeacherTraining.Trained teacher, List<DistillJob.Outcome> runs) {
+    private static MetricsDocument report(Settings s, TeacherTraining.Trained teacher, Path output,
+            List<DistillJob.Outcome> runs) {
         Map<String, Object> settings = new LinkedHashMap<>();
         settings.put("data", s.data().toString());
         settings.put("student training rows", s.limit());
@@ -86,12 +94,24 @@ public final class QuickstartJob {
         settings.put("seed", s.seed());
         settings.put("teacher", "CNN, " + s.teacher().describe() + (teacher.cached() ? " (cached)" : ""));
         settings.put("teacher training (s)", Math.round(teacher.seconds()));
-        List<ModelProfile> models = new ArrayList<>(runs.get(runs.size() - 1).metrics().teachers());
-        for (DistillJob.Outcome run : runs) {
-            run.metrics().others().forEach(student -> models.add(student.named(run.summary().name())));
+        List<ModelProfiles.Subject> students = new ArrayList<>();
+        try {
+            for (DistillJob.Outcome run : runs) {
+                Path zip = Path.of(run.output().describe()).resolve(DistillJob.MODEL_FILE);
+                students.add(new ModelProfiles.Subject(run.summary().name(), ModelProfile.STUDENT,
+                        ModelZip.read(zip, "student").network(), Files.size(zip)));
+            }
+            TeacherSpecs teachers = TeacherSpecs.check(List.of(output.resolve(TEACHER_FILE).toString()),
+                    HadoopSettings.beforeSession());
+            List<ModelProfile> models = ModelProfiles.of(teachers, runs.get(0).exampleShape(),
+                    FashionMnist.test(s.data()), students);
+            return MetricsDocument.of("quickstart", "spark-distill quickstart: Fashion-MNIST",
+                    runs.get(0).metrics().classes(), models, runs.stream().map(DistillJob.Outcome::summary).toList(),
+                    settings);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } finally {
+            students.forEach(student -> NetworkMemory.release(student.network()));
         }
-        return MetricsDocument.of("quickstart", "spark-distill quickstart: Fashion-MNIST",
-                runs.get(0).metrics().classes(), models, runs.stream().map(DistillJob.Outcome::summary).toList(),
-                settings);
     }
 }

@@ -102,8 +102,8 @@ public final class EvaluateCommand implements Callable<Integer> {
             } catch (InvalidInputException e) {
                 throw new InvalidInputException("model " + model + ": " + e.getMessage(), e);
             }
-            List<ModelProfile> models = ModelProfiles.of(teacherSpecs, test.shape(), test, modelFile.name(),
-                    ModelProfile.MODEL, network, fileBytes);
+            List<ModelProfile> models = ModelProfiles.of(teacherSpecs, test.shape(), test,
+                    List.of(new ModelProfiles.Subject(modelFile.name(), ModelProfile.MODEL, network, fileBytes)));
             List<String> classes = LabelIndex.classNames(heldOut.labels(), test.numClasses());
             Map<String, Object> settings = new LinkedHashMap<>();
             settings.put("model", modelFile.describe());

@@ -20,6 +20,8 @@ final class SvgPlot {
     /** The plot area's lower edge; the x axis's ticks and title, or the category labels, go under it. */
     private static final int BOTTOM = HEIGHT - 50;
     private static final int LEGEND_ROW = 16;
+    /** Room between the x axis's title and the legend's first row. */
+    private static final int LEGEND_GAP = 4;
     private static final String[] COLOURS = {"#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b",
         "#e377c2", "#17becf"};
 
@@ -147,7 +149,7 @@ final class SvgPlot {
         StringBuilder svg = new StringBuilder();
         svg.append(String.format(Locale.ROOT, "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"plot\" data-plot=\"%s\""
                 + " width=\"%d\" height=\"%d\" role=\"img\" aria-label=\"%s\">", Html.escape(id), WIDTH,
-                HEIGHT + labelRoom + LEGEND_ROW * legendRows, Html.escape(title)));
+                HEIGHT + labelRoom + LEGEND_ROW * legendRows + LEGEND_GAP, Html.escape(title)));
         svg.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"18\" font-weight=\"bold\">%s</text>", LEFT,
                 Html.escape(title)));
         return svg;
@@ -183,7 +185,7 @@ final class SvgPlot {
     }
 
     private static void legend(StringBuilder svg, int row, String name, String colour, int labelRoom) {
-        int y = HEIGHT + labelRoom - 4 + LEGEND_ROW * row;
+        int y = HEIGHT + labelRoom + LEGEND_GAP + LEGEND_ROW * row;
         svg.append(String.format(Locale.ROOT, "<g class=\"legend\"><rect x=\"%d\" y=\"%d\" width=\"12\" height=\"10\""
                 + " fill=\"%s\"/><text x=\"%d\" y=\"%d\" font-size=\"12\">%s</text></g>", LEFT, y - 9, colour, LEFT + 18,
                 y, Html.escape(name)));

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.sparkdistill.jobs.report.Json;
@@ -42,8 +43,8 @@ final class HeadlessChromium {
             throw new AssertionError(page + " has no <head> or no </body>");
         }
         Path probed = work.resolve("probed-" + page.getFileName());
-        Files.writeString(probed, html.replaceFirst("<head>", "<head>" + LISTENER).replace("</body>", PROBE + "</body>"),
-                StandardCharsets.UTF_8);
+        Files.writeString(probed, html.replaceFirst("<head>", "<head>" + LISTENER)
+                .replace("</body>", PROBE + "</body>"), StandardCharsets.UTF_8);
         Path profile = Files.createDirectories(work.resolve("chromium-profile"));
         Path dom = work.resolve("dom.html");
         Path log = work.resolve("chromium.log");
@@ -72,7 +73,7 @@ final class HeadlessChromium {
         }
         JsonNode probe = Json.read(text.substring(start + 5, end + 1).replace("&quot;", "\"").replace("&amp;", "&"),
                 "the probe's output");
-        List<String> errors = new java.util.ArrayList<>();
+        List<String> errors = new ArrayList<>();
         probe.get("errors").forEach(e -> errors.add(e.asText()));
         stderr.lines().filter(line -> line.contains("CONSOLE") && line.contains("Uncaught")).forEach(errors::add);
         return new Rendering(errors, probe.get("plots"), stderr);

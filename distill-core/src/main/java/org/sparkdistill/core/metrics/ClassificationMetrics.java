@@ -96,8 +96,8 @@ public final class ClassificationMetrics {
     }
 
     /**
-     * The reliability diagram of top-1 predictions: {@value #CALIBRATION_BINS} equal-width bins of confidence, each with
-     * its rows' mean confidence and accuracy.
+     * The reliability diagram of top-1 predictions: {@value #CALIBRATION_BINS} equal-width bins of confidence, each
+     * with its rows' mean confidence and accuracy.
      */
     public static List<ReliabilityBin> reliability(float[] probabilities, int classes, int[] labels) {
         requireRows(probabilities, classes, labels.length);

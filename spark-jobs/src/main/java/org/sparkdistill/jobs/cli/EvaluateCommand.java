@@ -91,7 +91,8 @@ public final class EvaluateCommand implements Callable<Integer> {
             network = ModelZip.read(copy.file(), "model file", modelFile.describe()).network();
             fileBytes = copy.file().toFile().length();
         }
-        List<NamedPath> inputs = new ArrayList<>(List.of(new NamedPath("--model", model), new NamedPath("--data", data)));
+        List<NamedPath> inputs = new ArrayList<>(List.of(new NamedPath("--model", model),
+                new NamedPath("--data", data)));
         teachers.forEach(teacher -> inputs.add(new NamedPath("--teacher", teacher)));
         try (OutputLock lock = output == null ? null : OutputRules.claim("evaluate", new NamedPath("--output", output),
                 OutputRules.Kind.DIRECTORY, overwrite, inputs)) {

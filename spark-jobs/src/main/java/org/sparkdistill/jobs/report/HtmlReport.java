@@ -58,7 +58,7 @@ public final class HtmlReport {
                 + "<th>parameters</th><th>file size</th><th>latency per example</th><th>throughput</th>"
                 + "<th>accuracy</th><th>agreement with the teachers</th><th>ECE</th></tr>\n");
         for (ModelProfile m : doc.models()) {
-            page.append("<tr><td>").append(Html.escape(m.name())).append("</td><td>").append(m.role())
+            page.append("<tr><td>").append(Html.escape(m.name())).append("</td><td>").append(Html.escape(m.role()))
                     .append("</td><td>").append(m.parameters() == null ? "not stated" : count(m.parameters()))
                     .append("</td><td>").append(bytes(m.fileBytes())).append("</td><td>")
                     .append(String.format(Locale.ROOT, "%.3f ms", m.speed().millisPerExample())).append("</td><td>")
@@ -100,7 +100,8 @@ public final class HtmlReport {
         parts.add(ratio(teachers.stream().mapToDouble(t -> t.speed().millisPerExample()).sum(),
                 model.speed().millisPerExample(), "faster per example", "slower per example"));
         double ensembleRate = 1 / teachers.stream().mapToDouble(t -> 1 / t.speed().examplesPerSecond()).sum();
-        parts.add(String.format(Locale.ROOT, "%.1f× the throughput", model.speed().examplesPerSecond() / ensembleRate));
+        parts.add(String.format(Locale.ROOT, "%.1f× the throughput",
+                model.speed().examplesPerSecond() / ensembleRate));
         double best = teachers.stream().mapToDouble(t -> t.scores().accuracy()).max().orElse(Double.NaN);
         double gap = 100 * (model.scores().accuracy() - best);
         parts.add(String.format(Locale.ROOT, "accuracy %s, %.2f points %s the most accurate teacher",

@@ -71,8 +71,8 @@ final class SvgPlot {
         if (diagonal) {
             double low = Math.max(x.low(), y.low());
             double high = Math.min(x.high(), y.high());
-            svg.append(String.format(Locale.ROOT, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#888\""
-                    + " stroke-dasharray=\"4 3\"><title>perfectly calibrated</title></line>", x.at(low), y.at(low),
+            svg.append(String.format(Locale.ROOT, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\""
+                    + " stroke=\"#888\" stroke-dasharray=\"4 3\"><title>perfectly calibrated</title></line>", x.at(low), y.at(low),
                     x.at(high), y.at(high)));
         }
         for (int k = 0; k < lines.size(); k++) {
@@ -86,13 +86,13 @@ final class SvgPlot {
                     continue;
                 }
                 points.append(String.format(Locale.ROOT, "%.1f,%.1f ", x.at(line.x()[i]), y.at(v)));
-                dots.append(String.format(Locale.ROOT, "<circle class=\"mark\" cx=\"%.1f\" cy=\"%.1f\" r=\"3\" fill=\"%s\">"
-                        + "<title>%s: %s = %s, %s = %s</title></circle>", x.at(line.x()[i]), y.at(v), colour,
+                dots.append(String.format(Locale.ROOT, "<circle class=\"mark\" cx=\"%.1f\" cy=\"%.1f\" r=\"3\""
+                        + " fill=\"%s\"><title>%s: %s = %s, %s = %s</title></circle>", x.at(line.x()[i]), y.at(v), colour,
                         Html.escape(line.name()), Html.escape(xAxis.title()), x.label(line.x()[i]),
                         Html.escape(yAxis.title()), y.label(v)));
             }
-            svg.append(String.format(Locale.ROOT, "<polyline class=\"mark\" fill=\"none\" stroke=\"%s\" stroke-width=\"2\""
-                    + " points=\"%s\"/>", colour, points.toString().trim())).append(dots);
+            svg.append(String.format(Locale.ROOT, "<polyline class=\"mark\" fill=\"none\" stroke=\"%s\""
+                    + " stroke-width=\"2\" points=\"%s\"/>", colour, points.toString().trim())).append(dots);
             legend(svg, k, line.name(), colour, 0);
         }
         return svg.append("</svg>").toString();
@@ -147,8 +147,8 @@ final class SvgPlot {
 
     private static StringBuilder open(String id, String title, int legendRows, int labelRoom) {
         StringBuilder svg = new StringBuilder();
-        svg.append(String.format(Locale.ROOT, "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"plot\" data-plot=\"%s\""
-                + " width=\"%d\" height=\"%d\" role=\"img\" aria-label=\"%s\">", Html.escape(id), WIDTH,
+        svg.append(String.format(Locale.ROOT, "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"plot\""
+                + " data-plot=\"%s\" width=\"%d\" height=\"%d\" role=\"img\" aria-label=\"%s\">", Html.escape(id), WIDTH,
                 HEIGHT + labelRoom + LEGEND_ROW * legendRows + LEGEND_GAP, Html.escape(title)));
         svg.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"18\" font-weight=\"bold\">%s</text>", LEFT,
                 Html.escape(title)));
@@ -169,7 +169,8 @@ final class SvgPlot {
                     LEFT, at, WIDTH - RIGHT, at, LEFT - 4, at, LEFT, at, LEFT - 6, at + 4, y.label(tick)));
         }
         svg.append(String.format(Locale.ROOT, "<text class=\"title\" font-size=\"12\" text-anchor=\"middle\""
-                + " transform=\"translate(14,%d) rotate(-90)\">%s</text></g>", (TOP + bottom) / 2, Html.escape(yTitle)));
+                + " transform=\"translate(14,%d) rotate(-90)\">%s</text></g>", (TOP + bottom) / 2,
+                Html.escape(yTitle)));
         if (x == null) {
             return;
         }
@@ -181,17 +182,18 @@ final class SvgPlot {
                     at, bottom, at, bottom + 4, at, bottom + 16, x.label(tick)));
         }
         svg.append(String.format(Locale.ROOT, "<text class=\"title\" x=\"%d\" y=\"%d\" font-size=\"12\""
-                + " text-anchor=\"middle\">%s</text></g>", (LEFT + WIDTH - RIGHT) / 2, bottom + 34, Html.escape(xTitle)));
+                + " text-anchor=\"middle\">%s</text></g>", (LEFT + WIDTH - RIGHT) / 2, bottom + 34,
+                Html.escape(xTitle)));
     }
 
     private static void legend(StringBuilder svg, int row, String name, String colour, int labelRoom) {
         int y = HEIGHT + labelRoom + LEGEND_GAP + LEGEND_ROW * row;
         svg.append(String.format(Locale.ROOT, "<g class=\"legend\"><rect x=\"%d\" y=\"%d\" width=\"12\" height=\"10\""
-                + " fill=\"%s\"/><text x=\"%d\" y=\"%d\" font-size=\"12\">%s</text></g>", LEFT, y - 9, colour, LEFT + 18,
-                y, Html.escape(name)));
+                + " fill=\"%s\"/><text x=\"%d\" y=\"%d\" font-size=\"12\">%s</text></g>", LEFT, y - 9, colour,
+                LEFT + 18, y, Html.escape(name)));
     }
 
-    /** Room under the plot for category labels written at a slant: about 6 pixels per character of the longest. */
+    /** Room under the plot for category labels slanted at 35°: about 4 pixels per character of the longest. */
     private static int categoryLabelRoom(List<String> categories) {
         int longest = categories.stream().mapToInt(String::length).max().orElse(1);
         return Math.min(90, 4 * longest);

@@ -21,7 +21,8 @@ class InferenceSpeedTest {
         assertEquals(List.of(1L), rows.subList(0, 20).stream().distinct().toList(),
                 "10 warm-up and 10 timed single examples first");
         assertTrue(rows.subList(20, rows.size()).stream().allMatch(n -> n == 10), "then only full batches");
-        assertTrue(rows.size() - 20 >= 6 && rows.size() - 20 <= 201, "a warm-up batch and 5 to 200 timed: " + rows.size());
+        assertTrue(rows.size() - 20 >= 6 && rows.size() - 20 <= 201,
+                "a warm-up batch and 5 to 200 timed: " + rows.size());
         assertTrue(speed.millisPerExample() > 0 && speed.examplesPerSecond() > 0, speed.toString());
     }
 

@@ -18,11 +18,11 @@ final class ReportFixtures {
     static HeldOutScores scores(double accuracy, double agreement, double shift) {
         List<ReliabilityBin> bins = new ArrayList<>();
         for (int b = 0; b < 3; b++) {
-            bins.add(new ReliabilityBin(b / 3.0, (b + 1) / 3.0, b == 0 ? 0 : 10L * b, b == 0 ? Double.NaN : 0.4 + 0.25 * b,
-                    b == 0 ? Double.NaN : 0.4 + 0.25 * b - shift));
+            double confidence = b == 0 ? Double.NaN : 0.4 + 0.25 * b;
+            bins.add(new ReliabilityBin(b / 3.0, (b + 1) / 3.0, b == 0 ? 0 : 10L * b, confidence, confidence - shift));
         }
-        return new HeldOutScores(accuracy, agreement, 0.1, shift / 2, List.of(accuracy + 0.05, accuracy - 0.05, Double.NaN),
-                bins);
+        return new HeldOutScores(accuracy, agreement, 0.1, shift / 2,
+                List.of(accuracy + 0.05, accuracy - 0.05, Double.NaN), bins);
     }
 
     /** A distill run of two epochs on two workers: a teacher, the student, communication and pipeline blocks. */

@@ -76,9 +76,11 @@ public final class DistillJob {
 
     /**
      * The result of a run: where it was written, the per-epoch metrics, the shape of one example the student takes,
-     * and everything its {@value MetricsDocument#FILE} holds.
+     * everything its {@value MetricsDocument#FILE} holds, and the student as the DL4J zip written to
+     * {@value #MODEL_FILE}.
      */
-    public record Outcome(StoragePath output, RunSummary summary, int[] exampleShape, MetricsDocument metrics) {}
+    public record Outcome(StoragePath output, RunSummary summary, int[] exampleShape, MetricsDocument metrics,
+                          byte[] studentZip) {}
 
     public static Outcome run(SparkSession spark, DistillConfig config, String runName) {
         long started = System.nanoTime();
@@ -139,7 +141,7 @@ public final class DistillJob {
         if (checkpoints != null) {
             checkpoints.deleteOwn();
         }
-        return new Outcome(output, summary, train.info().shape(), metrics);
+        return new Outcome(output, summary, train.info().shape(), metrics, trained.modelZip());
     }
 
     /** The run's figures for {@value MetricsDocument#FILE} and the report: the teachers and the student profiled. */

@@ -1,7 +1,5 @@
 package org.sparkdistill.jobs;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -97,9 +95,8 @@ public final class QuickstartJob {
         List<ModelProfiles.Subject> students = new ArrayList<>();
         try {
             for (DistillJob.Outcome run : runs) {
-                Path zip = Path.of(run.output().describe()).resolve(DistillJob.MODEL_FILE);
                 students.add(new ModelProfiles.Subject(run.summary().name(), ModelProfile.STUDENT,
-                        ModelZip.read(zip, "student").network(), Files.size(zip)));
+                        ModelZip.of(run.studentZip(), run.summary().name()).network(), run.studentZip().length));
             }
             TeacherSpecs teachers = TeacherSpecs.check(List.of(output.resolve(TEACHER_FILE).toString()),
                     HadoopSettings.beforeSession());
@@ -108,8 +105,6 @@ public final class QuickstartJob {
             return MetricsDocument.of("quickstart", "spark-distill quickstart: Fashion-MNIST",
                     runs.get(0).metrics().classes(), models, runs.stream().map(DistillJob.Outcome::summary).toList(),
                     settings);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         } finally {
             students.forEach(student -> NetworkMemory.release(student.network()));
         }

@@ -1,17 +1,14 @@
 package org.sparkdistill.ml;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.stream.Stream;
 import org.apache.spark.ml.Estimator;
 import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.ParamMap;
@@ -23,6 +20,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.StructType;
 import org.sparkdistill.core.InvalidInputException;
+import org.sparkdistill.core.io.AtomicDirectory;
 import org.sparkdistill.jobs.DistillJob;
 import org.sparkdistill.jobs.config.ConfigLoader;
 import org.sparkdistill.jobs.config.DistillConfig;
@@ -128,11 +126,7 @@ public final class DistillationEstimator extends Estimator<DistilledModel> imple
             }
             DistillConfig config = config(overrides);
             DistillJob.Outcome outcome = DistillJob.run(spark, config, "fit");
-            byte[] zip;
-            try (InputStream in = outcome.output().child(DistillJob.MODEL_FILE).open()) {
-                zip = in.readAllBytes();
-            }
-            DistilledModel model = new DistilledModel(uid, zip, outcome.exampleShape())
+            DistilledModel model = new DistilledModel(uid, outcome.studentZip(), outcome.exampleShape())
                     .setFeaturesCols(config.data().features().toArray(String[]::new));
             return model.setParent(this);
         } catch (IOException e) {
@@ -140,6 +134,18 @@ public final class DistillationEstimator extends Estimator<DistilledModel> imple
         } finally {
             views.forEach(name -> spark.catalog().dropTempView(name));
             deleteOwn(scratch);
+        }
+    }
+
+    /** Deletes the temporary folder this fit created, and nothing else. */
+    private static void deleteOwn(Path scratch) {
+        if (scratch == null) {
+            return;
+        }
+        try {
+            AtomicDirectory.deleteRecursively(scratch);
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not delete the fit's temporary folder " + scratch, e);
         }
     }
 
@@ -239,19 +245,5 @@ public final class DistillationEstimator extends Estimator<DistilledModel> imple
         data.createOrReplaceTempView(name);
         views.add(name);
         return name;
-    }
-
-    /** Deletes the temporary folder this fit created, and nothing else. */
-    private static void deleteOwn(Path scratch) {
-        if (scratch == null) {
-            return;
-        }
-        try (Stream<Path> files = Files.walk(scratch)) {
-            for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(file);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("could not delete the fit's temporary folder " + scratch, e);
-        }
     }
 }

@@ -35,8 +35,6 @@ import org.sparkdistill.jobs.storage.StoragePath;
  */
 public final class DistilledModel extends Model<DistilledModel> implements MLWritable {
     private static final long serialVersionUID = 1L;
-    /** The student's DL4J zip inside a saved model. */
-    static final String ZIP = "data/student.zip";
     private static final String FEATURES = "__spark_distill_features";
     /** The default names of the columns {@link #transform} appends. */
     static final String PREDICTION = "prediction";
@@ -175,6 +173,11 @@ public final class DistilledModel extends Model<DistilledModel> implements MLWri
         return read().load(path);
     }
 
+    /** The student's DL4J zip inside the model saved at {@code path}: {@code data/student.zip}. */
+    private static StoragePath savedZip(SparkSession spark, String path) {
+        return StoragePath.of(path, spark.sparkContext().hadoopConfiguration()).child("data").child("student.zip");
+    }
+
     /** Writes the metadata as Spark ML's stages do, and the student's zip. */
     private static final class Writer extends MLWriter {
         private final DistilledModel model;
@@ -201,8 +204,7 @@ public final class DistilledModel extends Model<DistilledModel> implements MLWri
                     StageMetadata.entry("predictionCol", model.getPredictionCol()),
                     StageMetadata.entry("probabilityCol", model.getProbabilityCol())),
                     List.of(StageMetadata.entry("shape", model.shape)));
-            StoragePath zip = StoragePath.of(path, spark.sparkContext().hadoopConfiguration()).child("data")
-                    .child("student.zip");
+            StoragePath zip = savedZip(spark, path);
             try (OutputStream stream = zip.create()) {
                 stream.write(model.studentZip);
             } catch (IOException e) {
@@ -217,8 +219,7 @@ public final class DistilledModel extends Model<DistilledModel> implements MLWri
         public DistilledModel load(String path) {
             SparkSession spark = sparkSession();
             StageMetadata metadata = StageMetadata.read(spark, path, DistilledModel.class);
-            StoragePath zip = StoragePath.of(path, spark.sparkContext().hadoopConfiguration()).child("data")
-                    .child("student.zip");
+            StoragePath zip = savedZip(spark, path);
             byte[] bytes;
             try (InputStream stream = zip.open()) {
                 bytes = stream.readAllBytes();

@@ -11,12 +11,11 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.util.TaskCompletionListener;
 import org.apache.spark.sql.RowFactory;
 import org.deeplearning4j.nn.api.Model;
-import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.sparkdistill.core.NetworkMemory;
 import org.sparkdistill.core.io.ModelZip;
+import org.sparkdistill.core.metrics.Evaluator;
 
 /**
  * Scores one partition with the student: rows in batches, each row given back without its features column and with
@@ -93,8 +92,7 @@ final class Scorer implements FlatMapFunction<Iterator<Row>, Row> {
         }
         INDArray probabilities;
         try (INDArray input = Nd4j.create(values, new long[] {batch.size(), width}, 'c')) {
-            probabilities = student instanceof MultiLayerNetwork network ? network.output(input, false)
-                    : ((ComputationGraph) student).outputSingle(false, input);
+            probabilities = Evaluator.output(student, input);
         }
         List<Row> out = new ArrayList<>(batch.size());
         for (int i = 0; i < batch.size(); i++) {

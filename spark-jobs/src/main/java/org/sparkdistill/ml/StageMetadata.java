@@ -1,10 +1,9 @@
 package org.sparkdistill.ml;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -12,6 +11,7 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.ml.util.Identifiable;
 import org.apache.spark.sql.SparkSession;
 import org.sparkdistill.core.InvalidInputException;
+import org.sparkdistill.jobs.report.Json;
 import org.sparkdistill.jobs.storage.StoragePath;
 
 /**
@@ -20,8 +20,6 @@ import org.sparkdistill.jobs.storage.StoragePath;
  * so that {@code PipelineModel.load} finds the stage's class, and its reader the values.
  */
 final class StageMetadata {
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     private final String path;
     private final JsonNode root;
 
@@ -38,15 +36,15 @@ final class StageMetadata {
     /** Writes {@code stage}'s metadata, its {@code params} in the param map and {@code extra} beside it. */
     static void write(SparkSession spark, String path, Identifiable stage, List<Map.Entry<String, Object>> params,
             List<Map.Entry<String, Object>> extra) {
-        ObjectNode root = JSON.createObjectNode();
+        ObjectNode root = JsonNodeFactory.instance.objectNode();
         root.put("class", stage.getClass().getName());
         root.put("timestamp", System.currentTimeMillis());
         root.put("sparkVersion", spark.version());
         root.put("uid", stage.uid());
         ObjectNode paramMap = root.putObject("paramMap");
-        params.forEach(entry -> paramMap.set(entry.getKey(), JSON.valueToTree(entry.getValue())));
+        params.forEach(entry -> paramMap.set(entry.getKey(), Json.tree(entry.getValue())));
         root.putObject("defaultParamMap");
-        extra.forEach(entry -> root.set(entry.getKey(), JSON.valueToTree(entry.getValue())));
+        extra.forEach(entry -> root.set(entry.getKey(), Json.tree(entry.getValue())));
         new JavaSparkContext(spark.sparkContext()).parallelize(List.of(root.toString()), 1)
                 .saveAsTextFile(metadataPath(path));
     }
@@ -64,12 +62,7 @@ final class StageMetadata {
             throw new InvalidInputException(path + " holds no saved Spark ML stage: " + metadataPath(path)
                     + " is unreadable (" + e.getMessage() + ")", e);
         }
-        JsonNode root;
-        try {
-            root = JSON.readTree(text);
-        } catch (IOException e) {
-            throw new InvalidInputException(metadataPath(path) + " is not JSON: " + e.getMessage(), e);
-        }
+        JsonNode root = Json.read(text, metadataPath(path));
         String saved = root.path("class").asText();
         if (!saved.equals(type.getName())) {
             throw new InvalidInputException(path + " holds a saved " + saved + ", not a " + type.getName());

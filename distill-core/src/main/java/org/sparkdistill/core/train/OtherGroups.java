@@ -3,12 +3,11 @@ package org.sparkdistill.core.train;
 import java.util.ArrayList;
 import java.util.List;
 import org.deeplearning4j.nn.api.Model;
-import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.ops.transforms.Transforms;
 import org.sparkdistill.core.NetworkCopies;
 import org.sparkdistill.core.NetworkMemory;
+import org.sparkdistill.core.metrics.Evaluator;
 
 /**
  * Copies of the other groups' students as of the last exchange, which a group distils from (see
@@ -52,8 +51,7 @@ final class OtherGroups implements AutoCloseable {
     INDArray targets(INDArray features, double temperature) {
         INDArray sum = null;
         for (Model copy : copies) {
-            INDArray probabilities = copy instanceof MultiLayerNetwork network ? network.output(features, false)
-                    : ((ComputationGraph) copy).outputSingle(false, features);
+            INDArray probabilities = Evaluator.output(copy, features);
             // softmax(log p / T) = softmax(z / T): log p differs from the logits z by a constant per row.
             INDArray softened = Transforms.softmax(
                     Transforms.log(Transforms.max(probabilities, MIN_PROBABILITY, true), false).divi(temperature), false);

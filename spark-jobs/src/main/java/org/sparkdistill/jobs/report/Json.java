@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.SerializerProvider;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.ser.std.StdSerializer;
 import java.io.IOException;
+import org.sparkdistill.core.InvalidInputException;
 
 /**
  * Writes the project's JSON files with Jackson: maps, lists, records and scalars, indented by two spaces with one
@@ -41,14 +42,19 @@ public final class Json {
     /**
      * Reads JSON text into a tree.
      *
-     * @throws IllegalArgumentException naming {@code source} when the text is not JSON
+     * @throws InvalidInputException naming {@code source} when the text is not JSON
      */
     public static JsonNode read(String text, String source) {
         try {
             return MAPPER.readTree(text);
         } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException(source + " is not JSON: " + e.getOriginalMessage(), e);
+            throw new InvalidInputException(source + " is not JSON: " + e.getOriginalMessage(), e);
         }
+    }
+
+    /** {@code value} as a tree, as {@link #write} would write it. */
+    public static JsonNode tree(Object value) {
+        return MAPPER.valueToTree(value);
     }
 
     /** Doubles as Jackson writes them, except NaN and the infinities, which JSON cannot hold: those become null. */

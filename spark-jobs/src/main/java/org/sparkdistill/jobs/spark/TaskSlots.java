@@ -1,5 +1,6 @@
 package org.sparkdistill.jobs.spark;
 
+import java.util.Optional;
 import java.util.OptionalInt;
 import org.apache.spark.SparkConf;
 import org.sparkdistill.core.InvalidInputException;
@@ -16,25 +17,36 @@ import org.sparkdistill.core.InvalidInputException;
 public final class TaskSlots {
     private TaskSlots() {}
 
+    /** A slot count and the settings it comes from, for messages. */
+    private record Slots(int count, String source) {}
+
     /**
      * The slots {@code conf} provides, if it says.
      *
      * @param localSlots the slots of a {@code local[…]} master (Spark's default parallelism there)
      */
     public static OptionalInt configured(SparkConf conf, int localSlots) {
+        Optional<Slots> slots = slots(conf, localSlots);
+        return slots.isPresent() ? OptionalInt.of(slots.get().count()) : OptionalInt.empty();
+    }
+
+    private static Optional<Slots> slots(SparkConf conf, int localSlots) {
         String master = conf.get("spark.master", "");
         int taskCpus = conf.getInt("spark.task.cpus", 1);
         if (master.startsWith("local")) {
-            return OptionalInt.of(localSlots);
+            return Optional.of(new Slots(localSlots, ""));
         }
         if (master.startsWith("spark://") && conf.contains("spark.cores.max")) {
-            return OptionalInt.of(conf.getInt("spark.cores.max", 0) / taskCpus);
+            return Optional.of(new Slots(conf.getInt("spark.cores.max", 0) / taskCpus, " (spark.cores.max = "
+                    + conf.get("spark.cores.max") + ", spark.task.cpus = " + taskCpus + ")"));
         }
         if (conf.contains("spark.executor.instances")) {
-            return OptionalInt.of(conf.getInt("spark.executor.instances", 0) * conf.getInt("spark.executor.cores", 1)
-                    / taskCpus);
+            int cores = conf.getInt("spark.executor.cores", 1);
+            return Optional.of(new Slots(conf.getInt("spark.executor.instances", 0) * cores / taskCpus,
+                    " (spark.executor.instances = " + conf.get("spark.executor.instances") + ", spark.executor.cores = "
+                            + cores + ", spark.task.cpus = " + taskCpus + ")"));
         }
-        return OptionalInt.empty();
+        return Optional.empty();
     }
 
     /**
@@ -58,17 +70,9 @@ public final class TaskSlots {
     /** What the configuration says of the slots, for the plan a dry run prints. */
     public static String describe(SparkConf conf, int localSlots) {
         String master = conf.get("spark.master", "");
-        OptionalInt slots = configured(conf, localSlots);
-        if (slots.isEmpty()) {
-            return "Spark master " + master + " names no slot count (spark.cores.max or spark.executor.instances);"
-                    + " Spark waits for them";
-        }
-        String from = master.startsWith("local") ? "" : master.startsWith("spark://") && conf.contains(
-                "spark.cores.max") ? " (spark.cores.max = " + conf.get("spark.cores.max") + ", spark.task.cpus = "
-                + conf.getInt("spark.task.cpus", 1) + ")" : " (spark.executor.instances = "
-                + conf.get("spark.executor.instances") + ", spark.executor.cores = "
-                + conf.getInt("spark.executor.cores", 1) + ", spark.task.cpus = " + conf.getInt("spark.task.cpus", 1)
-                + ")";
-        return "Spark master " + master + " has " + slots.getAsInt() + from;
+        return slots(conf, localSlots)
+                .map(slots -> "Spark master " + master + " has " + slots.count() + slots.source())
+                .orElse("Spark master " + master + " names no slot count (spark.cores.max or"
+                        + " spark.executor.instances); Spark waits for them");
     }
 }

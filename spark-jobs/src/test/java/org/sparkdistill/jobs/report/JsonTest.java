@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.sparkdistill.core.InvalidInputException;
 
 class JsonTest {
     record Point(String name, double x, List<Integer> tags) {}
@@ -33,7 +34,7 @@ class JsonTest {
     @Test
     void readsWhatItWritesAndRefusesTextThatIsNotJsonNamingItsSource() {
         assertEquals(0.5, Json.read(Json.write(new Point("p", 0.5, List.of())), "point").get("x").asDouble());
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        InvalidInputException e = assertThrows(InvalidInputException.class,
                 () -> Json.read("{\"x\": ", "metrics.json in /tmp/out"));
         assertEquals(true, e.getMessage().startsWith("metrics.json in /tmp/out is not JSON"), e.getMessage());
     }
